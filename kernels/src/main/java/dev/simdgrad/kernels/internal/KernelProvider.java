@@ -1,0 +1,129 @@
+package dev.simdgrad.kernels.internal;
+
+import dev.simdgrad.kernels.internal.gemm.GemmKernel;
+import dev.simdgrad.kernels.internal.gemm.ScalarGemmKernel;
+import dev.simdgrad.kernels.internal.simd.VectorSupportProbe;
+import java.lang.management.ManagementFactory;
+import java.util.Optional;
+
+/**
+ * Picks, once per JVM, the implementation behind every kernel: the Vector API at a width, or plain Java.
+ *
+ * <p>The Vector API path is used when the {@code jdk.incubator.vector} module is readable, the JIT is C2 (the
+ * intrinsics exist only there), FMA is available in hardware, and the preferred vector width is at least 128 bits.
+ * The system property {@code simdgrad.vector.bits} (0, 128, 256, 512) forces a width, 0 meaning scalar; a width
+ * above the CPU's preferred one is lowered to it (the API would otherwise run in pure Java, slower than scalar).
+ * The choice is logged once through {@link System.Logger}, with the hint to enable SIMD when it falls back.
+ */
+public final class KernelProvider {
+    /** Name of the system property that forces the vector width. */
+    public static final String BITS_PROPERTY = "simdgrad.vector.bits";
+
+    private static final System.Logger LOG = System.getLogger("dev.simdgrad.kernels");
+    private static final Choice CHOICE = choose();
+
+    /** What was chosen and why. */
+    public record Choice(int bits, int preferredBits, boolean fma, String reason, GemmKernel gemm) {
+    }
+
+    private KernelProvider() {
+    }
+
+    /** The chosen implementation (decided at class initialization). */
+    public static Choice choice() {
+        return CHOICE;
+    }
+
+    private static Choice choose() {
+        Choice c;
+        try {
+            c = decide();
+        } catch (IllegalArgumentException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        if (c.bits() == 0) {
+            LOG.log(System.Logger.Level.INFO, "simdgrad: scalar kernels ({0})", c.reason());
+        } else {
+            LOG.log(System.Logger.Level.INFO, "simdgrad: Java vector incubator API enabled; {0}-bit FloatVector"
+                    + " (preferred {1}), FMA {2}; {3}", c.bits(), c.preferredBits(), c.fma() ? "enabled" : "disabled",
+                    c.reason());
+        }
+        return c;
+    }
+
+    private static Choice decide() {
+        String prop = System.getProperty(BITS_PROPERTY);
+        int requested = -1;
+        if (prop != null && !prop.isBlank()) {
+            try {
+                requested = Integer.parseInt(prop.trim());
+            } catch (NumberFormatException e) {
+                requested = -2;
+            }
+            if (requested != 0 && requested != 128 && requested != 256 && requested != 512) {
+                throw new IllegalArgumentException(BITS_PROPERTY + "=" + prop + " is not one of 0, 128, 256, 512");
+            }
+        }
+        if (requested == 0) {
+            return scalar(0, BITS_PROPERTY + "=0 forces the scalar path");
+        }
+        Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
+        if (vector.isEmpty()) {
+            return scalar(0, "the jdk.incubator.vector module is not readable; add --add-modules jdk.incubator.vector"
+                    + " to the java command line to enable SIMD");
+        }
+        String jitProblem = jitProblem();
+        if (jitProblem != null) {
+            return scalar(0, jitProblem + "; the Vector API is only intrinsified by C2");
+        }
+        int preferred = VectorSupportProbe.preferredBits();
+        if (preferred < 128) {
+            return scalar(preferred, "the preferred vector width is " + preferred + " bits (< 128)");
+        }
+        if (!fmaAvailable()) {
+            return scalar(preferred, "the CPU has no FMA (-XX:-UseFMA), without which vector FMA is emulated");
+        }
+        int bits = requested > 0 ? Math.min(requested, preferred) : preferred;
+        String reason = requested > 0
+                ? (requested > preferred
+                        ? BITS_PROPERTY + "=" + requested + " lowered to the CPU's preferred " + preferred
+                        : "forced by " + BITS_PROPERTY + "=" + requested)
+                : "the CPU's preferred width";
+        return new Choice(bits, preferred, true, reason, VectorSupportProbe.gemmKernel(bits));
+    }
+
+    private static Choice scalar(int preferred, String reason) {
+        return new Choice(0, preferred, fmaAvailable(), reason, new ScalarGemmKernel());
+    }
+
+    /** Returns why the JIT cannot run the Vector API intrinsics, or null if it can (or we cannot tell). */
+    private static String jitProblem() {
+        String vm = System.getProperty("java.vm.name", "");
+        if (!vm.contains("HotSpot") && !vm.contains("OpenJDK")) {
+            return null;
+        }
+        String useCompiler = vmOption("UseCompiler");
+        if ("false".equals(useCompiler)) {
+            return "the JIT is disabled (-Xint)";
+        }
+        String level = vmOption("TieredStopAtLevel");
+        boolean tiered = !"false".equals(vmOption("TieredCompilation"));
+        if (tiered && level != null && Integer.parseInt(level) < 4) {
+            return "C2 is disabled (-XX:TieredStopAtLevel=" + level + ")";
+        }
+        return null;
+    }
+
+    private static boolean fmaAvailable() {
+        return !"false".equals(vmOption("UseFMA"));
+    }
+
+    private static String vmOption(String name) {
+        try {
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean == null ? null : bean.getVMOption(name).getValue();
+        } catch (RuntimeException | LinkageError e) {
+            return null; // not HotSpot, or the management modules are absent: assume the defaults
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.simdgrad.kernels.internal;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The threads that run kernels in parallel: the calling thread is worker 0, and {@code threads - 1} daemon threads
+ * are started lazily. A run hands one {@link Task} to a fixed number of workers and returns when all are done.
+ *
+ * <p>No allocation per run (a kernel's steady state stays at ~0 B/op). Only one run at a time owns the pool: a
+ * second caller that finds it busy (another thread's run, or a nested call from inside a task) gets
+ * {@code false} from {@code false} from {@link #tryAcquire()} and runs its work on its own thread. That is safe because every kernel's
+ * result is independent of how many workers computed it.
+ */
+public final class WorkerPool {
+    /** Work split among workers; {@code worker} is in {@code [0, workers)}. */
+    public interface Task {
+        void run(int worker, int workers);
+    }
+
+    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    private static final AtomicInteger REMAINING = new AtomicInteger();
+    private static final AtomicInteger ARRIVED = new AtomicInteger();
+    private static volatile int phase;
+    private static volatile long generation;
+    private static volatile Task task;
+    private static volatile int active;
+    private static volatile Throwable failure;
+    private static Thread[] threads = new Thread[0]; // guarded by BUSY (only the pool owner starts threads)
+
+    private WorkerPool() {
+    }
+
+    /**
+     * Takes the pool for one run. Returns {@code false} if another run (another thread's, or an enclosing one on
+     * this thread) holds it; the caller then computes on its own thread. Pair with {@link #release()}.
+     */
+    public static boolean tryAcquire() {
+        return BUSY.compareAndSet(false, true);
+    }
+
+    /** Gives back the pool taken by {@link #tryAcquire()}. */
+    public static void release() {
+        BUSY.set(false);
+    }
+
+    /**
+     * Runs {@code t} on {@code workers} threads, the caller being worker 0, and waits for all of them. The caller
+     * must hold the pool ({@link #tryAcquire()}). A failure in any worker is rethrown here.
+     */
+    public static void run(Task t, int workers) {
+        if (workers <= 1) {
+            t.run(0, 1);
+            return;
+        }
+        ensureThreads(workers - 1);
+        failure = null;
+        task = t;
+        active = workers;
+        ARRIVED.set(0);
+        REMAINING.set(workers - 1);
+        generation = generation + 1;
+        for (int i = 0; i < workers - 1; i++) {
+            LockSupport.unpark(threads[i]);
+        }
+        Throwable own = null;
+        try {
+            t.run(0, workers);
+        } catch (Throwable e) {
+            own = e;
+            failure = e;
+        }
+        for (int spins = 0; REMAINING.get() != 0; spins++) {
+            pause(spins);
+        }
+        task = null;
+        Throwable f = own != null ? own : failure;
+        if (f instanceof RuntimeException re) {
+            throw re;
+        } else if (f instanceof Error er) {
+            throw er;
+        } else if (f != null) {
+            throw new IllegalStateException(f);
+        }
+    }
+
+    /**
+     * Waits until all {@code workers} of the current run have arrived (a sense-reversing barrier). A worker that
+     * failed releases the others with an exception rather than leaving them waiting forever.
+     */
+    public static void barrier(int workers) {
+        if (workers <= 1) {
+            return;
+        }
+        int p = phase;
+        if (ARRIVED.incrementAndGet() == workers) {
+            ARRIVED.set(0);
+            phase = p + 1;
+            return;
+        }
+        for (int spins = 0; phase == p; spins++) {
+            if (failure != null) {
+                throw new IllegalStateException("another worker failed", failure);
+            }
+            pause(spins);
+        }
+    }
+
+    private static void pause(int spins) {
+        // Spin briefly (a run's parts finish within microseconds of each other), then yield: on a loaded
+        // 2-core machine the thread we wait for may need this core.
+        if (spins < 2_000) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
+    private static void ensureThreads(int n) {
+        if (threads.length >= n) {
+            return;
+        }
+        Thread[] grown = java.util.Arrays.copyOf(threads, n);
+        long start = generation; // read before this run bumps it, so a late-starting thread cannot miss the run
+        for (int i = threads.length; i < n; i++) {
+            int index = i + 1;
+            Thread th = new Thread(() -> workerLoop(index, start), "simdgrad-worker-" + index);
+            th.setDaemon(true);
+            grown[i] = th;
+        }
+        int old = threads.length;
+        threads = grown;
+        for (int i = old; i < n; i++) {
+            grown[i].start();
+        }
+    }
+
+    private static void workerLoop(int index, long start) {
+        long seen = start;
+        while (true) {
+            long g;
+            for (int spins = 0; (g = generation) == seen; spins++) {
+                if (spins < 20_000) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(WorkerPool.class);
+                }
+            }
+            seen = g;
+            Task t = task;
+            int n = active;
+            if (t == null || index >= n) {
+                continue;
+            }
+            try {
+                t.run(index, n);
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                REMAINING.decrementAndGet();
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.simdgrad.kernels.internal.gemm;
+
+import dev.simdgrad.kernels.internal.KernelProvider;
+import dev.simdgrad.kernels.internal.WorkerPool;
+
+/**
+ * The five loops of BLIS around the chosen micro-kernel, row-major: {@code C := alpha op(A) op(B) + beta C}.
+ *
+ * <pre>
+ * loopFive  jc: NC columns of C and B   (the packed B block, KC x NC, lives in L3)
+ * loopFour  pc: KC of the depth          (B block packed here, cooperatively by all workers)
+ * loopThree ic: MC rows of C and A       (the packed A block, MC x KC, lives in L2; split among workers)
+ * loopTwo   jr: NR columns               (one packed B micro-panel, KC x NR, stays in L1)
+ * loopOne   ir: MR rows                  (one packed A micro-panel streamed from L2)
+ *           micro-kernel: MR x NR tile in registers
+ * </pre>
+ *
+ * <p>Determinism: every element of C is produced by the same micro-kernel over the same KC blocks in the same
+ * order whatever the thread count, and edge tiles go through a temporary tile whose update repeats the kernel's
+ * rounding exactly, so results are bitwise identical for any number of threads. Threads split ic (or jr when C
+ * has few rows), never pc.
+ *
+ * <p>Unchecked: {@code Sgemm} validates arguments first. Requires {@code m, n, k > 0} and {@code alpha != 0}.
+ */
+public final class GemmDriver {
+    private static final GemmKernel K = KernelProvider.choice().gemm();
+    private static final int MR = K.mr();
+    private static final int NR = K.nr();
+    /** Depth of a block: a KC x NR B micro-panel (32 KiB at NR = 32) plus an MR x KC A micro-panel fit L1. */
+    static final int KC = 256;
+    /** Rows of a packed A block: MC x KC floats (240 KiB) fit comfortably in L2. */
+    static final int MC = (240 / MR) * MR;
+    /** Columns of a packed B block: KC x NC floats (4 MiB) sit in L3 and are reused by every ic. */
+    static final int NC = 4096;
+    /** Below this many multiply-adds per extra thread, waking a worker costs more than it saves. */
+    static final long MIN_WORK_PER_THREAD = 1L << 20;
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+    /** The B block shared by the workers of a parallel run; owned by whoever owns the pool. */
+    private static final Buffers SHARED = new Buffers();
+    private static final Job JOB = new Job();
+
+    private GemmDriver() {
+    }
+
+    /** Per-thread scratch: packed A block, packed B block (serial runs) and an edge tile. Grown, never shrunk. */
+    static final class Buffers {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+    }
+
+    /** The arguments of one parallel call, reused so a run allocates nothing. Guarded by the worker pool. */
+    static final class Job implements WorkerPool.Task {
+        boolean ta, tb;
+        int m, n, k;
+        float alpha, beta;
+        float[] a, b, c, sharedB;
+        int ao, lda, bo, ldb, co, ldc;
+
+        @Override
+        public void run(int worker, int workers) {
+            loops(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, sharedB, worker, workers);
+        }
+    }
+
+    /** Thread count the driver uses for this shape, given the configured maximum. */
+    public static int threadsFor(int m, int n, int k, int maxThreads) {
+        long work = (long) m * n * k;
+        long useful = Math.max(1, work / MIN_WORK_PER_THREAD);
+        int t = (int) Math.min(maxThreads, useful);
+        // Each worker needs at least one MR row block (or one NR panel when splitting columns).
+        int units = Math.max((m + MR - 1) / MR, (n + NR - 1) / NR);
+        return Math.max(1, Math.min(t, units));
+    }
+
+    /** Requires validated arguments, {@code m, n, k > 0} and {@code alpha != 0}. */
+    public static void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha,
+                             float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                             float beta, float[] c, int co, int ldc, int maxThreads) {
+        int threads = threadsFor(m, n, k, maxThreads);
+        if (threads > 1 && WorkerPool.tryAcquire()) {
+            Job j = JOB;
+            try {
+                j.ta = ta; j.tb = tb; j.m = m; j.n = n; j.k = k; j.alpha = alpha; j.beta = beta;
+                j.a = a; j.ao = ao; j.lda = lda; j.b = b; j.bo = bo; j.ldb = ldb; j.c = c; j.co = co; j.ldc = ldc;
+                j.sharedB = SHARED.b(blockB(n, k));
+                WorkerPool.run(j, threads);
+            } finally {
+                j.a = j.b = j.c = j.sharedB = null; // do not keep the caller's arrays alive
+                WorkerPool.release();
+            }
+            return;
+        }
+        loops(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, null, 0, 1);
+    }
+
+    /** Depth of each KC block: k split into equal blocks of at most KC (no thin last block). */
+    private static int kcFor(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    private static int blockB(int n, int k) {
+        int nc = Math.min(NC, n);
+        return kcFor(k) * ((nc + NR - 1) / NR) * NR;
+    }
+
+    /** [from, to) of {@code units} for this worker: contiguous, as even as possible, same for every run. */
+    private static int splitStart(int units, int worker, int workers) {
+        return (int) ((long) units * worker / workers);
+    }
+
+    /**
+     * The five loops for one worker. With several workers, the B block is packed cooperatively into
+     * {@code sharedB}, then each worker computes its own rows (or, for a short C, its own column panels).
+     */
+    static void loops(boolean ta, boolean tb, int m, int n, int k, float alpha,
+                      float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                      float beta, float[] c, int co, int ldc, float[] sharedB, int worker, int workers) {
+        Buffers own = BUFFERS.get();
+        int kcb = kcFor(k);
+        float[] bbuf = workers > 1 ? sharedB : own.b(blockB(n, k));
+        int rowBlocks = (m + MR - 1) / MR;
+        // Split rows when every worker gets at least two MR blocks; otherwise split column panels.
+        boolean splitRows = rowBlocks >= 2 * workers;
+        int r0 = 0, r1 = m;
+        if (splitRows) {
+            r0 = Math.min(m, splitStart(rowBlocks, worker, workers) * MR);
+            r1 = Math.min(m, splitStart(rowBlocks, worker + 1, workers) * MR);
+        }
+        float[] abuf = own.a(Math.min(MC, Math.max(1, r1 - r0)) * kcb + MR * kcb);
+        for (int jc = 0; jc < n; jc += NC) {                                 // loopFive
+            int nc = Math.min(NC, n - jc);
+            int panels = (nc + NR - 1) / NR;
+            int p0 = splitStart(panels, worker, workers), p1 = splitStart(panels, worker + 1, workers);
+            for (int pc = 0; pc < k; pc += kcb) {                             // loopFour
+                int kc = Math.min(kcb, k - pc);
+                boolean first = pc == 0;
+                if (p1 > p0) {
+                    int cols = Math.min(nc - p0 * NR, (p1 - p0) * NR);
+                    int src = tb ? bo + (jc + p0 * NR) * ldb + pc : bo + pc * ldb + jc + p0 * NR;
+                    K.packB(tb, b, src, ldb, kc, cols, bbuf, p0 * kc * NR);
+                }
+                WorkerPool.barrier(workers);
+                int q0 = splitRows ? 0 : p0, q1 = splitRows ? panels : p1;
+                if (q1 > q0) {
+                    for (int ic = r0; ic < r1; ic += MC) {                    // loopThree
+                        int mc = Math.min(MC, r1 - ic);
+                        int src = ta ? ao + pc * lda + ic : ao + ic * lda + pc;
+                        K.packA(ta, a, src, lda, mc, kc, abuf);
+                        macroKernel(mc, nc, kc, q0, q1, alpha, beta, first, abuf, bbuf, c, co + ic * ldc + jc, ldc,
+                                own.tile);
+                    }
+                }
+                WorkerPool.barrier(workers); // nobody repacks B while another worker still reads it
+            }
+        }
+    }
+
+    /** loopTwo and loopOne over panels [q0, q1) of the packed B block and all MR panels of the packed A block. */
+    private static void macroKernel(int mc, int nc, int kc, int q0, int q1, float alpha, float beta, boolean first,
+                                    float[] abuf, float[] bbuf, float[] c, int cBase, int ldc, float[] tile) {
+        for (int q = q0; q < q1; q++) {                                       // loopTwo
+            int jr = q * NR;
+            int nr = Math.min(NR, nc - jr);
+            int bpo = q * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {                             // loopOne
+                int mr = Math.min(MR, mc - ir);
+                int apo = ir * kc;
+                int cOff = cBase + ir * ldc + jr;
+                K.kernel(kc, abuf, apo, bbuf, bpo, tile);
+                if (mr == MR && nr == NR) {
+                    K.update(tile, alpha, beta, first, c, cOff, ldc);
+                } else {
+                    GemmKernel.updateEdge(tile, NR, mr, nr, alpha, beta, first, c, cOff, ldc);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.simdgrad.kernels.internal.gemm;
+
+/**
+ * The plain-Java SGEMM micro-kernel: a 4 x 4 register tile in sixteen local accumulators. It is the fallback when
+ * the Vector API is unavailable and the path forced by {@code simdgrad.vector.bits=0}. It uses a separate multiply
+ * and add (not {@code Math.fma}), because without FMA hardware {@code Math.fma} is emulated and very slow.
+ */
+public final class ScalarGemmKernel implements GemmKernel {
+    static final int MR = 4;
+    static final int NR = 4;
+
+    @Override public int mr() { return MR; }
+    @Override public int nr() { return NR; }
+    @Override public int vectorBits() { return 0; }
+
+    @Override
+    public void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int l = 0; l < kc; l++) {
+            int pa = apo + l * MR, pb = bpo + l * NR;
+            float b0 = bp[pb], b1 = bp[pb + 1], b2 = bp[pb + 2], b3 = bp[pb + 3];
+            float a0 = ap[pa], a1 = ap[pa + 1], a2 = ap[pa + 2], a3 = ap[pa + 3];
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+        }
+        tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
+        tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
+        tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
+        tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+    }
+
+    @Override
+    public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {
+        GemmKernel.updateEdge(tile, NR, MR, NR, alpha, beta, first, c, co, ldc);
+    }
+
+    @Override
+    public void packB(boolean trans, float[] b, int bo, int ldb, int kc, int nc, float[] dst, int dOff) {
+        if (trans) {
+            GemmKernel.packTransposed(b, bo, ldb, kc, nc, NR, dst, dOff);
+        } else {
+            GemmKernel.packCopy(b, bo, ldb, kc, nc, NR, dst, dOff);
+        }
+    }
+
+    @Override
+    public void packA(boolean trans, float[] a, int ao, int lda, int mc, int kc, float[] dst) {
+        if (trans) {
+            GemmKernel.packCopy(a, ao, lda, kc, mc, MR, dst, 0);
+        } else {
+            GemmKernel.packTransposed(a, ao, lda, kc, mc, MR, dst, 0);
+        }
+    }
+}

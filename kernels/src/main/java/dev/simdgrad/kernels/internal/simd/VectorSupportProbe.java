@@ -1,0 +1,28 @@
+package dev.simdgrad.kernels.internal.simd;
+
+import dev.simdgrad.kernels.internal.gemm.GemmKernel;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The only door from the provider into Vector API code: loaded only after the provider has checked that the
+ * {@code jdk.incubator.vector} module is readable, so a JVM without it never resolves a Vector API class.
+ */
+public final class VectorSupportProbe {
+    private VectorSupportProbe() {
+    }
+
+    /** The preferred float vector width of this CPU, in bits. */
+    public static int preferredBits() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
+    /** The SGEMM micro-kernel for a width in {128, 256, 512}. */
+    public static GemmKernel gemmKernel(int bits) {
+        return switch (bits) {
+            case 128 -> new VectorGemmKernel128();
+            case 256 -> new VectorGemmKernel256();
+            case 512 -> new VectorGemmKernel512();
+            default -> throw new IllegalArgumentException("no vector kernels for " + bits + " bits");
+        };
+    }
+}
