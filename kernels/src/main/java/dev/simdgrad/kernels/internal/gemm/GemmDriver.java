@@ -109,10 +109,14 @@ public final class GemmDriver {
         loops(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, null, 0, 1);
     }
 
-    /** Depth of each KC block: k split into equal blocks of at most KC (no thin last block). */
+    /**
+     * Depth of each KC block: k split into near-equal blocks of at most KC (no thin last block), rounded up to a
+     * multiple of the micro-kernel's depth unroll (4) so only the last block runs the remainder loop.
+     */
     private static int kcFor(int k) {
         int blocks = (k + KC - 1) / KC;
-        return (k + blocks - 1) / blocks;
+        int even = (k + blocks - 1) / blocks;
+        return Math.min(KC, (even + 3) & ~3);
     }
 
     private static int blockB(int n, int k) {
