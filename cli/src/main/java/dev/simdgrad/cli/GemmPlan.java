@@ -59,13 +59,14 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
     }
 
     /**
-     * The defaults: {@code quick} is 1 fork, 1 warm-up and 2 measured iterations of 1 s, six shapes and peers up to
+     * The defaults: {@code quick} is 1 fork, 2 warm-up and 2 measured iterations of 1 s (one warm-up second is not
+     * always enough for C2 to compile every edge path: allocation shows it), six shapes and peers up to
      * {@link #QUICK_PEER_MAX_FLOPS} (2-4 minutes on 2 cores); otherwise 2 forks, 3 warm-up and 5 measured iterations
-     * of 2 s, every shape, peers everywhere (tens of minutes: the peers take seconds per call at 2048).
+     * of 2 s, every shape, peers everywhere (about 45 minutes on 2 cores: the peers take seconds per call at 2048).
      */
     static GemmPlan defaults(boolean quick, List<Integer> threads) {
         return quick
-                ? new GemmPlan(true, QUICK_SHAPES, threads, 1, 1, TimeValue.seconds(1), 2, TimeValue.seconds(1),
+                ? new GemmPlan(true, QUICK_SHAPES, threads, 1, 2, TimeValue.seconds(1), 2, TimeValue.seconds(1),
                         QUICK_PEER_MAX_FLOPS)
                 : new GemmPlan(false, ALL_SHAPES, threads, 2, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2),
                         Long.MAX_VALUE);
