@@ -27,12 +27,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "gemm", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark SGEMM (JMH) against EJML, ojAlgo and the measured FMA peak; print a table.",
-            "Full run: 2 forks, every shape, peers everywhere (about 45 minutes on 2 cores). --quick: 2-4 minutes."})
+            "Full run: 2 forks, every shape, peers everywhere (about 45 minutes on 2 cores). --quick: about 3 minutes."})
 final class BenchGemmCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--quick", description = "Fewer shapes, 1 fork, short iterations; peers only up to 512^3.")
+    @Option(names = "--quick", description = "Fewer shapes, 1 fork, short iterations; peers at 1 thread up"
+            + " to 512^3.")
     private boolean quick;
 
     @Option(names = "--threads", split = ",", defaultValue = "1,2", paramLabel = "N",

@@ -19,7 +19,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * (peers, scalar reference) are timed. It becomes one JMH run per group of benchmark methods, since JMH applies one
  * set of parameters to every method of a run.
  *
- * @param quick            whether these are the {@code --quick} defaults (reported in notes and JSON)
+ * @param quick            whether this is a {@code --quick} plan: the peers then run at 1 thread only (when 1 is
+ *                         among {@code threads}), which saves a third of the trials
  * @param shapes           shapes simdgrad is timed on, in table order
  * @param threads          thread budgets
  * @param forks            JVM forks per (method, shape, threads)
@@ -59,14 +60,14 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
     }
 
     /**
-     * The defaults: {@code quick} is 1 fork, 2 warm-up and 2 measured iterations of 1 s (one warm-up second is not
-     * always enough for C2 to compile every edge path: allocation shows it), six shapes and peers up to
-     * {@link #QUICK_PEER_MAX_FLOPS} (2-4 minutes on 2 cores); otherwise 2 forks, 3 warm-up and 5 measured iterations
+     * The defaults: {@code quick} is 1 fork, 2 warm-up and 3 measured iterations of 1 s (one warm-up second is not
+     * always enough for C2 to compile every edge path, as allocation shows; JMH gives no error below 3 iterations),
+     * six shapes, and the peers at 1 thread up to {@link #QUICK_PEER_MAX_FLOPS} (about 3 minutes on 2 cores); otherwise 2 forks, 3 warm-up and 5 measured iterations
      * of 2 s, every shape, peers everywhere (about 45 minutes on 2 cores: the peers take seconds per call at 2048).
      */
     static GemmPlan defaults(boolean quick, List<Integer> threads) {
         return quick
-                ? new GemmPlan(true, QUICK_SHAPES, threads, 1, 2, TimeValue.seconds(1), 2, TimeValue.seconds(1),
+                ? new GemmPlan(true, QUICK_SHAPES, threads, 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1),
                         QUICK_PEER_MAX_FLOPS)
                 : new GemmPlan(false, ALL_SHAPES, threads, 2, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2),
                         Long.MAX_VALUE);
@@ -77,7 +78,8 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
     }
 
     /**
-     * The JMH runs: simdgrad on every shape; EJML and ojAlgo on the shapes up to {@link #peerMaxFlops}; the scalar
+     * The JMH runs: simdgrad on every shape; EJML and ojAlgo on the shapes up to {@link #peerMaxFlops} (at 1 thread
+     * only in a quick plan); the scalar
      * reference (single-threaded) at 1 thread on the shapes up to {@link SgemmBenchmark#REFERENCE_MAX_FLOPS}.
      * Groups with no shape are left out.
      */
@@ -86,7 +88,7 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
         runs.add(new Run("simdgrad", shapes, threads));
         List<GemmShape> peerShapes = shapes.stream().filter(s -> s.flops() <= peerMaxFlops).toList();
         if (!peerShapes.isEmpty()) {
-            runs.add(new Run("ejml|ojalgo", peerShapes, threads));
+            runs.add(new Run("ejml|ojalgo", peerShapes, peerThreads()));
         }
         List<GemmShape> refShapes = shapes.stream()
                 .filter(s -> s.flops() <= SgemmBenchmark.REFERENCE_MAX_FLOPS).toList();
@@ -94,6 +96,10 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
             runs.add(new Run("reference", refShapes, List.of(1)));
         }
         return runs;
+    }
+
+    private List<Integer> peerThreads() {
+        return quick && threads.contains(1) ? List.of(1) : threads;
     }
 
     /** The JMH options of one run; with a {@code json} path JMH also writes its JSON results there. */
@@ -123,6 +129,9 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
         if (peerMaxFlops != Long.MAX_VALUE) {
             notes.add(String.format(Locale.ROOT, "EJML and ojAlgo ran only on shapes of at most %.3f GFLOP per call"
                     + "%s (--peer-max-gflop to change).", peerMaxFlops / 1e9, quick ? " in --quick" : ""));
+        }
+        if (!peerThreads().equals(threads)) {
+            notes.add("EJML and ojAlgo ran at " + peerThreads() + " thread(s) only (--quick).");
         }
         notes.add(String.format(Locale.ROOT, "reference (scalar, double accumulation) ran at 1 thread on shapes of"
                 + " at most %.3f GFLOP per call.", SgemmBenchmark.REFERENCE_MAX_FLOPS / 1e9));

@@ -19,6 +19,7 @@ class GemmPlanTest {
         assertTrue(runs.get(1).shapes().stream().allMatch(s -> s.flops() <= GemmPlan.QUICK_PEER_MAX_FLOPS));
         assertTrue(!runs.get(1).shapes().contains(GemmShape.parse("NN:1024x1024x1024")));
         assertEquals(5, runs.get(1).shapes().size());
+        assertEquals(List.of(1), runs.get(1).threads());
         assertEquals(List.of(GemmShape.parse("NN:128x128x128")), runs.get(2).shapes());
         assertEquals(List.of(1), runs.get(2).threads());
     }
@@ -28,6 +29,8 @@ class GemmPlanTest {
         GemmPlan full = GemmPlan.defaults(false, List.of(1));
         assertEquals(SgemmBenchmark.SHAPES.length, full.shapes().size());
         assertEquals(full.shapes(), full.runs().get(1).shapes());
+        assertEquals(List.of(1), full.runs().get(1).threads());
+        assertEquals(List.of(1, 2), GemmPlan.defaults(false, List.of(1, 2)).runs().get(1).threads());
         Options o = full.options(full.runs().get(0), null);
         assertEquals(2, o.getForkCount().get());
         assertTrue(o.getJvmArgsAppend().get().contains(GemmPlan.VECTOR_FLAG));
