@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * @param k      inner dimension
  */
 public record GemmShape(boolean transA, boolean transB, int m, int n, int k) {
-    private static final Pattern FORMAT = Pattern.compile("([NT])([NT]):(\\d+)x(\\d+)x(\\d+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FORMAT =
+            Pattern.compile("([NT])([NT]):(\\d+)x(\\d+)x(\\d+)", Pattern.CASE_INSENSITIVE);
 
     /**
      * @throws IllegalArgumentException if a size is not positive
@@ -35,12 +36,12 @@ public record GemmShape(boolean transA, boolean transB, int m, int n, int k) {
     public static GemmShape parse(String s) {
         Matcher mt = FORMAT.matcher(s.trim());
         if (!mt.matches()) {
-            throw new IllegalArgumentException("bad shape '" + s + "': expected e.g. NN:1024x1024x1024 or TN:784x256x512"
-                    + " (N/T for A and B, then m x n x k)");
+            throw new IllegalArgumentException("bad shape '" + s + "': expected e.g. NN:1024x1024x1024 or"
+                    + " TN:784x256x512 (N/T for A and B, then m x n x k)");
         }
         try {
-            return new GemmShape(mt.group(1).equalsIgnoreCase("T"), mt.group(2).equalsIgnoreCase("T"), Integer.parseInt(mt.group(3)),
-                    Integer.parseInt(mt.group(4)), Integer.parseInt(mt.group(5)));
+            return new GemmShape(mt.group(1).equalsIgnoreCase("T"), mt.group(2).equalsIgnoreCase("T"),
+                    Integer.parseInt(mt.group(3)), Integer.parseInt(mt.group(4)), Integer.parseInt(mt.group(5)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad shape '" + s + "': a size does not fit in an int");
         }

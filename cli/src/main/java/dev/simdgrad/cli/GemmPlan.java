@@ -62,8 +62,9 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
     /**
      * The defaults: {@code quick} is 1 fork, 2 warm-up and 3 measured iterations of 1 s (one warm-up second is not
      * always enough for C2 to compile every edge path, as allocation shows; JMH gives no error below 3 iterations),
-     * six shapes, and the peers at 1 thread up to {@link #QUICK_PEER_MAX_FLOPS} (about 3 minutes on 2 cores); otherwise 2 forks, 3 warm-up and 5 measured iterations
-     * of 2 s, every shape, peers everywhere (about 45 minutes on 2 cores: the peers take seconds per call at 2048).
+     * six shapes, and the peers at 1 thread up to {@link #QUICK_PEER_MAX_FLOPS} (about 3 minutes on 2 cores);
+     * otherwise 2 forks, 3 warm-up and 5 measured iterations of 2 s, every shape, peers everywhere (about 45 minutes
+     * on 2 cores: the peers take seconds per call at 2048).
      */
     static GemmPlan defaults(boolean quick, List<Integer> threads) {
         return quick
