@@ -67,7 +67,7 @@ public final class FmaPeak {
         for (int w = 0; w < 20_000; w++) {
             sink = kernel(200);
         }
-        int iterations = (int) Math.clamp(flopsPerRun / flopsPerIteration, 1, Integer.MAX_VALUE);
+        int iterations = Math.clamp(flopsPerRun / flopsPerIteration, 1, Integer.MAX_VALUE);
         long best = Long.MAX_VALUE;
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
