@@ -1,0 +1,191 @@
+package dev.simdgrad.cli;
+
+import dev.simdgrad.benchmarks.GemmShape;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code simdgrad bench gemm}: runs the JMH {@code SgemmBenchmark} in-process through JMH's {@link Runner} (each
+ * trial in a forked JVM on this jar's class path) and prints simdgrad's GFLOP/s against EJML, ojAlgo and the
+ * machine's measured FMA peak.
+ */
+@Command(name = "gemm", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Benchmark SGEMM (JMH) against EJML, ojAlgo and the measured FMA peak; print a table.",
+            "Full run: 2 forks, every shape, peers everywhere (about 45 minutes on 2 cores).",
+            "--quick: about 3 minutes."})
+final class BenchGemmCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--quick", description = "Fewer shapes, 1 fork, short iterations; peers at 1 thread up"
+            + " to 512^3.")
+    private boolean quick;
+
+    @Option(names = "--threads", split = ",", defaultValue = "1,2", paramLabel = "N",
+            description = "Thread budgets to measure (default: ${DEFAULT-VALUE}).")
+    private List<Integer> threads;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write JMH's JSON results and a machine record (CPU, JDK, width, peak) to FILE.")
+    private Path json;
+
+    @Option(names = "--shapes", split = ",", paramLabel = "SHAPE",
+            description = "Shapes instead of the defaults, as TT:MxNxK, e.g. NN:512x512x512,TN:784x256x512.")
+    private List<String> shapes;
+
+    @Option(names = "--forks", paramLabel = "N", description = "JVM forks per cell instead of the default.")
+    private Integer forks;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Warm-up iterations per fork instead of the default.")
+    private Integer warmup;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "Measured iterations per fork instead of the"
+            + " default.")
+    private Integer iterations;
+
+    @Option(names = "--time", paramLabel = "TIME", description = "Time of each iteration, e.g. 500ms or 2s, instead"
+            + " of the default.")
+    private String time;
+
+    @Option(names = "--peer-max-gflop", paramLabel = "X", description = "Run EJML and ojAlgo only on shapes of at"
+            + " most X GFLOP per call (default: 0.27 with --quick, no limit otherwise).")
+    private Double peerMaxGflop;
+
+    @Override
+    public Integer call() throws IOException, RunnerException {
+        GemmPlan plan = plan();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // The peak first, while no forked JVM competes for the cores.
+        MachineInfo machine = MachineInfo.detect(true);
+        out.print(machine.report());
+        out.flush();
+
+        List<GemmResult> results = new ArrayList<>();
+        List<String> jmhJson = new ArrayList<>();
+        Set<String> expected = new LinkedHashSet<>();
+        for (GemmPlan.Run run : plan.runs()) {
+            for (String method : run.methods().split("\\|")) {
+                for (GemmShape s : run.shapes()) {
+                    for (int t : run.threads()) {
+                        expected.add(cell(method, s, t));
+                    }
+                }
+            }
+            Path tmp = json == null ? null : Files.createTempFile("simdgrad-jmh-", ".json");
+            try {
+                for (RunResult r : new Runner(plan.options(run, tmp)).run()) {
+                    GemmResult g = toGemmResult(r);
+                    results.add(g);
+                    expected.remove(cell(g.implementation(), g.shape(), g.threads()));
+                }
+                if (tmp != null) {
+                    jmhJson.add(Files.readString(tmp));
+                }
+            } finally {
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }
+
+        List<String> notes = new ArrayList<>(plan.notes());
+        for (String missing : expected) {
+            notes.add("FAILED, no result: " + missing + " (see the JMH output above for why).");
+        }
+        out.println();
+        out.print(GemmTable.format(results, plan.shapes(), machine.peakGflopsPerCore(), machine.cores(), notes));
+        out.flush();
+        if (json != null) {
+            GemmJsonReport.write(json, machine, plan, jmhJson);
+            out.println("Wrote " + json.toAbsolutePath());
+            out.flush();
+        }
+        if (!expected.isEmpty()) {
+            err.println("simdgrad bench gemm: " + expected.size() + " benchmark cell(s) failed; see above.");
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    private static String cell(String method, GemmShape s, int threads) {
+        return method + " " + s + " threads=" + threads;
+    }
+
+    /** Checks the options (usage errors exit with 2) and merges them with the defaults of the mode. */
+    private GemmPlan plan() {
+        for (int t : threads) {
+            if (t < 1 || t > 1024) {
+                throw new ParameterException(spec.commandLine(), "--threads: " + t + " is not in 1..1024");
+            }
+        }
+        List<Integer> ts = List.copyOf(new LinkedHashSet<>(threads));
+        GemmPlan d = GemmPlan.defaults(quick, ts);
+        List<GemmShape> shapeList = d.shapes();
+        if (shapes != null) {
+            try {
+                shapeList = shapes.stream().map(GemmShape::parse).distinct().toList();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--shapes: " + e.getMessage());
+            }
+        }
+        TimeValue t = d.iterationTime();
+        if (time != null) {
+            try {
+                t = TimeValue.fromString(time);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--time: '" + time + "' is not a time such as 500ms"
+                        + " or 2s");
+            }
+        }
+        int f = positive("--forks", forks, d.forks(), 1);
+        int w = positive("--warmup", warmup, d.warmupIterations(), 0);
+        int i = positive("--iterations", iterations, d.iterations(), 1);
+        long peerMax = d.peerMaxFlops();
+        if (peerMaxGflop != null) {
+            if (!(peerMaxGflop >= 0)) {
+                throw new ParameterException(spec.commandLine(), "--peer-max-gflop: must be >= 0");
+            }
+            peerMax = peerMaxGflop * 1e9 >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) (peerMaxGflop * 1e9);
+        }
+        // An explicit --time applies to warm-up iterations too: a smoke run wants both short.
+        TimeValue wt = time != null ? t : d.warmupTime();
+        return new GemmPlan(quick, shapeList, ts, f, w, wt, i, t, peerMax);
+    }
+
+    private int positive(String name, Integer value, int fallback, int min) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < min) {
+            throw new ParameterException(spec.commandLine(), name + ": " + value + " must be >= " + min);
+        }
+        return value;
+    }
+
+    private static GemmResult toGemmResult(RunResult r) {
+        String bench = r.getParams().getBenchmark();
+        String method = bench.substring(bench.lastIndexOf('.') + 1);
+        GemmShape s = GemmShape.parse(r.getParams().getParam("shape"));
+        int t = Integer.parseInt(r.getParams().getParam("threads"));
+        var primary = r.getPrimaryResult();
+        return GemmResult.fromThroughput(s, t, method, primary.getScore(), primary.getScoreError());
+    }
+}

@@ -1,0 +1,37 @@
+package dev.simdgrad.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code simdgrad} command line: {@code info}, {@code bench gemm}. Exit codes: 0 success, 1 failure while
+ * running, 2 bad usage (a one-line error and the usage on stderr).
+ */
+@Command(name = "simdgrad", mixinStandardHelpOptions = true,
+        description = "SIMD kernels on the JDK Vector API for per-example gradient research.",
+        versionProvider = Main.ManifestVersion.class,
+        subcommands = {InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    /** Entry point of {@code simdgrad.jar}; exits with the command's exit code. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The configured command line, for {@link #main} and for tests (which redirect its out/err writers). A command
+     * without its required subcommand is a usage error (exit 2), as picocli reports it.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    /** {@code --version}: the Implementation-Version the build writes into simdgrad.jar's manifest. */
+    static final class ManifestVersion implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"simdgrad " + (v == null ? "(development build, no jar manifest)" : v),
+                "JDK " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}
