@@ -9,15 +9,26 @@ import java.util.concurrent.locks.LockSupport;
  * are started lazily. A run hands one {@link Task} to a fixed number of workers and returns when all are done.
  *
  * <p>No allocation per run (a kernel's steady state stays at ~0 B/op). Only one run at a time owns the pool: a
- * second caller that finds it busy (another thread's run, or a nested call from inside a task) gets
- * {@code false} from {@code false} from {@link #tryAcquire()} and runs its work on its own thread. That is safe because every kernel's
- * result is independent of how many workers computed it.
+ * second caller that finds it busy (another thread's run, or a nested call from inside a task) gets {@code false}
+ * from {@link #tryAcquire()} and runs its work on its own thread. That is safe because every kernel's result is
+ * independent of how many workers computed it.
+ *
+ * <p>Waiting (for work, at a barrier, for the end of a run) spins briefly and then parks; whoever completes the
+ * condition unparks the waiters. Spinning alone is fastest on an idle machine but collapses when the cores are
+ * oversubscribed (a spinning thread burns the time slice the thread it waits for needs); parking after a short
+ * spin keeps the idle-machine latency and degrades gracefully on a loaded one.
  */
 public final class WorkerPool {
     /** Work split among workers; {@code worker} is in {@code [0, workers)}. */
     public interface Task {
         void run(int worker, int workers);
     }
+
+    /**
+     * Spins before parking: PAUSE takes ~40-140 cycles, so ~20-50 us, longer than a balanced barrier wait and far
+     * shorter than a scheduler time slice.
+     */
+    private static final int SPINS = 1_000;
 
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static final AtomicInteger REMAINING = new AtomicInteger();
@@ -27,7 +38,9 @@ public final class WorkerPool {
     private static volatile Task task;
     private static volatile int active;
     private static volatile Throwable failure;
-    private static Thread[] threads = new Thread[0]; // guarded by BUSY (only the pool owner starts threads)
+    private static volatile Thread owner;
+    /** Worker threads 1..n-1 at index 0..n-2; guarded by BUSY (only the pool owner starts threads). */
+    private static volatile Thread[] threads = new Thread[0];
 
     private WorkerPool() {
     }
@@ -55,6 +68,8 @@ public final class WorkerPool {
             return;
         }
         ensureThreads(workers - 1);
+        Thread[] ths = threads;
+        owner = Thread.currentThread();
         failure = null;
         task = t;
         active = workers;
@@ -62,7 +77,7 @@ public final class WorkerPool {
         REMAINING.set(workers - 1);
         generation = generation + 1;
         for (int i = 0; i < workers - 1; i++) {
-            LockSupport.unpark(threads[i]);
+            LockSupport.unpark(ths[i]);
         }
         Throwable own = null;
         try {
@@ -70,11 +85,17 @@ public final class WorkerPool {
         } catch (Throwable e) {
             own = e;
             failure = e;
+            wakeAll(ths, workers); // workers waiting at a barrier must see the failure
         }
         for (int spins = 0; REMAINING.get() != 0; spins++) {
-            pause(spins);
+            if (spins < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(WorkerPool.class);
+            }
         }
         task = null;
+        owner = null;
         Throwable f = own != null ? own : failure;
         if (f instanceof RuntimeException re) {
             throw re;
@@ -86,8 +107,9 @@ public final class WorkerPool {
     }
 
     /**
-     * Waits until all {@code workers} of the current run have arrived (a sense-reversing barrier). A worker that
-     * failed releases the others with an exception rather than leaving them waiting forever.
+     * Waits until all {@code workers} of the current run have arrived (a sense-reversing barrier); the last to
+     * arrive wakes the others. A worker that failed releases the others with an exception rather than leaving them
+     * waiting forever.
      */
     public static void barrier(int workers) {
         if (workers <= 1) {
@@ -97,41 +119,50 @@ public final class WorkerPool {
         if (ARRIVED.incrementAndGet() == workers) {
             ARRIVED.set(0);
             phase = p + 1;
+            wakeAll(threads, workers);
             return;
         }
         for (int spins = 0; phase == p; spins++) {
             if (failure != null) {
                 throw new IllegalStateException("another worker failed", failure);
             }
-            pause(spins);
+            if (spins < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(WorkerPool.class);
+            }
         }
     }
 
-    private static void pause(int spins) {
-        // Spin briefly (a run's parts finish within microseconds of each other), then yield: on a loaded
-        // 2-core machine the thread we wait for may need this core.
-        if (spins < 2_000) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield();
+    /** Unparks every participant of the run but the calling thread (unparking a running thread is harmless). */
+    private static void wakeAll(Thread[] ths, int workers) {
+        Thread self = Thread.currentThread();
+        Thread o = owner;
+        if (o != null && o != self) {
+            LockSupport.unpark(o);
+        }
+        for (int i = 0; i < workers - 1 && i < ths.length; i++) {
+            if (ths[i] != self) {
+                LockSupport.unpark(ths[i]);
+            }
         }
     }
 
     private static void ensureThreads(int n) {
-        if (threads.length >= n) {
+        Thread[] old = threads;
+        if (old.length >= n) {
             return;
         }
-        Thread[] grown = java.util.Arrays.copyOf(threads, n);
+        Thread[] grown = java.util.Arrays.copyOf(old, n);
         long start = generation; // read before this run bumps it, so a late-starting thread cannot miss the run
-        for (int i = threads.length; i < n; i++) {
+        for (int i = old.length; i < n; i++) {
             int index = i + 1;
             Thread th = new Thread(() -> workerLoop(index, start), "simdgrad-worker-" + index);
             th.setDaemon(true);
             grown[i] = th;
         }
-        int old = threads.length;
         threads = grown;
-        for (int i = old; i < n; i++) {
+        for (int i = old.length; i < n; i++) {
             grown[i].start();
         }
     }
@@ -141,7 +172,7 @@ public final class WorkerPool {
         while (true) {
             long g;
             for (int spins = 0; (g = generation) == seen; spins++) {
-                if (spins < 20_000) {
+                if (spins < SPINS) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(WorkerPool.class);
@@ -153,12 +184,16 @@ public final class WorkerPool {
             if (t == null || index >= n) {
                 continue;
             }
+            Thread o = owner;
             try {
                 t.run(index, n);
             } catch (Throwable e) {
                 failure = e;
+                wakeAll(threads, n);
             } finally {
-                REMAINING.decrementAndGet();
+                if (REMAINING.decrementAndGet() == 0 && o != null) {
+                    LockSupport.unpark(o);
+                }
             }
         }
     }

@@ -32,8 +32,11 @@ public final class GemmDriver {
     static final int MC = (240 / MR) * MR;
     /** Columns of a packed B block: KC x NC floats (4 MiB) sit in L3 and are reused by every ic. */
     static final int NC = 4096;
-    /** Below this many multiply-adds per extra thread, waking a worker costs more than it saves. */
-    static final long MIN_WORK_PER_THREAD = 1L << 20;
+    /**
+     * Multiply-adds each thread must get (2^21, ~15 us of work): below it, waking a worker and two barriers per KC
+     * block cost more than they save, and on an oversubscribed machine a waiting thread can lose a time slice.
+     */
+    static final long MIN_WORK_PER_THREAD = 1L << 21;
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
     /** The B block shared by the workers of a parallel run; owned by whoever owns the pool. */
