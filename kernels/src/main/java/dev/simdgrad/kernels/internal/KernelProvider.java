@@ -64,10 +64,11 @@ public final class KernelProvider {
                 throw new IllegalArgumentException(BITS_PROPERTY + "=" + prop + " is not one of 0, 128, 256, 512");
             }
         }
-        if (requested == 0) {
-            return scalar(0, BITS_PROPERTY + "=0 forces the scalar path");
-        }
         Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
+        if (requested == 0) {
+            int preferred = vector.isPresent() ? VectorSupportProbe.preferredBits() : 0;
+            return scalar(preferred, BITS_PROPERTY + "=0 forces the scalar path");
+        }
         if (vector.isEmpty()) {
             return scalar(0, "the jdk.incubator.vector module is not readable; add --add-modules jdk.incubator.vector"
                     + " to the java command line to enable SIMD");

@@ -47,6 +47,16 @@ public interface GemmKernel {
         }
     }
 
+    /**
+     * The unpacked path for small products with B not transposed: {@code C := alpha op(A) B + beta C} computed in
+     * place, each element a depth-ordered FMA chain, then {@code (acc * alpha) + (C * beta)}; C is not read when
+     * {@code beta == 0}. Returns {@code false}, computing nothing, if this kernel has no such path.
+     */
+    default boolean smallNotTransB(boolean ta, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+                                   float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+        return false;
+    }
+
     /** Packs the kc x nc block of op(B) whose top-left element is {@code b[bo]} into {@code dst[dOff..]}. */
     void packB(boolean trans, float[] b, int bo, int ldb, int kc, int nc, float[] dst, int dOff);
 

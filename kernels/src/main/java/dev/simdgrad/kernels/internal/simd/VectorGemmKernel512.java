@@ -321,4 +321,60 @@ public final class VectorGemmKernel512 implements GemmKernel {
         }
         GemmKernel.packCopy(a, ao, lda, kc, mc, MR, dst, 0);
     }
+
+    @Override
+    public boolean smallNotTransB(boolean ta, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+                                  float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+        int rs = ta ? 1 : lda, ls = ta ? lda : 1; // strides of op(A) along its rows and along the depth
+        int i = 0;
+        for (; i <= m - 4; i += 4) {
+            small4(i, n, k, alpha, a, ao + i * rs, rs, ls, b, bo, ldb, beta, c, co + i * ldc, ldc);
+        }
+        for (; i < m; i++) {
+            small1(n, k, alpha, a, ao + i * rs, ls, b, bo, ldb, beta, c, co + i * ldc);
+        }
+        return true;
+    }
+
+    private static void small4(int i, int n, int k, float alpha, float[] a, int pa, int rs, int ls,
+                               float[] b, int bo, int ldb, float beta, float[] c, int o, int ldc) {
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> mask = S.indexInRange(j, n);
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+            for (int l = 0; l < k; l++) {
+                FloatVector bv = FloatVector.fromArray(S, b, bo + l * ldb + j, mask);
+                int p = pa + l * ls;
+                c0 = FloatVector.broadcast(S, a[p]).fma(bv, c0);
+                c1 = FloatVector.broadcast(S, a[p + rs]).fma(bv, c1);
+                c2 = FloatVector.broadcast(S, a[p + 2 * rs]).fma(bv, c2);
+                c3 = FloatVector.broadcast(S, a[p + 3 * rs]).fma(bv, c3);
+            }
+            smallUpdate(c0, mask, alpha, beta, c, o + j);
+            smallUpdate(c1, mask, alpha, beta, c, o + ldc + j);
+            smallUpdate(c2, mask, alpha, beta, c, o + 2 * ldc + j);
+            smallUpdate(c3, mask, alpha, beta, c, o + 3 * ldc + j);
+        }
+    }
+
+    private static void small1(int n, int k, float alpha, float[] a, int pa, int ls,
+                               float[] b, int bo, int ldb, float beta, float[] c, int o) {
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> mask = S.indexInRange(j, n);
+            FloatVector c0 = FloatVector.zero(S);
+            for (int l = 0; l < k; l++) {
+                c0 = FloatVector.broadcast(S, a[pa + l * ls]).fma(FloatVector.fromArray(S, b, bo + l * ldb + j, mask), c0);
+            }
+            smallUpdate(c0, mask, alpha, beta, c, o + j);
+        }
+    }
+
+    /** {@code C := (acc * alpha) + (C * beta)}; C is not read when beta == 0. */
+    private static void smallUpdate(FloatVector acc, VectorMask<Float> mask, float alpha, float beta,
+                                    float[] c, int o) {
+        FloatVector r = acc.mul(alpha);
+        if (beta != 0f) {
+            r = r.add(FloatVector.fromArray(S, c, o, mask).mul(beta));
+        }
+        r.intoArray(c, o, mask);
+    }
 }
