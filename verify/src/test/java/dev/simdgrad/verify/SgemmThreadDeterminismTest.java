@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.simdgrad.kernels.Parallelism;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -57,6 +58,47 @@ class SgemmThreadDeterminismTest {
                 float[] c = before.clone();
                 sc.runSgemm(a, b, c);
                 SgemmOracle.checkSameBits(serial, c, threads + " threads vs 1 in " + sc);
+            }
+        } finally {
+            Parallelism.setThreads(saved);
+        }
+    }
+
+    /**
+     * Back-to-back calls whose worker counts differ (2, 3 and 4 workers, as the driver sizes each shape, under a
+     * maximum that changes too), so workers idle in one run are still spinning when the next one starts. This is the
+     * pattern of a race fixed in {@code WorkerPool}: a worker left out of run g could read g's generation with the
+     * next run's worker count, join that run, and then run it a second time. The race needs a preemption between
+     * two reads, so this end-to-end pass cannot prove it absent; kernels' {@code WorkerPoolTest} forces that
+     * schedule deterministically. This pins the pattern and the bits it must give through the public API.
+     */
+    @Test
+    void changingWorkerCountsBetweenCallsGiveTheSameBits() {
+        // At 4 threads the driver uses 2, 4 and 3 workers for these (2^20 multiply-adds per worker).
+        List<SgemmCase> cases = List.of(
+                SgemmCase.dense(false, false, 200, 150, 100, 1f, 0.5f, 1),
+                SgemmCase.dense(true, false, 8, 2000, 300, -1f, 0.5f, 2),
+                SgemmCase.dense(false, true, 97, 131, 257, 0.5f, 1f, 3));
+        int saved = Parallelism.threads();
+        try {
+            Parallelism.setThreads(1);
+            List<float[][]> operands = new ArrayList<>();
+            List<float[]> serial = new ArrayList<>();
+            for (SgemmCase sc : cases) {
+                float[] a = sc.a(), b = sc.b(), before = sc.c();
+                float[] c = before.clone();
+                sc.runSgemm(a, b, c);
+                operands.add(new float[][] {a, b, before});
+                serial.add(c);
+            }
+            for (int call = 0; call < 240; call++) {
+                int i = call % cases.size();
+                Parallelism.setThreads(2 + (call / cases.size()) % 3);
+                float[][] abc = operands.get(i);
+                float[] c = abc[2].clone();
+                cases.get(i).runSgemm(abc[0], abc[1], c);
+                SgemmOracle.checkSameBits(serial.get(i), c, "call " + call + " at " + Parallelism.threads()
+                        + " threads vs 1 in " + cases.get(i));
             }
         } finally {
             Parallelism.setThreads(saved);
