@@ -30,14 +30,32 @@ public final class WorkerPool {
      */
     private static final int SPINS = 1_000;
 
+    /**
+     * A test's stand-in for the scheduler: called by worker {@code index} right after it reads a new run's ticket,
+     * the moment at which a preemption used to let a worker mix up two runs.
+     */
+    interface TicketHook {
+        void afterRead(int index);
+    }
+
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static final AtomicInteger REMAINING = new AtomicInteger();
     private static final AtomicInteger ARRIVED = new AtomicInteger();
+    /** Bits of {@link #ticket} that hold a run's worker count (at most 1024, see Parallelism). */
+    private static final int WORKER_BITS = 11;
+    private static final long WORKER_MASK = (1L << WORKER_BITS) - 1;
     private static volatile int phase;
-    private static volatile long generation;
+    /**
+     * The current run: its generation in the high bits and its worker count in the low {@link #WORKER_BITS}, in one
+     * volatile so a worker reads both at once. (Read separately, a worker that was not in run g could see g's
+     * generation but the next run's worker count, run the next run's task as if it were g's, and then run it a
+     * second time on seeing the next generation: two copies of one worker breaking the barriers and C.)
+     */
+    private static volatile long ticket;
     private static volatile Task task;
-    private static volatile int active;
     private static volatile Throwable failure;
+    /** Null in production (one static read per wake-up of a worker); set only by this package's tests. */
+    static volatile TicketHook ticketHook;
     private static volatile Thread owner;
     /** Worker threads 1..n-1 at index 0..n-2; guarded by BUSY (only the pool owner starts threads). */
     private static volatile Thread[] threads = new Thread[0];
@@ -72,10 +90,9 @@ public final class WorkerPool {
         owner = Thread.currentThread();
         failure = null;
         task = t;
-        active = workers;
         ARRIVED.set(0);
         REMAINING.set(workers - 1);
-        generation = generation + 1;
+        ticket = ((ticket >>> WORKER_BITS) + 1) << WORKER_BITS | workers;
         for (int i = 0; i < workers - 1; i++) {
             LockSupport.unpark(ths[i]);
         }
@@ -154,7 +171,7 @@ public final class WorkerPool {
             return;
         }
         Thread[] grown = java.util.Arrays.copyOf(old, n);
-        long start = generation; // read before this run bumps it, so a late-starting thread cannot miss the run
+        long start = ticket; // read before this run bumps it, so a late-starting thread cannot miss the run
         for (int i = old.length; i < n; i++) {
             int index = i + 1;
             Thread th = new Thread(() -> workerLoop(index, start), "simdgrad-worker-" + index);
@@ -171,7 +188,7 @@ public final class WorkerPool {
         long seen = start;
         while (true) {
             long g;
-            for (int spins = 0; (g = generation) == seen; spins++) {
+            for (int spins = 0; (g = ticket) == seen; spins++) {
                 if (spins < SPINS) {
                     Thread.onSpinWait();
                 } else {
@@ -179,11 +196,16 @@ public final class WorkerPool {
                 }
             }
             seen = g;
-            Task t = task;
-            int n = active;
-            if (t == null || index >= n) {
-                continue;
+            TicketHook hook = ticketHook;
+            if (hook != null) {
+                hook.afterRead(index);
             }
+            int n = (int) (g & WORKER_MASK);
+            if (index >= n) {
+                continue; // not in this run
+            }
+            // In this run, which cannot end (nor the next one start and replace the task) before we count down.
+            Task t = task;
             Thread o = owner;
             try {
                 t.run(index, n);
