@@ -21,14 +21,14 @@ record SgemmCase(boolean transA, boolean transB, int m, int n, int k, float alph
                  int aOffset, int aPad, int bOffset, int bPad, int cOffset, int cPad, int tail,
                  Values values, long seed) {
 
-    /** Fills C's padding: a NaN with a payload no arithmetic produces, so any write to it shows in the raw bits. */
+    /** Fills C's padding: a NaN with a payload no kernel computes, so any write to it shows in the raw bits. */
     static final float SENTINEL = Float.intBitsToFloat(0x7fa5_5a17);
 
     /** What the matrix elements are drawn from. Each catches a different class of mistake. */
     enum Values {
         /** Uniform in [-1, 1): the common case. */
         UNIFORM,
-        /** Small integers: every partial sum is exact, so the kernel must match the reference exactly. */
+        /** Small integers: products and partial sums are exact, so any error comes from alpha and beta alone. */
         INTEGERS,
         /** Random signs and binary exponents in [-20, 20]: cancellation and magnitudes far apart. */
         WIDE,
@@ -48,12 +48,6 @@ record SgemmCase(boolean transA, boolean transB, int m, int n, int k, float alph
     /** A dense, unpadded, zero-offset case of the given shape (for hand-written tests). */
     static SgemmCase dense(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta, long seed) {
         return new SgemmCase(transA, transB, m, n, k, alpha, beta, 0, 0, 0, 0, 0, 0, 0, Values.UNIFORM, seed);
-    }
-
-    /** The same case with other scalars. */
-    SgemmCase withScalars(float newAlpha, float newBeta) {
-        return new SgemmCase(transA, transB, m, n, k, newAlpha, newBeta, aOffset, aPad, bOffset, bPad, cOffset, cPad,
-                tail, values, seed);
     }
 
     /** The same case with padding and offsets (for hand-written tests of the layout). */

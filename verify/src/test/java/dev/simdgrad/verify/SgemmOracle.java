@@ -9,17 +9,17 @@ package dev.simdgrad.verify;
  * <pre>
  *   |c - ref| <= gamma(k + 2) mag          the kernel's error against the exact result (ErrorBounds.sgemm:
  *                                           k roundings in the dot product, one for alpha, one adding beta C)
- *              + (k + 2) 2^-53 mag          the reference's own error before its final rounding: float products
- *                                           are exact in double, then k additions, the alpha scaling and the
- *                                           addition of beta C each round once in double (first order; the
- *                                           second-order part is below a float's resolution)
+ *              + gammaD(k + 1) mag          the reference's own error before its final rounding: products of
+ *                                           floats, and beta C, are exact in double; the k - 1 additions, the
+ *                                           alpha scaling and the addition of beta C each round once in double
+ *                                           (gammaD is gamma with the double unit roundoff 2^-53)
  *              + ulp(ref) / 2               the reference's final rounding from double to float
  * </pre>
  * Nothing here is tuned: each term is a rounding count. The failure message states the worst error in units of
  * this bound, so a drifting kernel shows how far it is from failing and a broken one how far past.
  */
 final class SgemmOracle {
-    /** First-order unit roundoff of the double-precision reference. */
+    /** Unit roundoff of the double-precision reference. */
     private static final double DOUBLE_U = 0x1p-53;
 
     private SgemmOracle() {
@@ -27,7 +27,8 @@ final class SgemmOracle {
 
     /** The bound of one element; see the class comment for each term. */
     static double bound(int k, double magnitude, float reference) {
-        return ErrorBounds.sgemm(k, magnitude) + (k + 2) * DOUBLE_U * magnitude + 0.5 * Math.ulp(reference);
+        double gammaD = (k + 1) * DOUBLE_U / (1 - (k + 1) * DOUBLE_U);
+        return ErrorBounds.sgemm(k, magnitude) + gammaD * magnitude + 0.5 * Math.ulp(reference);
     }
 
     /**

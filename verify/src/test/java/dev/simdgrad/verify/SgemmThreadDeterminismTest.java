@@ -104,4 +104,54 @@ class SgemmThreadDeterminismTest {
             Parallelism.setThreads(saved);
         }
     }
+
+    /**
+     * Two callers at once: one gets the worker pool, the other finds it busy and computes on its own thread (with
+     * its own scratch buffers). Both must get the serial bits, whichever way each call went.
+     */
+    @Test
+    void concurrentCallersGetTheSerialBits() throws InterruptedException {
+        SgemmCase[] cases = {
+                SgemmCase.dense(false, true, 200, 150, 100, 1f, 0.5f, 11).withLayout(1, 2, 3, 4, 5, 6, 7),
+                SgemmCase.dense(true, false, 97, 131, 257, -1f, 0f, 12).withLayout(7, 6, 5, 4, 3, 2, 1)};
+        int saved = Parallelism.threads();
+        try {
+            Parallelism.setThreads(1);
+            float[][][] operands = new float[2][][];
+            float[][] serial = new float[2][];
+            for (int i = 0; i < 2; i++) {
+                operands[i] = new float[][] {cases[i].a(), cases[i].b(), cases[i].c()};
+                serial[i] = operands[i][2].clone();
+                cases[i].runSgemm(operands[i][0], operands[i][1], serial[i]);
+            }
+            Parallelism.setThreads(4);
+            Throwable[] failures = new Throwable[2];
+            Thread[] callers = new Thread[2];
+            for (int i = 0; i < 2; i++) {
+                int me = i;
+                callers[i] = new Thread(() -> {
+                    try {
+                        for (int call = 0; call < 40; call++) {
+                            float[] c = operands[me][2].clone();
+                            cases[me].runSgemm(operands[me][0], operands[me][1], c);
+                            SgemmOracle.checkSameBits(serial[me], c, "concurrent call " + call + " of " + cases[me]);
+                        }
+                    } catch (Throwable e) {
+                        failures[me] = e;
+                    }
+                }, "sgemm-caller-" + i);
+                callers[i].start();
+            }
+            for (Thread t : callers) {
+                t.join();
+            }
+            for (Throwable f : failures) {
+                if (f != null) {
+                    throw new AssertionError(f.getMessage(), f);
+                }
+            }
+        } finally {
+            Parallelism.setThreads(saved);
+        }
+    }
 }
