@@ -13,7 +13,8 @@ import dev.simdgrad.kernels.internal.gemm.GemmDriver;
  * <p>Special cases, as in the reference BLAS: when {@code beta == 0} C is not read (NaN or Inf in C are
  * overwritten); when {@code alpha == 0} or {@code k == 0} the call computes {@code C := beta * C} without reading A
  * or B; when {@code m == 0} or {@code n == 0} it does nothing. Otherwise NaN and Inf in A and B propagate by IEEE
- * arithmetic.
+ * arithmetic. alpha is applied to each depth block of at most 256 separately, so a non-finite alpha with
+ * {@code k > 256} can give NaN where the exact {@code alpha * (sum)} is infinite (partial sums of opposite signs).
  *
  * <p>Implementation: BLIS-style packed, register-blocked micro-kernels on the JDK Vector API (a 12 x 32 tile at
  * 512 bits, 6 x 16 at 256, 6 x 8 at 128) or plain Java (see {@link Simd}); multi-threaded over output tiles up to
