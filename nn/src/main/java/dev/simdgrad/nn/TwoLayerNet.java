@@ -65,7 +65,9 @@ public final class TwoLayerNet {
      *   <li>Symmetric: units in adjacent pairs (2j, 2j+1) with w_{2j+1} = w_{2j} and a_{2j+1} = -a_{2j}, so
      *       f(x; θ₀) = 0 for every x. (MISSION.md writes the pairs as (r, r + m/2); adjacent pairs are the same
      *       network up to a permutation of units, chosen because Sgemm accumulates over the hidden units in order:
-     *       with NTK's ±1 output weights each pair then cancels exactly, and f(x; θ₀) is exactly 0.0f in float.)</li>
+     *       with NTK's ±1 output weights each pair then cancels exactly, and f(x; θ₀) is exactly 0.0f in float as
+     *       long as Sgemm sums the m units in one depth block, i.e. for m &lt;= 256. For larger m a block boundary
+     *       may split a pair and f(x; θ₀) is only within float rounding of 0, |f| &lt;= γ(m) Σ_r |h_r|.)</li>
      * </ul>
      */
     public static TwoLayerNet initialize(NetSpec spec, long seed) {
