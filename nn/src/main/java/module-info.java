@@ -8,4 +8,5 @@ module dev.simdgrad.nn {
     exports dev.simdgrad.nn;
     exports dev.simdgrad.nn.data;
     exports dev.simdgrad.nn.strategy;
+    exports dev.simdgrad.nn.optim;
 }

@@ -103,6 +103,11 @@ public final class Workspace implements PerExampleDeltas {
         return d1;
     }
 
+    /** Whether this workspace serves {@code net} for batches of {@code batchSize} examples. */
+    public boolean accepts(TwoLayerNet net, int batchSize) {
+        return batchSize <= capacity && fits(net.spec());
+    }
+
     boolean fits(NetSpec s) {
         return s.inputs() == spec.inputs() && s.hidden() == spec.hidden() && s.outputs() == spec.outputs()
                 && s.hiddenBias() == spec.hiddenBias() && s.outputBias() == spec.outputBias()
