@@ -9,4 +9,5 @@ module dev.simdgrad.nn {
     exports dev.simdgrad.nn.data;
     exports dev.simdgrad.nn.strategy;
     exports dev.simdgrad.nn.optim;
+    exports dev.simdgrad.nn.metrics;
 }
