@@ -10,4 +10,5 @@ module dev.simdgrad.nn {
     exports dev.simdgrad.nn.strategy;
     exports dev.simdgrad.nn.optim;
     exports dev.simdgrad.nn.metrics;
+    exports dev.simdgrad.nn.io;
 }
