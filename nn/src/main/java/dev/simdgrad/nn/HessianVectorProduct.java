@@ -43,7 +43,7 @@ final class HessianVectorProduct {
                 int e = i * m + r;
                 float zd = b1 >= 0 ? ws.z1Dot[e] + v[b1 + r] : ws.z1Dot[e];
                 ws.z1Dot[e] = zd;
-                ws.hDot[e] = s * (float) act.derivative(ws.z1[e]) * zd;
+                ws.hDot[e] = ws.p[e] * zd;
             }
         }
         // Ż₂ = Ḣ W₂ᵀ + H V₂ᵀ + c₂
@@ -65,10 +65,13 @@ final class HessianVectorProduct {
         if (!frozen) {
             Sgemm.sgemm(false, false, bsz, m, k, 1f, ws.d2, 0, k, v, w2, m, 1f, ws.d1Dot, 0, m);
         }
+        boolean curved = act.isSmooth();   // ReLU: σ'' = 0 almost everywhere, no second term
         for (int e = 0; e < bsz * m; e++) {
-            double z = ws.z1[e];
-            ws.d1Dot[e] = (float) (ws.d1Dot[e] * (s * act.derivative(z))
-                    + ws.g[e] * (s * act.secondDerivative(z)) * ws.z1Dot[e]);
+            double t = (double) ws.d1Dot[e] * ws.p[e];
+            if (curved) {
+                t += ws.g[e] * (s * act.secondDerivative(ws.z1[e])) * ws.z1Dot[e];
+            }
+            ws.d1Dot[e] = (float) t;
         }
         float inv = 1f / bsz;
         // (Hv)_W₁ = (1/B) Δ̇₁ᵀ X, (Hv)_b₁ = (1/B) 1ᵀΔ̇₁

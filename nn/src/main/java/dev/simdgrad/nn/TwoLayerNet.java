@@ -19,9 +19,9 @@ import java.util.SplittableRandom;
  * <pre>
  *   forward:   Z₁ = X W₁ᵀ + 1b₁ᵀ,   H = s·σ(Z₁),   Z₂ = H W₂ᵀ + 1b₂ᵀ
  *   loss:      L = (1/B) Σ ℓ_i(z₂ᵢ),  Δ₂ = [∂ℓ_i/∂z₂ᵢ]           (fused in the loss)
- *   backward:  G = Δ₂ W₂,   Δ₁ = G ⊙ s·σ'(Z₁)
+ *   backward:  G = Δ₂ W₂,   Δ₁ = G ⊙ P,   P = s·σ'(Z₁)
  * </pre>
- * after which layer 1 is the pair (X, Δ₁) and layer 2 the pair (H, Δ₂): the per-example gradients are
+ * (P = s·σ'(Z₁) is kept from the forward pass), after which layer 1 is the pair (X, Δ₁) and layer 2 the pair (H, Δ₂): the per-example gradients are
  * δ₁ᵢ xᵢᵀ and δ₂ᵢ hᵢᵀ, assembled into a step gradient by a {@code GradientStrategy}.
  *
  * <p>Everything is deterministic: the same seed gives the same θ₀, and Sgemm gives the same bits for every thread
@@ -180,18 +180,50 @@ public final class TwoLayerNet {
         }
     }
 
-    /** Z₁ += b₁ and H = s·σ(Z₁) in one pass over Z₁ (one read, two writes). */
+    /**
+     * Z₁ += b₁, H = s·σ(Z₁) and P = s·σ'(Z₁) in one pass over Z₁: σ and σ' share their transcendental (one tanh or
+     * exp per unit), and backward then needs none. Each value is formed in double and rounded once to float. The
+     * formulas are those of {@link Activation}, written out per activation so the loop has no virtual call; the
+     * verify module checks them against the enum's.
+     */
     private void biasAndActivation(Workspace ws, int bsz) {
         int m = spec.hidden();
-        Activation act = spec.activation();
-        float s = spec.hiddenScale();
-        float[] z1 = ws.z1, h = ws.h;
-        for (int i = 0; i < bsz; i++) {
-            int o = i * m;
-            for (int r = 0; r < m; r++) {
-                float z = b1 >= 0 ? z1[o + r] + theta[b1 + r] : z1[o + r];
-                z1[o + r] = z;
-                h[o + r] = s * (float) act.value(z);
+        double s = spec.hiddenScale();
+        float[] z1 = ws.z1, h = ws.h, p = ws.p;
+        if (b1 >= 0) {
+            addRowVector(z1, bsz, m, theta, b1);
+        }
+        int n = bsz * m;
+        switch (spec.activation()) {
+            case RELU -> {
+                float sf = (float) s;
+                for (int e = 0; e < n; e++) {
+                    float z = z1[e];
+                    h[e] = z > 0 ? sf * z : 0f;
+                    p[e] = z > 0 ? sf : 0f;
+                }
+            }
+            case TANH -> {
+                for (int e = 0; e < n; e++) {
+                    double t = Math.tanh(z1[e]);
+                    h[e] = (float) (s * t);
+                    p[e] = (float) (s * (1 - t * t));
+                }
+            }
+            case SOFTPLUS -> {
+                for (int e = 0; e < n; e++) {
+                    double z = z1[e], ex = Math.exp(-Math.abs(z));
+                    h[e] = (float) (s * (Math.max(z, 0) + Math.log1p(ex)));
+                    p[e] = (float) (s * (z >= 0 ? 1 / (1 + ex) : ex / (1 + ex)));
+                }
+            }
+            case GELU -> {
+                double c = Math.sqrt(2 / Math.PI), a = 0.044715;
+                for (int e = 0; e < n; e++) {
+                    double z = z1[e], t = Math.tanh(c * (z + a * z * z * z)), du = c * (1 + 3 * a * z * z);
+                    h[e] = (float) (s * 0.5 * z * (1 + t));
+                    p[e] = (float) (s * (0.5 * (1 + t) + 0.5 * z * (1 - t * t) * du));
+                }
             }
         }
     }
@@ -214,11 +246,9 @@ public final class TwoLayerNet {
             return;
         }
         Sgemm.sgemm(false, false, bsz, m, k, 1f, ws.d2, 0, k, theta, w2, m, 0f, ws.g, 0, m);
-        Activation act = spec.activation();
-        float s = spec.hiddenScale();
-        float[] g = ws.g, z1 = ws.z1, d1 = ws.d1;
+        float[] g = ws.g, p = ws.p, d1 = ws.d1;
         for (int e = 0; e < bsz * m; e++) {
-            d1[e] = g[e] * (s * (float) act.derivative(z1[e]));
+            d1[e] = g[e] * p[e];
         }
     }
 

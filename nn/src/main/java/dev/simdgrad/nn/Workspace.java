@@ -7,13 +7,13 @@ import java.util.Arrays;
  * activations, the per-example deltas of both layers, and (allocated on first use) the tangents of the
  * Hessian-vector product. Nothing is allocated per step once a workspace exists. Not thread-safe: one per thread.
  *
- * <p>After {@link TwoLayerNet#forward}: Z₁ = X W₁ᵀ + b₁ and H = s·σ(Z₁) (B x m), outputs Z₂ = H W₂ᵀ + b₂ (B x k).
- * After {@link TwoLayerNet#backward}: Δ₂ (B x k) and Δ₁ = (Δ₂ W₂) ⊙ s·σ'(Z₁) (B x m).
+ * <p>After {@link TwoLayerNet#forward}: Z₁ = X W₁ᵀ + b₁, H = s·σ(Z₁) and P = s·σ'(Z₁) (B x m), outputs
+ * Z₂ = H W₂ᵀ + b₂ (B x k). After {@link TwoLayerNet#backward}: Δ₂ (B x k) and Δ₁ = (Δ₂ W₂) ⊙ P (B x m).
  */
 public final class Workspace implements PerExampleDeltas {
     final NetSpec spec;
     final int capacity;
-    final float[] z1, h, z2, d2, g, d1, ones;
+    final float[] z1, h, p, z2, d2, g, d1, ones;
     // Tangents of the Hessian-vector product, allocated lazily: most training never needs them.
     float[] z1Dot, hDot, z2Dot, d2Dot, d1Dot;
     final DenseLayerBatch layer1, layer2;
@@ -30,6 +30,7 @@ public final class Workspace implements PerExampleDeltas {
         int m = spec.hidden(), k = spec.outputs();
         z1 = new float[capacity * m];
         h = new float[capacity * m];
+        p = new float[capacity * m];
         g = new float[capacity * m];
         d1 = new float[capacity * m];
         z2 = new float[capacity * k];
