@@ -18,6 +18,7 @@ package dev.simdgrad.nn;
  * beyond the first derivative need a smooth activation (see MISSION.md on gradient regularization).
  */
 public enum Activation {
+    /** max(z, 0). */
     RELU {
         @Override
         public double value(double z) {
@@ -34,6 +35,7 @@ public enum Activation {
             return 0;
         }
     },
+    /** tanh z. */
     TANH {
         @Override
         public double value(double z) {
@@ -52,6 +54,7 @@ public enum Activation {
             return -2 * t * (1 - t * t);
         }
     },
+    /** log(1 + e^z). */
     SOFTPLUS {
         @Override
         public double value(double z) {
@@ -69,6 +72,7 @@ public enum Activation {
             return s * (1 - s);
         }
     },
+    /** z (1 + tanh(√(2/π)(z + 0.044715 z³))) / 2. */
     GELU {
         @Override
         public double value(double z) {

@@ -12,6 +12,8 @@ package dev.simdgrad.nn;
  * </ul>
  */
 public enum Parametrization {
+    /** f(x) = W₂ σ(W₁x + b₁) + b₂, Gaussian He or Xavier initialization. */
     STANDARD,
+    /** f(x) = (1/√m) W₂ σ(W₁x + b₁) + b₂, W₁ ~ N(0, 1) and W₂ ∈ {±1}. */
     NTK
 }

@@ -75,10 +75,12 @@ public final class Batch {
         return size;
     }
 
+    /** Maximum number of examples. */
     public int capacity() {
         return capacity;
     }
 
+    /** d, features per example. */
     public int features() {
         return d;
     }

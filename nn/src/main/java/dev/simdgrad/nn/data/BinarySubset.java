@@ -10,6 +10,12 @@ public final class BinarySubset {
     }
 
     /**
+     * The examples of two classes as a ±1 problem.
+     *
+     * @param data     a labelled dataset
+     * @param positive the class that becomes y = +1 (label 1)
+     * @param negative the class that becomes y = -1 (label 0)
+     * @return the subset, in the original order
      * @throws IllegalArgumentException if the classes are equal or outside the dataset's classes
      */
     public static Dataset of(Dataset data, int positive, int negative) {

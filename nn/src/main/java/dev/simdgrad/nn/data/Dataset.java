@@ -68,10 +68,12 @@ public final class Dataset {
         return new Dataset(n, d, x, labels, classes, targets, k, false);
     }
 
+    /** n, the number of examples. */
     public int size() {
         return n;
     }
 
+    /** d, features per example. */
     public int features() {
         return d;
     }
@@ -86,10 +88,12 @@ public final class Dataset {
         return k;
     }
 
+    /** Whether there are class labels. */
     public boolean hasLabels() {
         return labels != null;
     }
 
+    /** Whether there are real targets. */
     public boolean hasTargets() {
         return targets != null;
     }

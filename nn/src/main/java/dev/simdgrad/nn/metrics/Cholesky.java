@@ -78,6 +78,7 @@ public final class Cholesky {
         return l.clone();
     }
 
+    /** n. */
     public int size() {
         return n;
     }

@@ -15,7 +15,13 @@ public final class BackwardDifferenceGR implements Objective {
     private final Shadow shadow = new Shadow();
     private float[] g = new float[0];
 
-    /** @param gamma γ &gt;= 0; @param epsilon ε &gt; 0, the descent step */
+    /**
+     * B-GR around the inner gradients of {@code base}.
+     *
+     * @param base    the objective whose gradient is differenced (normally the mean loss)
+     * @param gamma   γ &gt;= 0, the weight of (1/2)‖∇L‖²
+     * @param epsilon ε &gt; 0, the descent step
+     */
     public BackwardDifferenceGR(LossGradient base, float gamma, float epsilon) {
         if (!(gamma >= 0) || !(epsilon > 0)) {
             throw new IllegalArgumentException("B-GR needs gamma >= 0 and epsilon > 0: gamma=" + gamma

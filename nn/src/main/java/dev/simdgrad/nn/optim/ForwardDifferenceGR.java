@@ -17,7 +17,13 @@ public final class ForwardDifferenceGR implements Objective {
     private final Shadow shadow = new Shadow();
     private float[] g = new float[0];
 
-    /** @param gamma γ &gt;= 0; @param epsilon ε &gt; 0, the ascent step */
+    /**
+     * F-GR around the inner gradients of {@code base}.
+     *
+     * @param base    the objective whose gradient is differenced (normally the mean loss)
+     * @param gamma   γ &gt;= 0, the weight of (1/2)‖∇L‖²
+     * @param epsilon ε &gt; 0, the ascent step
+     */
     public ForwardDifferenceGR(LossGradient base, float gamma, float epsilon) {
         this(base, gamma, epsilon, "F-GR");
     }
