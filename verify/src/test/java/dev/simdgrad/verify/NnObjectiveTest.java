@@ -116,6 +116,25 @@ class NnObjectiveTest {
     }
 
     @Test
+    void forwardGRWithGammaEqualToEpsilonIsUnnormalizedSam() {
+        TwoLayerNet net = net(Activation.RELU, false, 14);
+        Batch batch = NnFixtures.batch(B, D, K, true, 15);
+        Loss loss = NnFixtures.loss(true);
+        int p = net.trainableCount();
+        float eps = 0.05f;
+        float[] fgr = new float[p], g = new float[p], atAscent = new float[p];
+        new ForwardDifferenceGR(new LossGradient(loss, new Mean()), eps, eps).gradient(net, batch, fgr);
+        LossGradient plain = new LossGradient(loss, new Mean());
+        plain.gradient(net, batch, g);
+        TwoLayerNet ascent = net.copy();
+        for (int i = 0; i < p; i++) {
+            ascent.parameters()[i] += eps * g[i];
+        }
+        plain.gradient(ascent, batch, atAscent);
+        assertArrayEquals(atAscent, fgr, "γ = ε: (1 - γ/ε) g + (γ/ε) ∇L(θ + εg) = ∇L(θ + εg)");
+    }
+
+    @Test
     void floodingFlipsTheGradientBelowTheLevel() {
         TwoLayerNet net = net(Activation.RELU, false, 10);
         Batch batch = NnFixtures.batch(B, D, K, false, 11);

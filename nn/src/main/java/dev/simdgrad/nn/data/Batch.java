@@ -41,7 +41,8 @@ public final class Batch {
     }
 
     /**
-     * Fills this buffer with examples {@code order[from .. from+count)} of {@code data}.
+     * Fills this buffer with examples {@code order[from .. from+count)} of {@code data} (examples
+     * {@code from .. from+count} in dataset order when {@code order} is null).
      *
      * @throws IllegalArgumentException if count exceeds the capacity or the dataset's shape differs
      */
