@@ -1,8 +1,14 @@
 /**
- * simdgrad nn: a minimal two-layer network trained with per-example gradient methods, built on the kernels.
- * The network, its losses, aggregation strategies and optimizers arrive with the network issue; the module exists
- * now so that the build, its module graph and the launcher are final.
+ * simdgrad nn: a minimal two-layer network on the kernels, with the per-example gradient methods, optimizers,
+ * regularizers, metrics and data loading of the source papers (see MISSION.md).
  */
 module dev.simdgrad.nn {
     requires transitive dev.simdgrad.kernels;
+
+    exports dev.simdgrad.nn;
+    exports dev.simdgrad.nn.data;
+    exports dev.simdgrad.nn.strategy;
+    exports dev.simdgrad.nn.optim;
+    exports dev.simdgrad.nn.metrics;
+    exports dev.simdgrad.nn.io;
 }

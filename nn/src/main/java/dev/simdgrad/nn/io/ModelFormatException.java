@@ -1,0 +1,12 @@
+package dev.simdgrad.nn.io;
+
+import java.io.IOException;
+
+/** A model file that is corrupt, truncated, of an unknown version, or not the model the caller expected. */
+public final class ModelFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public ModelFormatException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.simdgrad.nn.optim;
+
+import dev.simdgrad.nn.TwoLayerNet;
+
+import java.util.Objects;
+
+/**
+ * Stochastic gradient descent with heavy-ball momentum μ, optional Nesterov momentum and (coupled, L2) weight decay
+ * λ, on the trainable parameters; the convention of PyTorch's {@code torch.optim.SGD}. Step t with gradient g:
+ * <pre>
+ *   g' = g + λ θ
+ *   v  = μ v + g'                 (v = 0 before the first step)
+ *   d  = g' + μ v  (Nesterov)  or  v
+ *   θ  = θ - η_t d
+ * </pre>
+ * With μ = 0 and λ = 0 this is plain SGD, θ = θ - η_t g; fed full-batch gradients it is gradient descent. The
+ * velocity is allocated on the first step (one array of the trainable size) and reused.
+ */
+public final class Sgd {
+    private final Schedule schedule;
+    private final float momentum, weightDecay;
+    private final boolean nesterov;
+    private float[] velocity;
+    private long steps;
+
+    public Sgd(Schedule schedule, float momentum, boolean nesterov, float weightDecay) {
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        if (!(momentum >= 0 && momentum < 1) || !(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("need 0 <= momentum < 1 and finite weightDecay >= 0: momentum="
+                    + momentum + ", weightDecay=" + weightDecay);
+        }
+        if (nesterov && momentum == 0) {
+            throw new IllegalArgumentException("Nesterov needs momentum > 0");
+        }
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+        this.weightDecay = weightDecay;
+    }
+
+    /** Plain SGD (no momentum, no weight decay) with a constant learning rate. */
+    public static Sgd plain(double learningRate) {
+        return new Sgd(Schedule.constant(learningRate), 0f, false, 0f);
+    }
+
+    /**
+     * One step θ ← θ - η_t d on the network's trainable parameters (see the class comment); {@code gradient} is not
+     * modified.
+     */
+    public void step(TwoLayerNet net, float[] gradient) {
+        int n = net.trainableCount();
+        if (gradient.length < n) {
+            throw new IllegalArgumentException("gradient has " + gradient.length + " entries, needs " + n);
+        }
+        float[] theta = net.parameters();
+        float lr = (float) schedule.rate(steps);
+        if (momentum == 0) {
+            for (int i = 0; i < n; i++) {
+                theta[i] -= lr * (gradient[i] + weightDecay * theta[i]);
+            }
+        } else {
+            if (velocity == null || velocity.length != n) {
+                velocity = new float[n];
+            }
+            float[] v = velocity;
+            for (int i = 0; i < n; i++) {
+                float g = gradient[i] + weightDecay * theta[i];
+                v[i] = momentum * v[i] + g;
+                theta[i] -= lr * (nesterov ? g + momentum * v[i] : v[i]);
+            }
+        }
+        steps++;
+    }
+
+    /** Number of steps taken. */
+    public long steps() {
+        return steps;
+    }
+
+    /** The learning rate of the next step. */
+    public double currentRate() {
+        return schedule.rate(steps);
+    }
+
+    /** Forgets the velocity and the step count. */
+    public void reset() {
+        velocity = null;
+        steps = 0;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.simdgrad.nn.strategy;
+
+import dev.simdgrad.kernels.Sgemm;
+import dev.simdgrad.nn.DenseLayerBatch;
+import dev.simdgrad.nn.PerExampleDeltas;
+
+import java.util.Arrays;
+
+/**
+ * α Σ_i g_i for every layer as two SGEMMs: weights α ΔᵀX (out x in), bias α 1ᵀΔ (the column sums of Δ as a
+ * 1 x B by B x out product, so the bias sums are as deterministic as the weight sums). Shared by {@link Sum} and
+ * {@link Mean}; keeps a ones vector that grows with the largest batch seen.
+ */
+final class WeightedSum {
+    private float[] ones = new float[0];
+
+    void accumulate(PerExampleDeltas deltas, float[] gradient, float alpha) {
+        if (gradient.length < deltas.gradientLength()) {
+            throw new IllegalArgumentException("gradient has " + gradient.length + " entries, needs "
+                    + deltas.gradientLength());
+        }
+        int b = deltas.batchSize();
+        if (b == 0) {
+            Arrays.fill(gradient, 0, deltas.gradientLength(), 0f);
+            return;
+        }
+        if (ones.length < b) {
+            ones = new float[b];
+            Arrays.fill(ones, 1f);
+        }
+        for (int l = 0; l < deltas.layerCount(); l++) {
+            DenseLayerBatch layer = deltas.layer(l);
+            int in = layer.in(), out = layer.out();
+            Sgemm.sgemm(true, false, out, in, b, alpha, layer.delta(), 0, layer.deltaStride(),
+                    layer.input(), layer.inputOffset(), layer.inputStride(), 0f, gradient, layer.weightOffset(), in);
+            if (layer.hasBias()) {
+                Sgemm.sgemm(false, false, 1, out, b, alpha, ones, 0, b, layer.delta(), 0, layer.deltaStride(),
+                        0f, gradient, layer.biasOffset(), out);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.simdgrad.verify;
+
+import dev.simdgrad.nn.Activation;
+import dev.simdgrad.nn.Loss;
+import dev.simdgrad.nn.NetSpec;
+import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.Workspace;
+import dev.simdgrad.nn.data.Batch;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Gradient checks. In double reference mode the analytic gradient and per-example gradients of
+ * {@link ReferenceTwoLayerNet} against central finite differences of its loss (relative error &lt; 1e-6); and the
+ * kernel path's exact Hessian-vector product against central differences of the double gradient.
+ */
+class NnGradientCheckProperties {
+
+    @Property(tries = 40)
+    void referenceGradientMatchesCentralDifferences(@ForAll @IntRange(min = 1, max = 7) int d,
+                                                    @ForAll @IntRange(min = 1, max = 6) int m,
+                                                    @ForAll @IntRange(min = 1, max = 4) int k,
+                                                    @ForAll @IntRange(min = 1, max = 5) int b,
+                                                    @ForAll Activation act, @ForAll boolean ntk,
+                                                    @ForAll boolean biases, @ForAll boolean frozen,
+                                                    @ForAll boolean crossEntropy, @ForAll long seed) {
+        NetSpec spec = NnFixtures.spec(d, m, k, act, ntk, biases, biases, frozen, false);
+        TwoLayerNet net = TwoLayerNet.initialize(spec, seed);
+        NnFixtures.perturb(net.parameters(), 0.1, seed + 1);
+        Batch batch = NnFixtures.batch(b, d, k, crossEntropy, seed + 2);
+        Loss loss = NnFixtures.loss(crossEntropy);
+        ReferenceTwoLayerNet ref = new ReferenceTwoLayerNet(net);
+        ReferenceTwoLayerNet.Pass pass = ref.pass(loss, batch, false);
+        if (act == Activation.RELU) {
+            // A kink within the difference step makes the loss non-differentiable there: not a gradient error.
+            for (double z : pass.z1) {
+                Assume.that(Math.abs(z) > 1e-4);
+            }
+        }
+        double h = 1e-6;
+        double[] theta = ref.parameters();
+        double[] fd = new double[ref.trainableCount()];
+        for (int p = 0; p < fd.length; p++) {
+            double saved = theta[p];
+            theta[p] = saved + h;
+            double lp = ref.loss(loss, batch);
+            theta[p] = saved - h;
+            double lm = ref.loss(loss, batch);
+            theta[p] = saved;
+            fd[p] = (lp - lm) / (2 * h);
+        }
+        double rel = NnFixtures.diffNorm(fd, pass.meanGradient) / Math.max(NnFixtures.norm(pass.meanGradient), 1e-3);
+        assertTrue(rel < 1e-6, () -> "relative error of the analytic gradient " + rel);
+
+        // The per-example gradients are the gradients of the per-example losses: check example 0 the same way.
+        double[] fd0 = new double[ref.trainableCount()];
+        for (int p = 0; p < fd0.length; p++) {
+            double saved = theta[p];
+            theta[p] = saved + h;
+            double lp = ref.pass(loss, batch, false).losses[0];
+            theta[p] = saved - h;
+            double lm = ref.pass(loss, batch, false).losses[0];
+            theta[p] = saved;
+            fd0[p] = (lp - lm) / (2 * h);
+        }
+        double rel0 = NnFixtures.diffNorm(fd0, pass.perExample[0])
+                / Math.max(NnFixtures.norm(pass.perExample[0]), 1e-3);
+        assertTrue(rel0 < 1e-6, () -> "relative error of the per-example gradient " + rel0);
+    }
+
+    @Property(tries = 40)
+    void kernelHessianVectorProductMatchesDifferencesOfTheGradient(
+            @ForAll @IntRange(min = 1, max = 12) int d, @ForAll @IntRange(min = 1, max = 10) int m,
+            @ForAll @IntRange(min = 1, max = 5) int k, @ForAll @IntRange(min = 1, max = 9) int b,
+            @ForAll Activation act, @ForAll boolean ntk, @ForAll boolean biases, @ForAll boolean frozen,
+            @ForAll boolean crossEntropy, @ForAll long seed) {
+        NetSpec spec = NnFixtures.spec(d, m, k, act, ntk, biases, biases, frozen, false);
+        TwoLayerNet net = TwoLayerNet.initialize(spec, seed);
+        NnFixtures.perturb(net.parameters(), 0.1, seed + 1);
+        Batch batch = NnFixtures.batch(b, d, k, crossEntropy, seed + 2);
+        Loss loss = NnFixtures.loss(crossEntropy);
+        int p = net.trainableCount();
+        float[] v = new float[p];
+        NnFixtures.perturb(v, 1, seed + 3);
+        Workspace ws = net.workspace(b);
+        net.lossAndDeltas(loss, batch, ws);
+        float[] hv = new float[p];
+        net.hessianVectorProduct(loss, batch, ws, v, hv);
+
+        ReferenceTwoLayerNet ref = new ReferenceTwoLayerNet(net);
+        if (act == Activation.RELU) {
+            for (double z : ref.pass(loss, batch, false).z1) {
+                Assume.that(Math.abs(z) > 1e-3);
+            }
+        }
+        double[] expected = ref.hessianVectorProductByDifferences(loss, batch, NnFixtures.toDouble(v, p), 1e-5);
+        double rel = NnFixtures.diffNorm(NnFixtures.toDouble(hv, p), expected)
+                / Math.max(NnFixtures.norm(expected), 1e-3);
+        // float kernel vs double differences: a few hundred ulps of float over sums of at most ~40 terms.
+        assertTrue(rel < 1e-4, () -> "relative error of the Hessian-vector product " + rel);
+    }
+}
