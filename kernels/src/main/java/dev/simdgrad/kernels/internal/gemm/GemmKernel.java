@@ -57,6 +57,22 @@ public interface GemmKernel {
         return false;
     }
 
+    /**
+     * Columns {@code [j0, n)} of one row of the small path in scalar code: per element the same depth-ordered FMA
+     * chain and update as a vector lane, so the bits match whichever part computed a column.
+     */
+    static void smallTail(int j0, int n, int k, float alpha, float[] a, int pa, int ls,
+                          float[] b, int bo, int ldb, float beta, float[] c, int o) {
+        for (int j = j0; j < n; j++) {
+            float acc = 0f;
+            for (int l = 0; l < k; l++) {
+                acc = Math.fma(a[pa + l * ls], b[bo + l * ldb + j], acc);
+            }
+            float r = acc * alpha;
+            c[o + j] = beta != 0f ? r + c[o + j] * beta : r;
+        }
+    }
+
     /** Packs the kc x nc block of op(B) whose top-left element is {@code b[bo]} into {@code dst[dOff..]}. */
     void packB(boolean trans, float[] b, int bo, int ldb, int kc, int nc, float[] dst, int dOff);
 

@@ -3,7 +3,6 @@ package dev.simdgrad.kernels.internal.simd;
 
 import dev.simdgrad.kernels.internal.gemm.GemmKernel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /** 256-bit SGEMM micro-kernel (6 x 16 tile of C in 12 vector registers) and packing routines. */
@@ -195,12 +194,14 @@ public final class VectorGemmKernel256 implements GemmKernel {
         }
         if (j < nc) {
             int rest = nc - j;
-            VectorMask<Float> m0 = S.indexInRange(0, rest);
-            VectorMask<Float> m1 = S.indexInRange(8, rest);
             for (int l = 0; l < kc; l++, d += NR) {
                 int s = bo + l * ldb + j;
-                FloatVector.fromArray(S, b, s, m0).intoArray(dst, d);
-                FloatVector.fromArray(S, b, s + 8, m1).intoArray(dst, d + 8);
+                for (int q = 0; q < rest; q++) {
+                    dst[d + q] = b[s + q];
+                }
+                for (int q = rest; q < NR; q++) {
+                    dst[d + q] = 0f;
+                }
             }
         }
     }
@@ -218,55 +219,79 @@ public final class VectorGemmKernel256 implements GemmKernel {
     public boolean smallNotTransB(boolean ta, int m, int n, int k, float alpha, float[] a, int ao, int lda,
                                   float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
         int rs = ta ? 1 : lda, ls = ta ? lda : 1; // strides of op(A) along its rows and along the depth
+        int nv = n - n % L;
         int i = 0;
         for (; i <= m - 4; i += 4) {
-            small4(i, n, k, alpha, a, ao + i * rs, rs, ls, b, bo, ldb, beta, c, co + i * ldc, ldc);
+            small4(nv, k, alpha, a, ao + i * rs, rs, ls, b, bo, ldb, beta, c, co + i * ldc, ldc);
         }
         for (; i < m; i++) {
-            small1(n, k, alpha, a, ao + i * rs, ls, b, bo, ldb, beta, c, co + i * ldc);
+            small1(nv, k, alpha, a, ao + i * rs, ls, b, bo, ldb, beta, c, co + i * ldc);
+        }
+        if (nv < n) {
+            for (i = 0; i < m; i++) {
+                GemmKernel.smallTail(nv, n, k, alpha, a, ao + i * rs, ls, b, bo, ldb, beta, c, co + i * ldc);
+            }
         }
         return true;
     }
 
-    private static void small4(int i, int n, int k, float alpha, float[] a, int pa, int rs, int ls,
+    private static void small4(int nv, int k, float alpha, float[] a, int pa, int rs, int ls,
                                float[] b, int bo, int ldb, float beta, float[] c, int o, int ldc) {
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> mask = S.indexInRange(j, n);
+        for (int j = 0; j < nv; j += L) {
             FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
             for (int l = 0; l < k; l++) {
-                FloatVector bv = FloatVector.fromArray(S, b, bo + l * ldb + j, mask);
+                FloatVector bv = FloatVector.fromArray(S, b, bo + l * ldb + j);
                 int p = pa + l * ls;
                 c0 = FloatVector.broadcast(S, a[p]).fma(bv, c0);
                 c1 = FloatVector.broadcast(S, a[p + rs]).fma(bv, c1);
                 c2 = FloatVector.broadcast(S, a[p + 2 * rs]).fma(bv, c2);
                 c3 = FloatVector.broadcast(S, a[p + 3 * rs]).fma(bv, c3);
             }
-            smallUpdate(c0, mask, alpha, beta, c, o + j);
-            smallUpdate(c1, mask, alpha, beta, c, o + ldc + j);
-            smallUpdate(c2, mask, alpha, beta, c, o + 2 * ldc + j);
-            smallUpdate(c3, mask, alpha, beta, c, o + 3 * ldc + j);
+            { // C := (acc * alpha) + (C * beta); C is not read when beta == 0
+                FloatVector r = c0.mul(alpha);
+                if (beta != 0f) {
+                    r = r.add(FloatVector.fromArray(S, c, o + j).mul(beta));
+                }
+                r.intoArray(c, o + j);
+            }
+            { // C := (acc * alpha) + (C * beta); C is not read when beta == 0
+                FloatVector r = c1.mul(alpha);
+                if (beta != 0f) {
+                    r = r.add(FloatVector.fromArray(S, c, o + ldc + j).mul(beta));
+                }
+                r.intoArray(c, o + ldc + j);
+            }
+            { // C := (acc * alpha) + (C * beta); C is not read when beta == 0
+                FloatVector r = c2.mul(alpha);
+                if (beta != 0f) {
+                    r = r.add(FloatVector.fromArray(S, c, o + 2 * ldc + j).mul(beta));
+                }
+                r.intoArray(c, o + 2 * ldc + j);
+            }
+            { // C := (acc * alpha) + (C * beta); C is not read when beta == 0
+                FloatVector r = c3.mul(alpha);
+                if (beta != 0f) {
+                    r = r.add(FloatVector.fromArray(S, c, o + 3 * ldc + j).mul(beta));
+                }
+                r.intoArray(c, o + 3 * ldc + j);
+            }
         }
     }
 
-    private static void small1(int n, int k, float alpha, float[] a, int pa, int ls,
+    private static void small1(int nv, int k, float alpha, float[] a, int pa, int ls,
                                float[] b, int bo, int ldb, float beta, float[] c, int o) {
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> mask = S.indexInRange(j, n);
+        for (int j = 0; j < nv; j += L) {
             FloatVector c0 = FloatVector.zero(S);
             for (int l = 0; l < k; l++) {
-                c0 = FloatVector.broadcast(S, a[pa + l * ls]).fma(FloatVector.fromArray(S, b, bo + l * ldb + j, mask), c0);
+                c0 = FloatVector.broadcast(S, a[pa + l * ls]).fma(FloatVector.fromArray(S, b, bo + l * ldb + j), c0);
             }
-            smallUpdate(c0, mask, alpha, beta, c, o + j);
+            { // C := (acc * alpha) + (C * beta); C is not read when beta == 0
+                FloatVector r = c0.mul(alpha);
+                if (beta != 0f) {
+                    r = r.add(FloatVector.fromArray(S, c, o + j).mul(beta));
+                }
+                r.intoArray(c, o + j);
+            }
         }
-    }
-
-    /** {@code C := (acc * alpha) + (C * beta)}; C is not read when beta == 0. */
-    private static void smallUpdate(FloatVector acc, VectorMask<Float> mask, float alpha, float beta,
-                                    float[] c, int o) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) {
-            r = r.add(FloatVector.fromArray(S, c, o, mask).mul(beta));
-        }
-        r.intoArray(c, o, mask);
     }
 }
