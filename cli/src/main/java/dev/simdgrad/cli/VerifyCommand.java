@@ -35,7 +35,7 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Vector widths to check, from 0 (scalar), 128, 256, 512 (default: ${DEFAULT-VALUE}).")
     private List<Integer> widths;
 
-    @Option(names = "--cases", defaultValue = "600", paramLabel = "N",
+    @Option(names = "--cases", defaultValue = "6000", paramLabel = "N",
             description = "Random cases per kernel and width, besides the fixed edge cases (default:"
                     + " ${DEFAULT-VALUE}).")
     private int cases;

@@ -10,7 +10,7 @@ import java.util.Locale;
  * column widths, so rows need not wait for the whole table), and a summary with the worst case of every failure.
  */
 final class VerifyTable {
-    private static final String ROW = "%-6s  %-14s  %-10s  %7s  %8s  %17s  %s";
+    private static final String ROW = "%-6s  %-12s  %-14s  %7s  %8s  %17s  %s";
 
     private VerifyTable() {
     }

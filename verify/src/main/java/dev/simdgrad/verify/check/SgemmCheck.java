@@ -72,13 +72,18 @@ public final class SgemmCheck implements KernelCheck {
         return tally.result(name());
     }
 
-    /** Small problems with full and partial micro-tiles at every width, all transposes; results not checked. */
+    /**
+     * Small problems with full and partial micro-tiles at every width, all transposes, beta 0, 1 and other, one or
+     * two depth blocks; results not checked. The variety matters as much as the count: C2 compiles the branches the
+     * profile saw, and a branch first taken later (a partial tile, a second depth block) deoptimizes the kernel.
+     */
     private void warmUp() {
-        int m = 25, n = 65, k = 40; // 2 MR + 1 rows and 2 NR + 1 columns at 512 bits, more tiles at narrower ones
-        float[] a = new float[m * k];
-        float[] b = new float[k * n];
-        float[] c = new float[m * n];
+        int[][] shapes = {{25, 65, 40}, {13, 33, 17}, {7, 9, 300}, {49, 97, 5}};
+        float[] betas = {0f, 1f, 0.5f};
         SplittableRandom r = new SplittableRandom(1);
+        float[] a = new float[49 * 300];
+        float[] b = new float[300 * 97];
+        float[] c = new float[49 * 97];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) r.nextDouble();
         }
@@ -86,9 +91,11 @@ public final class SgemmCheck implements KernelCheck {
             b[i] = (float) r.nextDouble();
         }
         for (int call = 0; call < WARM_UP_CALLS; call++) {
-            boolean ta = (call & 2) != 0, tb = (call & 1) != 0;
-            // beta alternates between 0 and 1: both update paths of the micro-kernel get compiled.
-            kernel.sgemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, (call & 4) == 0 ? 0f : 1f,
+            int[] s = shapes[call % shapes.length];
+            int m = s[0], n = s[1], k = s[2];
+            boolean ta = (call / 4 & 2) != 0, tb = (call / 4 & 1) != 0;
+            float beta = betas[call / 16 % betas.length];
+            kernel.sgemm(ta, tb, m, n, k, call % 2 == 0 ? 1f : -2f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta,
                     c, 0, n);
         }
     }

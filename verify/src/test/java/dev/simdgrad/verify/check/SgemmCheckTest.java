@@ -78,9 +78,19 @@ class SgemmCheckTest {
     }
 
     @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        int before = dev.simdgrad.kernels.Parallelism.threads();
+        CheckResult r = new SgemmThreadsCheck().run(20, 3);
+        assertEquals(20, r.cases());
+        assertTrue(r.passed(), r::toString);
+        assertEquals(0.0, r.worstRatio(), "bitwise: no difference at all");
+        assertEquals(before, dev.simdgrad.kernels.Parallelism.threads(), "the thread budget is restored");
+    }
+
+    @Test
     void theRegistryListsSgemm() {
         List<String> names = KernelChecks.all().stream().map(KernelCheck::name).toList();
-        assertTrue(names.contains("sgemm"), names::toString);
+        assertTrue(names.containsAll(List.of("sgemm", "sgemm-threads")), names::toString);
         assertEquals(names.size(), names.stream().distinct().count(), "names are unique: " + names);
     }
 
