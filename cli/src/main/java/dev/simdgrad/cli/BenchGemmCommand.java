@@ -137,8 +137,12 @@ final class BenchGemmCommand implements Callable<Integer> {
             out.flush();
         }
         Path png = BenchReportCommand.chartPath(chart, json);
-        if (png != null && !results.isEmpty()) {
-            out.println("Wrote " + GemmChart.write(png, run, "SGEMM, " + run.machine()).toAbsolutePath());
+        if (png != null) {
+            try {
+                out.println("Wrote " + GemmChart.write(png, run, "SGEMM, " + run.machine()).toAbsolutePath());
+            } catch (IllegalArgumentException e) {
+                out.println("No chart: " + e.getMessage() + ".");
+            }
             out.flush();
         }
         if (!expected.isEmpty()) {

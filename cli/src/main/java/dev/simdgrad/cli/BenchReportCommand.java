@@ -47,7 +47,11 @@ final class BenchReportCommand implements Callable<Integer> {
             out.print(GemmComparison.format(compare.getFileName().toString(), baseline, run));
         }
         if (chart != null) {
-            out.println("Wrote " + GemmChart.write(chart, run, "SGEMM, " + run.machine()).toAbsolutePath());
+            try {
+                out.println("Wrote " + GemmChart.write(chart, run, "SGEMM, " + run.machine()).toAbsolutePath());
+            } catch (IllegalArgumentException e) {
+                out.println("No chart: " + e.getMessage() + ".");
+            }
         }
         out.flush();
         return 0;

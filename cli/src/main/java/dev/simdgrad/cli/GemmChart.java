@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -45,7 +47,8 @@ final class GemmChart {
      *
      * @param title the chart's title, e.g. the machine
      * @return the file written: {@code png}, with ".png" appended if it did not end so (XChart appends it)
-     * @throws IOException if the file cannot be written
+     * @throws IOException              if the file cannot be written
+     * @throws IllegalArgumentException if the run has no simdgrad, EJML or ojAlgo result to draw
      */
     static Path write(Path png, GemmRun run, String title) throws IOException {
         CategoryChart chart = chart(run, title);
@@ -54,7 +57,7 @@ final class GemmChart {
             Files.createDirectories(parent);
         }
         BitmapEncoder.saveBitmapWithDPI(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG, 144);
-        return png.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? png
+        return png.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png") ? png
                 : png.resolveSibling(png.getFileName() + ".png");
     }
 
@@ -73,6 +76,9 @@ final class GemmChart {
                 shapes.add(r.shape());
             }
             cells.get(r.implementation()).computeIfAbsent(r.threads(), t -> new LinkedHashMap<>()).put(r.shape(), r);
+        }
+        if (shapes.isEmpty()) {
+            throw new IllegalArgumentException("no simdgrad, EJML or ojAlgo result to chart");
         }
         CategoryChart chart = new CategoryChartBuilder().width(1400).height(700).title(title)
                 .xAxisTitle("shape (m x n x k; N/T: A, B stored as is or transposed)").yAxisTitle("GFLOP/s (log)")
@@ -107,7 +113,7 @@ final class GemmChart {
             }
         }
         if (Double.isFinite(run.peakGflopsPerCore())) {
-            var threads = new java.util.TreeSet<Integer>();
+            var threads = new TreeSet<Integer>();
             run.results().forEach(r -> threads.add(Math.min(r.threads(), Math.max(1, run.cores()))));
             for (int t : threads) {
                 double peak = run.peakGflopsPerCore() * t;
@@ -116,7 +122,7 @@ final class GemmChart {
                 for (int i = 0; i < x.size(); i++) {
                     y.add(peak);
                 }
-                CategorySeries line = chart.addSeries(String.format(java.util.Locale.ROOT, "FMA peak, %d core%s"
+                CategorySeries line = chart.addSeries(String.format(Locale.ROOT, "FMA peak, %d core%s"
                         + " (%.0f GFLOP/s)", t, t == 1 ? "" : "s", peak), x, y);
                 line.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
                 line.setMarker(SeriesMarkers.NONE);

@@ -1,6 +1,7 @@
 package dev.simdgrad.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -20,5 +21,12 @@ class GemmChartTest {
         assertTrue(Files.size(png) > 10_000, "a chart, not an empty image: " + Files.size(png));
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), PNG_SIGNATURE.length);
         assertArrayEquals(PNG_SIGNATURE, head);
+    }
+
+    @Test
+    void refusesARunWithNothingToDraw(@TempDir Path dir) {
+        GemmRun onlyReference = GemmRun.parse(CannedRuns.file("CPU",
+                CannedRuns.cell("reference", "NN:64x64x64", 1, 1.0, 0.1)));
+        assertThrows(IllegalArgumentException.class, () -> GemmChart.write(dir.resolve("x.png"), onlyReference, "t"));
     }
 }

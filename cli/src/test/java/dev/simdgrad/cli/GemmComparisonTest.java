@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -95,10 +96,10 @@ class GemmComparisonTest {
 
     @Test
     void theChartGoesNextToTheJson() {
-        assertEquals(java.nio.file.Path.of("out/run.png"),
-                BenchReportCommand.chartPath(null, java.nio.file.Path.of("out/run.json")));
-        assertEquals(java.nio.file.Path.of("c.png"),
-                BenchReportCommand.chartPath(java.nio.file.Path.of("c.png"), java.nio.file.Path.of("r.json")));
+        assertEquals(Path.of("out/run.png"),
+                BenchReportCommand.chartPath(null, Path.of("out/run.json")));
+        assertEquals(Path.of("c.png"),
+                BenchReportCommand.chartPath(Path.of("c.png"), Path.of("r.json")));
         assertNull(BenchReportCommand.chartPath(null, null));
     }
 }

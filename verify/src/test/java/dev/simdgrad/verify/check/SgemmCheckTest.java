@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simdgrad.kernels.Parallelism;
 import dev.simdgrad.kernels.Sgemm;
 import dev.simdgrad.kernels.Simd;
 import java.util.List;
@@ -79,12 +80,12 @@ class SgemmCheckTest {
 
     @Test
     void resultsDoNotDependOnTheThreadCount() {
-        int before = dev.simdgrad.kernels.Parallelism.threads();
+        int before = Parallelism.threads();
         CheckResult r = new SgemmThreadsCheck().run(20, 3);
         assertEquals(20, r.cases());
         assertTrue(r.passed(), r::toString);
         assertEquals(0.0, r.worstRatio(), "bitwise: no difference at all");
-        assertEquals(before, dev.simdgrad.kernels.Parallelism.threads(), "the thread budget is restored");
+        assertEquals(before, Parallelism.threads(), "the thread budget is restored");
     }
 
     @Test
