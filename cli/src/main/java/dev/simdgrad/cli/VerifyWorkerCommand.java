@@ -35,12 +35,21 @@ final class VerifyWorkerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs {@code checks} in this JVM and writes the protocol lines to {@code out}, flushing each. */
+    /**
+     * Runs {@code checks} in this JVM and writes the protocol lines to {@code out}, flushing each. A check that
+     * throws is reported as one failed case with an unbounded error and the exception as its worst case.
+     */
     static void run(List<KernelCheck> checks, int cases, long seed, PrintWriter out) {
         out.println(WorkerProtocol.widthLine(Simd.vectorBits(), Simd.describe()));
         out.flush();
         for (KernelCheck check : checks) {
-            CheckResult r = check.run(cases, seed);
+            CheckResult r;
+            try {
+                r = check.run(cases, seed);
+            } catch (RuntimeException | StackOverflowError e) {
+                // A kernel that throws on valid input fails its check; the other checks still run.
+                r = new CheckResult(check.name(), 1, 1, Double.POSITIVE_INFINITY, "threw " + e);
+            }
             out.println(WorkerProtocol.checkLine(r));
             out.flush();
         }

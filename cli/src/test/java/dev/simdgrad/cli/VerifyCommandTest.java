@@ -107,4 +107,43 @@ class VerifyCommandTest {
         assertTrue(r.passed(), r::toString);
         assertEquals(KernelChecks.all().size(), r.results().size());
     }
+
+    @Test
+    void aCheckThatThrowsFailsAndTheOthersStillRun() {
+        KernelCheck throwing = new KernelCheck() {
+            @Override
+            public String name() {
+                return "throws";
+            }
+
+            @Override
+            public CheckResult run(int cases, long seed) {
+                throw new IndexOutOfBoundsException("index 7");
+            }
+        };
+        assertEquals(1, inProcess(List.of(throwing, KernelChecks.all().getFirst()), "--widths", "0", "--cases",
+                "2"));
+        String o = out.toString();
+        assertTrue(o.contains("FAIL throws at width 0: 1 of 1 cases out of bound, worst unbounded in: threw"
+                + " java.lang.IndexOutOfBoundsException: index 7"), o);
+        assertTrue(o.lines().anyMatch(l -> l.contains("sgemm") && l.endsWith("PASS")), o);
+    }
+
+    @Test
+    void aWidthThatCouldNotRunFailsTheRun() {
+        WidthRunner broken = (bits, cases, seed) -> WidthReport.failed(bits, "worker JVM exited with 134");
+        assertEquals(1, run(new CommandLine(new VerifyCommand(broken)), "--widths", "256"));
+        String o = out.toString();
+        assertTrue(o.contains("ERROR: worker JVM exited with 134"), o);
+        assertTrue(o.contains("ERROR at width 256: worker JVM exited with 134"), o);
+    }
+
+    @Test
+    void aLoweredWidthIsReportedAsSuch() {
+        WidthReport lowered = new WidthReport(512, 256, "vector 256-bit",
+                List.of(new CheckResult("sgemm", 3, 0, 0.25, "c")), null);
+        String row = VerifyTable.rows(lowered);
+        assertTrue(row.startsWith("512     256 (lowered)  sgemm"), row);
+        assertTrue(row.strip().endsWith("PASS"), row);
+    }
 }
