@@ -64,6 +64,7 @@ final class VerifyJsonReport {
             ws.add(o);
         }
         root.add("widths", ws);
-        return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(root) + "\n";
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create()
+                .toJson(root) + "\n";
     }
 }

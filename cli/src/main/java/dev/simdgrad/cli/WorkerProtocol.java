@@ -20,7 +20,8 @@ import java.util.List;
  */
 final class WorkerProtocol {
     /** Infinity is a legal worst ratio (an unbounded error); Gson writes it as a bare token only when told to. */
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping()
+            .create();
 
     private WorkerProtocol() {
     }

@@ -41,7 +41,7 @@ public record SgemmCase(boolean transA, boolean transB, int m, int n, int k, flo
     public static final float PAD_C = Float.intBitsToFloat(0x7f7e_5a5a);
 
     /** Largest m * n * k of a random case: keeps the double-precision reference at a few milliseconds. */
-    static final long MAX_VOLUME = 1L << 21;
+    public static final long MAX_VOLUME = 1L << 21;
 
     /**
      * Sizes next to the blocking edges of every width's micro-kernel: MR is 4 (scalar), 6 (128 and 256 bits) or
@@ -154,27 +154,30 @@ public record SgemmCase(boolean transA, boolean transB, int m, int n, int k, flo
 
     /** A's storage: offset, rows of lda with padding, and a tail, filled as described in the class comment. */
     float[] a() {
-        return storage(aOffset, aRows(), aCols(), lda, PAD_AB, 1, special == Special.ONE_NAN_IN_A ? Float.NaN
-                : special == Special.NAN_EVERYWHERE ? Float.NaN : 0f, special == Special.NAN_EVERYWHERE);
+        return switch (special) {
+            case ONE_NAN_IN_A -> storage(aOffset, aRows(), aCols(), lda, PAD_AB, 1, Float.NaN, false);
+            case NAN_EVERYWHERE -> storage(aOffset, aRows(), aCols(), lda, PAD_AB, 1, Float.NaN, true);
+            default -> storage(aOffset, aRows(), aCols(), lda, PAD_AB, 1, 0f, false);
+        };
     }
 
     /** B's storage, like {@link #a()}. */
     float[] b() {
-        return storage(bOffset, bRows(), bCols(), ldb, PAD_AB, 2, special == Special.ONE_INF_IN_B
-                ? Float.POSITIVE_INFINITY : special == Special.NAN_EVERYWHERE ? Float.NaN : 0f,
-                special == Special.NAN_EVERYWHERE);
+        return switch (special) {
+            case ONE_INF_IN_B -> storage(bOffset, bRows(), bCols(), ldb, PAD_AB, 2, Float.POSITIVE_INFINITY, false);
+            case NAN_EVERYWHERE -> storage(bOffset, bRows(), bCols(), ldb, PAD_AB, 2, Float.NaN, true);
+            default -> storage(bOffset, bRows(), bCols(), ldb, PAD_AB, 2, 0f, false);
+        };
     }
 
     /** C's storage before the call, like {@link #a()} but padded with {@link #PAD_C}. */
     float[] c() {
-        float planted = switch (special) {
-            case NAN_IN_C, ONE_NAN_IN_C, NAN_EVERYWHERE -> Float.NaN;
-            case INF_IN_C -> Float.POSITIVE_INFINITY;
-            default -> 0f;
+        return switch (special) {
+            case ONE_NAN_IN_C -> storage(cOffset, m, n, ldc, PAD_C, 3, Float.NaN, false);
+            case NAN_IN_C, NAN_EVERYWHERE -> storage(cOffset, m, n, ldc, PAD_C, 3, Float.NaN, true);
+            case INF_IN_C -> storage(cOffset, m, n, ldc, PAD_C, 3, Float.POSITIVE_INFINITY, true);
+            default -> storage(cOffset, m, n, ldc, PAD_C, 3, 0f, false);
         };
-        boolean all = special == Special.NAN_IN_C || special == Special.INF_IN_C
-                || special == Special.NAN_EVERYWHERE;
-        return storage(cOffset, m, n, ldc, PAD_C, 3, special == Special.ONE_NAN_IN_C || all ? planted : 0f, all);
     }
 
     /**
