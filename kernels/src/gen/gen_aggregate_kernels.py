@@ -15,6 +15,7 @@ instruction each, whereas the Vector API's float MIN/MAX must honour Java's NaN 
 about five instructions on x86 without AVX10.2). NaN is detected separately (the clamped sum or an explicit test).
 """
 import os
+import re
 
 WIDTHS = [128, 256, 512]
 KMAX = 16
@@ -40,6 +41,8 @@ BODY = '''
 /**
  * {BITS}-bit coordinate-wise aggregation: each of the {L} lanes is one coordinate, the rows are its values. Full
  * lane groups run here, the tail columns and the GENERAL plans in {@link ScalarAggregateKernel} (same results).
+ * Every method that reads values exists twice: for an explicit matrix (values {@code a[p + i*stride]}) and, with
+ * the suffix F, fused (values {@code dt[dOff + i] * a[p + i*stride]}, generated in registers).
  */
 public final class VectorAggregateKernel{BITS} implements AggregateKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_{BITS};
@@ -55,11 +58,11 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
     /** Order-preserving int key of a float (total order of Float.compare); its own inverse. */
     private static IntVector key(FloatVector v) {
         IntVector b = v.reinterpretAsInts();
-        return b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+        return b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
     }
 
     private static FloatVector unkey(IntVector k) {
-        return k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+        return k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff))
                 .reinterpretAsFloats();
     }
 
@@ -69,10 +72,7 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         if (plan.method != Plan.GENERAL) {
             done = switch (plan.op) {
                 case Plan.MEAN -> mean(a, base, stride, plan.rows, cols, out, oo);
-                case Plan.TRIMMED, Plan.WINSORIZED -> trimWinsor(plan, a, base, stride, cols, out, oo, s);
-                case Plan.MEDIAN -> median(plan, a, base, stride, cols, out, oo, s);
-                case Plan.MEDIAN_OF_MEANS -> medianOfMeans(plan, a, base, stride, cols, out, oo, s);
-                default -> 0;
+                default -> groups(plan, a, base, stride, null, 0, false, cols, out, oo, s);
             };
         }
         if (done < cols) {
@@ -80,7 +80,98 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         }
     }
 
-    /** Sums in row order, four lane groups at a time (four independent accumulators, 4 x {L} columns per row). */
+    @Override
+    public void aggregateFused(Plan plan, float[] dt, int dOff, float[] xt, int base, int stride, int cols,
+                               float[] out, int oo, Scratch s) {
+        int done = 0;
+        if (plan.method != Plan.GENERAL) {
+            done = groups(plan, xt, base, stride, dt, dOff, true, cols, out, oo, s);
+        }
+        if (done < cols) {
+            int rows = plan.rows, w = cols - done;
+            float[] t = s.tile(rows * w);
+            for (int i = 0; i < rows; i++) {
+                float d = dt[dOff + i];
+                for (int j = 0, q = base + done + i * stride; j < w; j++) {
+                    t[i * w + j] = d * xt[q + j];
+                }
+            }
+            ScalarAggregateKernel.columns(plan, t, 0, w, w, out, oo + done, s);
+        }
+    }
+
+    /** Full lane groups of any plan but the explicit mean; returns the number of columns done. */
+    private static int groups(Plan plan, float[] a, int base, int stride, float[] dt, int dOff, boolean fused,
+                              int cols, float[] out, int oo, Scratch s) {
+        int rows = plan.rows;
+        int j = 0;
+        switch (plan.op) {
+            case Plan.MEAN -> {
+                for (; j <= cols - L; j += L) {
+                    meanGroupF(a, base + j, stride, dt, dOff, rows, out, oo + j);
+                }
+            }
+            case Plan.TRIMMED, Plan.WINSORIZED -> {
+                int c = plan.param, k = c + 1;
+                boolean trimmed = plan.op == Plan.TRIMMED, network = plan.method == Plan.NETWORK;
+                float[] thr = s.floats(2 * L);
+                int[] keys = network ? s.keys(rows * L) : null;
+                for (; j <= cols - L; j += L) {
+                    int p = base + j;
+                    if (network) {
+                        if (fused) {
+                            copyKeysF(a, p, stride, dt, dOff, rows, keys);
+                        } else {
+                            copyKeys(a, p, stride, rows, keys);
+                        }
+                        runNetwork(plan.net, keys);
+                        unkey(IntVector.fromArray(SI, keys, plan.r1 << SHIFT)).intoArray(thr, 0);
+                        unkey(IntVector.fromArray(SI, keys, plan.r2 << SHIFT)).intoArray(thr, L);
+                    } else if (fused) {
+                        insertF(k, a, p, stride, dt, dOff, rows, thr);
+                    } else {
+                        insert(k, a, p, stride, rows, thr);
+                    }
+                    if (fused) {
+                        clampSumFinishF(a, p, stride, dt, dOff, rows, c, trimmed, thr, out, oo + j);
+                    } else {
+                        clampSumFinish(a, p, stride, rows, c, trimmed, thr, out, oo + j);
+                    }
+                }
+            }
+            case Plan.MEDIAN -> {
+                int[] keys = s.keys(rows * L);
+                float[] flag = s.floats(L);
+                for (; j <= cols - L; j += L) {
+                    if (fused) {
+                        copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0);
+                    } else {
+                        copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0);
+                    }
+                    runNetwork(plan.net, keys);
+                    finishMedian(keys, plan.r1, plan.r2, flag, 0, out, oo + j);
+                }
+            }
+            case Plan.MEDIAN_OF_MEANS -> {
+                int groups = plan.param;
+                int[] keys = s.keys(groups * L);
+                float[] flag = s.floats(L);
+                for (; j <= cols - L; j += L) {
+                    if (fused) {
+                        groupMeansF(a, base + j, stride, dt, dOff, rows, groups, keys, flag);
+                    } else {
+                        groupMeans(a, base + j, stride, rows, groups, keys, flag);
+                    }
+                    runNetwork(plan.net, keys);
+                    finishMedian(keys, plan.r1, plan.r2, flag, 0, out, oo + j);
+                }
+            }
+            default -> throw new IllegalStateException("op " + plan.op);
+        }
+        return j;
+    }
+
+    /** Explicit mean: sums in row order, four lane groups at a time (4 x {L} columns per row pass). */
     private static int mean(float[] a, int base, int stride, int rows, int cols, float[] out, int oo) {
         float n = rows;
         int j = 0;
@@ -107,71 +198,6 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         return j;
     }
 
-    /** Thresholds (insertion or network) into thr[0..L) and thr[L..2L), then the clamped sum and the finish. */
-    private static int trimWinsor(Plan plan, float[] a, int base, int stride, int cols, float[] out, int oo,
-                                  Scratch s) {
-        int rows = plan.rows, c = plan.param, k = c + 1;
-        boolean trimmed = plan.op == Plan.TRIMMED, network = plan.method == Plan.NETWORK;
-        float[] thr = s.floats(2 * L);
-        int[] keys = network ? s.keys(rows * L) : null;
-        int j = 0;
-        for (; j <= cols - L; j += L) {
-            int p = base + j;
-            if (network) {
-                copyKeys(a, p, stride, rows, keys);
-                runNetwork(plan.net, keys);
-                unkey(IntVector.fromArray(SI, keys, plan.r1 << SHIFT)).intoArray(thr, 0);
-                unkey(IntVector.fromArray(SI, keys, plan.r2 << SHIFT)).intoArray(thr, L);
-            } else {
-                insert(k, a, p, stride, rows, thr);
-            }
-            clampSumFinish(a, p, stride, rows, c, trimmed, thr, out, oo + j);
-        }
-        return j;
-    }
-
-    private static void clampSumFinish(float[] a, int p, int stride, int rows, int c, boolean trimmed, float[] thr,
-                                       float[] out, int o) {
-        FloatVector lo = FloatVector.fromArray(S, thr, 0), hi = FloatVector.fromArray(S, thr, L);
-        FloatVector w = FloatVector.zero(S);
-        for (int i = 0; i < rows; i++, p += stride) {
-            FloatVector x = FloatVector.fromArray(S, a, p);
-            x = x.blend(lo, x.compare(VectorOperators.LT, lo));   // NaN compares false and passes through
-            x = x.blend(hi, x.compare(VectorOperators.GT, hi));
-            w = w.add(x);
-        }
-        FloatVector r;
-        if (!trimmed) {
-            r = w.div((float) rows);
-        } else {
-            r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
-            VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
-                    .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-            r = r.blend(lo.add(hi), inf);
-            r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
-            r = r.blend(w, w.test(VectorOperators.IS_NAN));
-        }
-        r.intoArray(out, o);
-    }
-
-    /** Copies a lane group's values as keys: value i of lane l goes to keys[i * L + l]. */
-    private static void copyKeys(float[] a, int p, int stride, int rows, int[] keys) {
-        for (int i = 0, q = 0; i < rows; i++, p += stride, q += L) {
-            key(FloatVector.fromArray(S, a, p)).intoArray(keys, q);
-        }
-    }
-
-    /** As {@link #copyKeys}, and writes -0.0 (no NaN) or NaN per lane into flag[o..o+L). */
-    private static void copyKeysFlagNaN(float[] a, int p, int stride, int rows, int[] keys, float[] flag, int o) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        for (int i = 0, q = 0; i < rows; i++, p += stride, q += L) {
-            FloatVector x = FloatVector.fromArray(S, a, p);
-            acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
-            key(x).intoArray(keys, q);
-        }
-        acc.intoArray(flag, o);
-    }
-
     /** Runs the comparators of a network over the key vectors: min to the first position, max to the second. */
     private static void runNetwork(int[] net, int[] keys) {
         for (int q = 0; q < net.length; q += 2) {
@@ -195,64 +221,6 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         r.add(FloatVector.fromArray(S, flag, o)).intoArray(out, oo);
     }
 
-    private static int median(Plan plan, float[] a, int base, int stride, int cols, float[] out, int oo, Scratch s) {
-        int rows = plan.rows;
-        int[] keys = s.keys(rows * L);
-        float[] flag = s.floats(L);
-        int j = 0;
-        for (; j <= cols - L; j += L) {
-            copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0);
-            runNetwork(plan.net, keys);
-            finishMedian(keys, plan.r1, plan.r2, flag, 0, out, oo + j);
-        }
-        return j;
-    }
-
-    private static int medianOfMeans(Plan plan, float[] a, int base, int stride, int cols, float[] out, int oo,
-                                     Scratch s) {
-        int rows = plan.rows, groups = plan.param;
-        int[] keys = s.keys(groups * L);
-        float[] flag = s.floats(L);
-        int j = 0;
-        for (; j <= cols - L; j += L) {
-            groupMeans(a, base + j, stride, rows, groups, keys, flag);
-            runNetwork(plan.net, keys);
-            finishMedian(keys, plan.r1, plan.r2, flag, 0, out, oo + j);
-        }
-        return j;
-    }
-
-    private static void groupMeans(float[] a, int p, int stride, int rows, int groups, int[] keys, float[] flag) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        for (int g = 0; g < groups; g++) {
-            int from = ScalarAggregateKernel.groupStart(g, rows, groups);
-            int to = ScalarAggregateKernel.groupStart(g + 1, rows, groups);
-            FloatVector sum = FloatVector.zero(S);
-            for (int i = from, q = p + from * stride; i < to; i++, q += stride) {
-                sum = sum.add(FloatVector.fromArray(S, a, q));
-            }
-            FloatVector m = sum.div((float) (to - from));
-            acc = acc.blend(nan, m.test(VectorOperators.IS_NAN));
-            key(m).intoArray(keys, g << SHIFT);
-        }
-        acc.intoArray(flag, 0);
-    }
-
-    @Override
-    public void generate(float[] dt, int dtOff, float[] xt, float[] t, int rows, int tile, int w) {
-        int wv = w & -L;
-        for (int i = 0, q = 0; i < rows; i++, q += tile) {
-            FloatVector dv = FloatVector.broadcast(S, dt[dtOff + i]);
-            int j = 0;
-            for (; j < wv; j += L) {
-                dv.mul(FloatVector.fromArray(S, xt, q + j)).intoArray(t, q + j);
-            }
-            for (; j < w; j++) {
-                t[q + j] = dt[dtOff + i] * xt[q + j];
-            }
-        }
-    }
-
     @Override
     public void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo) {
         int j = 0;
@@ -263,17 +231,92 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         }
         ScalarAggregateKernel.medianOfThreeScalar(a, b, c, off + j, length - j, out, oo + j);
     }
-
-    /** The (k)-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX. */
-    private static void insert(int k, float[] a, int p, int stride, int rows, float[] thr) {
-        switch (k) {
-{CASES}
-            default -> throw new IllegalArgumentException("k=" + k + " > " + KMAX);
-        }
-    }
-{INSERTS}}
+{LOADERS}}
 '''
 
+LOADER_TEMPLATES = r'''
+    /** Sum of a lane group's values in row order, divided by rows, into out[o..o+L). */
+    private static void meanGroup$(SRC, int rows, float[] out, int o) {
+        FloatVector w = FloatVector.zero(S);
+        for (int i = 0; i < rows; i++, p += stride) {
+            w = w.add(LOAD(p, i));
+        }
+        w.div((float) rows).intoArray(out, o);
+    }
+
+    /** Clamps the values to [thr[0..L), thr[L..2L)], sums them in row order and finishes (see the scalar twin). */
+    private static void clampSumFinish$(SRC, int rows, int c, boolean trimmed, float[] thr, float[] out, int o) {
+        FloatVector lo = FloatVector.fromArray(S, thr, 0), hi = FloatVector.fromArray(S, thr, L);
+        FloatVector w = FloatVector.zero(S);
+        for (int i = 0; i < rows; i++, p += stride) {
+            FloatVector x = LOAD(p, i);
+            x = x.blend(lo, x.compare(VectorOperators.LT, lo));   // NaN compares false and passes through
+            x = x.blend(hi, x.compare(VectorOperators.GT, hi));
+            w = w.add(x);
+        }
+        FloatVector r;
+        if (!trimmed) {
+            r = w.div((float) rows);
+        } else {
+            r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
+            VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
+                    .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+            r = r.blend(lo.add(hi), inf);
+            r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
+            r = r.blend(w, w.test(VectorOperators.IS_NAN));
+        }
+        r.intoArray(out, o);
+    }
+
+    /** Copies a lane group's values as keys: value i of lane l goes to keys[i * L + l]. */
+    private static void copyKeys$(SRC, int rows, int[] keys) {
+        for (int i = 0, q = 0; i < rows; i++, p += stride, q += L) {
+            key(LOAD(p, i)).intoArray(keys, q);
+        }
+    }
+
+    /** As copyKeys, and writes -0.0 (no NaN) or NaN per lane into flag[o..o+L). */
+    private static void copyKeysFlagNaN$(SRC, int rows, int[] keys, float[] flag, int o) {
+        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
+        for (int i = 0, q = 0; i < rows; i++, p += stride, q += L) {
+            FloatVector x = LOAD(p, i);
+            acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
+            key(x).intoArray(keys, q);
+        }
+        acc.intoArray(flag, o);
+    }
+
+    /** Group means (sums in row order / size) as keys into keys[g * L], and the NaN flag of the means. */
+    private static void groupMeans$(SRC, int rows, int groups, int[] keys, float[] flag) {
+        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
+        for (int g = 0; g < groups; g++) {
+            int from = ScalarAggregateKernel.groupStart(g, rows, groups);
+            int to = ScalarAggregateKernel.groupStart(g + 1, rows, groups);
+            FloatVector sum = FloatVector.zero(S);
+            for (int i = from, q = p + from * stride; i < to; i++, q += stride) {
+                sum = sum.add(LOAD(q, i));
+            }
+            FloatVector m = sum.div((float) (to - from));
+            acc = acc.blend(nan, m.test(VectorOperators.IS_NAN));
+            key(m).intoArray(keys, g << SHIFT);
+        }
+        acc.intoArray(flag, 0);
+    }
+
+    /**
+     * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
+     * k <= 2, else sorted lists of K = 4, 8 or 16 keys per side updated a chunk at a time (see chunk4).
+     */
+    private static void insert$(int k, SRC, int rows, float[] thr) {
+        switch (k) {
+            case 1 -> insert1$(SRCARGS, rows, thr);
+            case 2 -> insert2$(SRCARGS, rows, thr);
+            case 3, 4 -> chunk4$(k, SRCARGS, rows, thr);
+            case 5, 6, 7, 8 -> chunk8$(k, SRCARGS, rows, thr);
+            default -> chunk16$(k, SRCARGS, rows, thr);
+        }
+    }
+'''
 
 def insert_method(k):
     ls = [f'l{j}' for j in range(k)]
@@ -282,11 +325,13 @@ def insert_method(k):
     w = o.append
     w('')
     w(f'    /** Keeps the {k} smallest and {k} largest keys of each lane in registers: {4 * k - 2} min/max per value. */')
-    w(f'    private static void insert{k}(float[] a, int p, int stride, int rows, float[] thr) {{')
+    w(f'    private static void insert{k}$(SRC, int rows, float[] thr) {{')
     w('        IntVector ' + ', '.join([f'l0 = IntVector.broadcast(SI, Integer.MAX_VALUE)'] + [f'{x} = l0' for x in ls[1:]]) + ';')
     w('        IntVector ' + ', '.join([f'h0 = IntVector.broadcast(SI, Integer.MIN_VALUE)'] + [f'{x} = h0' for x in hs[1:]]) + ';')
     w('        for (int i = 0; i < rows; i++, p += stride) {')
-    w('            IntVector x = key(FloatVector.fromArray(S, a, p)), y = x, t;')
+    w('            IntVector x = LOAD(p, i).reinterpretAsInts(), t;')
+    w(f'            x = {KEY("x")};')
+    w('            IntVector y = x;')
     for j in range(k - 1):
         w(f'            t = {ls[j]}.min(x); x = {ls[j]}.max(x); {ls[j]} = t;')
     w(f'            {ls[k - 1]} = {ls[k - 1]}.min(x);')
@@ -294,19 +339,135 @@ def insert_method(k):
         w(f'            t = {hs[j]}.max(y); y = {hs[j]}.min(y); {hs[j]} = t;')
     w(f'            {hs[k - 1]} = {hs[k - 1]}.max(y);')
     w('        }')
-    w(f'        unkey({ls[k - 1]}).intoArray(thr, 0);')
-    w(f'        unkey({hs[k - 1]}).intoArray(thr, L);')
+    w(f'        {KEY(ls[k - 1])}.reinterpretAsFloats().intoArray(thr, 0);')
+    w(f'        {KEY(hs[k - 1])}.reinterpretAsFloats().intoArray(thr, L);')
     w('    }')
     return '\n'.join(o) + '\n'
+
+
+def KEY(v):
+    """The key transform written out (a call to key() in a big method may not be inlined: NodeCountInliningCutoff,
+    and a vector passed to a method that is not inlined is boxed)."""
+    return (f'{v}.lanewise(VectorOperators.XOR, {v}.lanewise(VectorOperators.ASHR, 31)'
+            f'.lanewise(VectorOperators.AND, 0x7fffffff))')
+
+
+SORT4 = [[(0, 1), (2, 3)], [(0, 2), (1, 3)], [(1, 2)]]
+SORT8 = [[(0, 2), (1, 3), (4, 6), (5, 7)], [(0, 4), (1, 5), (2, 6), (3, 7)], [(0, 1), (2, 3), (4, 5), (6, 7)],
+         [(2, 4), (3, 5)], [(1, 4), (3, 6)], [(1, 2), (3, 4), (5, 6)]]
+SORTS = {4: SORT4, 8: SORT8}
+
+
+def check_sorter(n, net):
+    """0-1 principle: a comparator network sorts every input iff it sorts every 0-1 input."""
+    for bits in range(1 << n):
+        v = [(bits >> i) & 1 for i in range(n)]
+        for layer in net:
+            for a, b in layer:
+                if v[a] > v[b]:
+                    v[a], v[b] = v[b], v[a]
+        assert v == sorted(v), (n, bits)
+
+
+def chunk_method(K, M):
+    """Sorted lists of the K smallest (l, ascending) and K largest (h, descending) keys of each lane, updated M
+    values at a time: sort the chunk (M-sorter), merge with a half-cleaner (the K smallest of two sorted lists are
+    min(l[j], s[K-1-j]), a bitonic sequence) and a bitonic merger; the remaining rows one by one by insertion."""
+    check_sorter(M, SORTS[M])
+    ls = [f'l{j}' for j in range(K)]
+    hs = [f'h{j}' for j in range(K)]
+    ss = [f's{j}' for j in range(M)]
+    sort_ops = sum(len(x) for x in SORTS[M])
+    merge_ops = (K // 2) * (K.bit_length() - 1)
+    per_value = (2 * sort_ops + 2 * (min(K, M) + 2 * merge_ops)) / M
+    o = []
+    w = o.append
+    w('')
+    w(f'    /**')
+    w(f'     * The k-th smallest and largest keys (k <= {K}) of each lane: lists of {K} per side in registers, updated')
+    w(f'     * {M} values at a time (a {sort_ops}-comparator sort of the chunk, a half-cleaner of {min(K, M)} min (max),')
+    w(f'     * a bitonic merger of {merge_ops} comparators per side): about {per_value:.1f} min/max per value.')
+    w(f'     */')
+    w(f'    private static void chunk{K}$(int k, SRC, int rows, float[] thr) {{')
+    w('        IntVector ' + ', '.join(['l0 = IntVector.broadcast(SI, Integer.MAX_VALUE)'] + [f'{x} = l0' for x in ls[1:]]) + ';')
+    w('        IntVector ' + ', '.join(['h0 = IntVector.broadcast(SI, Integer.MIN_VALUE)'] + [f'{x} = h0' for x in hs[1:]]) + ';')
+    w('        IntVector t;')
+    w('        int i = 0;')
+    w(f'        for (; i <= rows - {M}; i += {M}, p += {M} * stride) {{')
+    for j in range(M):
+        pe = 'p' + (f' + {j} * stride' if j else '')
+        ie = 'i' + (f' + {j}' if j else '')
+        w(f'            IntVector {ss[j]} = LOAD({pe}, {ie}).reinterpretAsInts();')
+        w(f'            {ss[j]} = {KEY(ss[j])};')
+    for layer in SORTS[M]:
+        for x, y in layer:
+            w(f'            t = {ss[x]}.min({ss[y]}); {ss[y]} = {ss[x]}.max({ss[y]}); {ss[x]} = t;')
+    # lo half-cleaner: C[j] = min(l[j], s[K-1-j]) where K-1-j < M
+    for j in range(K):
+        q = K - 1 - j
+        if q < M:
+            w(f'            {ls[j]} = {ls[j]}.min({ss[q]});')
+    # hi half-cleaner: C[j] = max(h[j], s[M-K+j]) where index >= 0
+    for j in range(K):
+        q = M - K + j
+        if q >= 0:
+            w(f'            {hs[j]} = {hs[j]}.max({ss[q]});')
+    h = K // 2
+    while h >= 1:
+        for i0 in range(K):
+            if i0 & h == 0:
+                x, y = i0, i0 + h
+                w(f'            t = {ls[x]}.min({ls[y]}); {ls[y]} = {ls[x]}.max({ls[y]}); {ls[x]} = t;')
+                w(f'            t = {hs[x]}.max({hs[y]}); {hs[y]} = {hs[x]}.min({hs[y]}); {hs[x]} = t;')
+        h //= 2
+    w('        }')
+    w('        for (; i < rows; i++, p += stride) {')
+    w('            IntVector x = LOAD(p, i).reinterpretAsInts();')
+    w(f'            x = {KEY("x")};')
+    w('            IntVector y = x;')
+    for j in range(K - 1):
+        w(f'            t = {ls[j]}.min(x); x = {ls[j]}.max(x); {ls[j]} = t;')
+    w(f'            {ls[K - 1]} = {ls[K - 1]}.min(x);')
+    for j in range(K - 1):
+        w(f'            t = {hs[j]}.max(y); y = {hs[j]}.min(y); {hs[j]} = t;')
+    w(f'            {hs[K - 1]} = {hs[K - 1]}.max(y);')
+    w('        }')
+    w('        IntVector lo = switch (k) {')
+    for j in range(K):
+        w(f'            case {j + 1} -> {ls[j]};')
+    w('            default -> throw new IllegalArgumentException("k=" + k);')
+    w('        };')
+    w('        IntVector hi = switch (k) {')
+    for j in range(K):
+        w(f'            case {j + 1} -> {hs[j]};')
+    w('            default -> throw new IllegalArgumentException("k=" + k);')
+    w('        };')
+    w(f'        {KEY("lo")}.reinterpretAsFloats().intoArray(thr, 0);')
+    w(f'        {KEY("hi")}.reinterpretAsFloats().intoArray(thr, L);')
+    w('    }')
+    return '\n'.join(o) + '\n'
+
+
+def instantiate(text, fused):
+    """Explicit (values a[p]) or fused (values dt[dOff + i] * a[p], suffix F) version of the loader methods."""
+    def load(m):
+        pe, ie = [x.strip() for x in m.group(1).split(',', 1)]
+        v = f'FloatVector.fromArray(S, a, {pe})'
+        return f'{v}.mul(dt[dOff + {ie}])' if fused else v
+    out = re.sub(r'LOAD\(([^()]*(?:\([^()]*\)[^()]*)*)\)', load, text)
+    out = out.replace('SRCARGS', 'a, p, stride, dt, dOff' if fused else 'a, p, stride')
+    out = out.replace('SRC', 'float[] a, int p, int stride, float[] dt, int dOff' if fused else 'float[] a, int p, int stride')
+    return out.replace('$', 'F' if fused else '')
 
 
 def gen(bits):
     lanes = bits // 32
     shift = lanes.bit_length() - 1
-    cases = '\n'.join(f'            case {k} -> insert{k}(a, p, stride, rows, thr);' for k in range(1, KMAX + 1))
-    inserts = ''.join(insert_method(k) for k in range(1, KMAX + 1))
+    templates = (LOADER_TEMPLATES + ''.join(insert_method(k) for k in (1, 2))
+                 + ''.join(chunk_method(K, M) for K, M in ((4, 4), (8, 8), (16, 8))))
+    loaders = instantiate(templates, False) + instantiate(templates, True)
     body = (BODY.replace('{BITS}', str(bits)).replace('{L}', str(lanes)).replace('{SHIFT}', str(shift))
-            .replace('{KMAX}', str(KMAX)).replace('{CASES}', cases).replace('{INSERTS}', inserts))
+            .replace('{KMAX}', str(KMAX)).replace('{LOADERS}', loaders))
     path = os.path.join(OUT, f'VectorAggregateKernel{bits}.java')
     with open(path, 'w') as f:
         f.write(HEADER + body)

@@ -65,8 +65,8 @@ public final class AggregateDriver {
      * Fused aggregation of the weight gradient of a dense layer: coordinate (r, c) has the values
      * {@code d[dOff + i*ldd + r] * x[xOff + i*ldx + c]}, i < batch, and its aggregate goes to
      * {@code gw[gwOff + r*ldgw + c]}. For each block of {@code tile} columns of X: copy the block (batch x tile)
-     * once, then for each output row r generate the batch x tile values (one multiply each, the same float product
-     * an explicit matrix would hold) and aggregate them on the spot. Memory: O(dOut x batch) for the transposed
+     * once, then for each output row r aggregate the batch x tile values, each generated in registers by one
+     * multiply (the same float product an explicit matrix would hold) when the kernel reads it. Memory: O(dOut x batch) for the transposed
      * deltas and O(batch x tile) per thread.
      */
     public static void fused(Plan plan, int batch, int dOut, int dIn, float[] d, int dOff, int ldd,
@@ -98,15 +98,13 @@ public final class AggregateDriver {
                                    int ldx, float[] gw, int gwOff, int ldgw, int tile, int unitFrom, int unitTo,
                                    Scratch s) {
         float[] xt = s.xTile(batch * tile);
-        float[] t = s.tile(batch * tile);
         for (int u = unitFrom; u < unitTo; u++) {
             int c0 = u * tile, w = Math.min(tile, dIn - c0);
             for (int i = 0; i < batch; i++) {
                 System.arraycopy(x, xOff + i * ldx + c0, xt, i * tile, w);
             }
             for (int r = 0; r < dOut; r++) {
-                K.generate(dt, r * batch, xt, t, batch, tile, w);
-                K.aggregate(plan, t, 0, tile, w, gw, gwOff + r * ldgw + c0, s);
+                K.aggregateFused(plan, dt, r * batch, xt, 0, tile, w, gw, gwOff + r * ldgw + c0, s);
             }
         }
     }

@@ -25,10 +25,12 @@ public interface AggregateKernel {
     void aggregate(Plan plan, float[] a, int base, int stride, int cols, float[] out, int oo, Scratch s);
 
     /**
-     * The values of a fused tile: {@code t[i*tile + j] = dt[dtOff + i] * xt[i*tile + j]} for {@code i < rows},
-     * {@code j < w}: one float multiply each, the same product an explicit matrix would hold.
+     * As {@link #aggregate} for the fused values {@code dt[dOff + i] * xt[base + i*stride + j]}: one float multiply
+     * each (the product an explicit matrix would hold), generated on the spot, never stored. Same results as
+     * materializing them and calling {@link #aggregate}.
      */
-    void generate(float[] dt, int dtOff, float[] xt, float[] t, int rows, int tile, int w);
+    void aggregateFused(Plan plan, float[] dt, int dOff, float[] xt, int base, int stride, int cols, float[] out,
+                        int oo, Scratch s);
 
     /** {@code out[oo + j] = median(a[off + j], b[off + j], c[off + j])}, exact; NaN if any of the three is NaN. */
     void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo);

@@ -7,8 +7,11 @@ package dev.simdgrad.kernels.internal.agg;
  * <p>Choice of algorithm for the order statistics, per {@code rows = B} and {@code c}:
  * <ul>
  *   <li>{@link #INSERTION}: trimmed / winsorized mean with {@code k = c + 1 <= kmax}: each lane keeps its k smallest
- *   and k largest values in registers, inserting every value with {@code 2k - 1} min/max operations per side, so
- *   {@code B (4k - 2)} vector operations per lane group. Chosen when that is below the pruned network's cost.</li>
+ *   and k largest values in registers: for k <= 2 by insertion ({@code 2k - 1} min/max per value and side), for
+ *   larger k in sorted lists of K = 4, 8 or 16 (the next power of two) updated a chunk of values at a time (sort the
+ *   chunk, half-cleaner, bitonic merger): about 8.5, 12.75 and 24 min/max per value ({@link #registerCost}).
+ *   Chosen when that is below the pruned network's cost (counted as 4 operations per comparator: two loads, two
+ *   stores).</li>
  *   <li>{@link #NETWORK}: the values of a lane group are copied (as order-preserving int keys) into a buffer and a
  *   pruned Batcher network ({@link Networks}) runs over it, about {@code B log2(B)^2 / 4} comparators of
  *   2 loads, a min, a max and 2 stores each; used for medians, median of means (over the group means) and for
@@ -65,8 +68,8 @@ public final class Plan {
                     return new Plan(op, rows, c, GENERAL, null, r1, r2);
                 }
                 int k = c + 1;
-                long insertionCost = (long) rows * (4L * k - 2);
-                if (k <= kmax && (rows > Networks.MAX || insertionCost <= 3L * Networks.size(rows, r1, r2) + 2L * rows)) {
+                double insertionCost = rows * registerCost(k);
+                if (k <= kmax && (rows > Networks.MAX || insertionCost <= 4.0 * Networks.size(rows, r1, r2) + 2.0 * rows)) {
                     return new Plan(op, rows, c, INSERTION, null, r1, r2);
                 }
                 if (rows > Networks.MAX) {
@@ -77,6 +80,18 @@ public final class Plan {
             default:
                 throw new IllegalArgumentException("op " + op);
         }
+    }
+
+    /**
+     * Vector min/max operations per value of the register method for k = c + 1 (the generated kernels): insertion
+     * (4k - 2) for k <= 2; sorted lists of K = 4, 8, 16 keys updated a chunk at a time (chunk sort, half-cleaner,
+     * bitonic merger) for k <= 4, 8, 16.
+     */
+    static double registerCost(int k) {
+        if (k <= 2) {
+            return 4 * k - 2;
+        }
+        return k <= 4 ? 8.5 : k <= 8 ? 12.75 : 24;
     }
 
     /** Number of inputs of the network: rows, or groups for the median of means. */

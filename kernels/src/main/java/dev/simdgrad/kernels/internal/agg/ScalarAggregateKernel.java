@@ -30,14 +30,17 @@ public final class ScalarAggregateKernel implements AggregateKernel {
     }
 
     @Override
-    public void generate(float[] dt, int dtOff, float[] xt, float[] t, int rows, int tile, int w) {
+    public void aggregateFused(Plan plan, float[] dt, int dOff, float[] xt, int base, int stride, int cols,
+                               float[] out, int oo, Scratch s) {
+        int rows = plan.rows;
+        float[] t = s.tile(rows * cols);
         for (int i = 0; i < rows; i++) {
-            float dv = dt[dtOff + i];
-            int q = i * tile;
-            for (int j = 0; j < w; j++) {
-                t[q + j] = dv * xt[q + j];
+            float d = dt[dOff + i];
+            for (int j = 0, q = base + i * stride; j < cols; j++) {
+                t[i * cols + j] = d * xt[q + j];
             }
         }
+        columns(plan, t, 0, cols, cols, out, oo, s);
     }
 
     @Override
