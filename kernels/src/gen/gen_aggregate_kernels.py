@@ -140,16 +140,22 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
                 }
             }
             case Plan.MEDIAN -> {
-                int[] keys = s.keys(rows * L);
-                float[] flag = s.floats(L);
+                int n = 16;
+                while (n < rows) {
+                    n <<= 1;
+                }
+                int lowPad = n / 2 - 1 - plan.r1;
+                int[] keys = s.keys(n * L);
+                float[] flag = s.floats(3 * L);
                 for (; j <= cols - L; j += L) {
                     if (fused) {
-                        copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0);
+                        copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0, lowPad, n);
                     } else {
-                        copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0);
+                        copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0, lowPad, n);
                     }
-                    runNetwork(plan.net, keys);
-                    finishMedian(keys, plan.r1, plan.r2, flag, 0, out, oo + j);
+                    bitonicHalves(keys, n);
+                    flipReduce(keys, n, flag);
+                    finishMedianFlags(flag, plan.r1 != plan.r2, out, oo + j);
                 }
             }
             case Plan.MEDIAN_OF_MEANS -> {
@@ -221,6 +227,67 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         r.add(FloatVector.fromArray(S, flag, o)).intoArray(out, oo);
     }
 
+    /**
+     * Sorts both halves of the n (a power of two >= 16) key vectors: every 16-block in registers ({@link #sort16}),
+     * then for blocks of 32, 64, .. n/2 a bitonic merge: the flip level (i against block - 1 - i), the levels of
+     * distance >= 16 in memory, the levels 8, 4, 2, 1 in registers per 16-block ({@link #halfClean16}).
+     */
+    private static void bitonicHalves(int[] keys, int n) {
+        for (int b = 0; b < n; b += 16) {
+            sort16(keys, b << SHIFT);
+        }
+        for (int block = 32; block < n; block <<= 1) {
+            for (int b = 0; b < n; b += block) {
+                for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
+                    IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
+                    u.min(v).intoArray(keys, x);
+                    u.max(v).intoArray(keys, y);
+                }
+            }
+            for (int k = block / 4; k >= 16; k >>= 1) {
+                for (int b = 0; b < n; b += 2 * k) {
+                    for (int i = 0, x = b << SHIFT, y = (b + k) << SHIFT; i < k; i++, x += L, y += L) {
+                        IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
+                        u.min(v).intoArray(keys, x);
+                        u.max(v).intoArray(keys, y);
+                    }
+                }
+            }
+            for (int b = 0; b < n; b += 16) {
+                halfClean16(keys, b << SHIFT);
+            }
+        }
+    }
+
+    /**
+     * With both halves of the n keys sorted, the n/2 smallest are min(a[i], a[n-1-i]) and the n/2 largest
+     * max(a[i], a[n-1-i]) (a half-cleaner): rank n/2 - 1 is the largest of the first, rank n/2 the smallest of the
+     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L).
+     */
+    private static void flipReduce(int[] keys, int n, float[] flag) {
+        IntVector lo = IntVector.broadcast(SI, Integer.MIN_VALUE), hi = IntVector.broadcast(SI, Integer.MAX_VALUE);
+        for (int i = 0, x = 0, y = (n - 1) << SHIFT; i < n / 2; i++, x += L, y -= L) {
+            IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
+            lo = lo.max(u.min(v));
+            hi = hi.min(u.max(v));
+        }
+        unkey(lo).intoArray(flag, L);
+        unkey(hi).intoArray(flag, 2 * L);
+    }
+
+    /** Median from flag: ranks n/2-1 and n/2 at [L..2L) and [2L..3L) (the first alone for an odd count), NaN flag at [0..L). */
+    private static void finishMedianFlags(float[] flag, boolean even, float[] out, int oo) {
+        FloatVector a = FloatVector.fromArray(S, flag, L);
+        FloatVector r = a;
+        if (even) {
+            FloatVector b = FloatVector.fromArray(S, flag, 2 * L);
+            FloatVector sum = a.add(b);
+            r = sum.mul(0.5f).blend(a.mul(0.5f).add(b.mul(0.5f)),
+                    sum.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        }
+        r.add(FloatVector.fromArray(S, flag, 0)).intoArray(out, oo);
+    }
+{SORT16}
     @Override
     public void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo) {
         int j = 0;
@@ -275,13 +342,24 @@ LOADER_TEMPLATES = r'''
         }
     }
 
-    /** As copyKeys, and writes -0.0 (no NaN) or NaN per lane into flag[o..o+L). */
-    private static void copyKeysFlagNaN$(SRC, int rows, int[] keys, float[] flag, int o) {
+    /**
+     * Copies a lane group's values as keys to positions lowPad .. lowPad + rows - 1 of n (keys[pos * L + lane]),
+     * fills the positions below with the smallest key and those above with the largest, and writes -0.0 (no NaN)
+     * or NaN per lane into flag[o..o+L).
+     */
+    private static void copyKeysFlagNaN$(SRC, int rows, int[] keys, float[] flag, int o, int lowPad, int n) {
         FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        for (int i = 0, q = 0; i < rows; i++, p += stride, q += L) {
+        IntVector min = IntVector.broadcast(SI, Integer.MIN_VALUE), max = IntVector.broadcast(SI, Integer.MAX_VALUE);
+        for (int q = 0; q < lowPad; q++) {
+            min.intoArray(keys, q << SHIFT);
+        }
+        for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
             FloatVector x = LOAD(p, i);
             acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
             key(x).intoArray(keys, q);
+        }
+        for (int q = lowPad + rows; q < n; q++) {
+            max.intoArray(keys, q << SHIFT);
         }
         acc.intoArray(flag, o);
     }
@@ -460,6 +538,54 @@ def instantiate(text, fused):
     return out.replace('$', 'F' if fused else '')
 
 
+def batcher(n):
+    """Batcher's odd-even merge sort on n = 2^m inputs, as (i, j) pairs in order (the form of Networks.java)."""
+    pairs = []
+    p = 1
+    while p < n:
+        k = p
+        while k >= 1:
+            j = k % p
+            while j <= n - 1 - k:
+                for i in range(0, min(k - 1, n - j - k - 1) + 1):
+                    if (i + j) // (2 * p) == (i + j + k) // (2 * p):
+                        pairs.append((i + j, i + j + k))
+                j += 2 * k
+            k //= 2
+        p *= 2
+    return pairs
+
+
+def sort16_methods():
+    net = batcher(16)
+    check_sorter(16, [[c] for c in net])
+    o = []
+    w = o.append
+    w('')
+    w(f'    /** Sorts the 16 key vectors at keys[at..at + 16L) in registers: Batcher, {len(net)} comparators. */')
+    w('    private static void sort16(int[] keys, int at) {')
+    w('        IntVector ' + ', '.join(f'v{j} = IntVector.fromArray(SI, keys, at + {j} * L)' for j in range(16)) + ', t;')
+    for x, y in net:
+        w(f'        t = v{x}.min(v{y}); v{y} = v{x}.max(v{y}); v{x} = t;')
+    for j in range(16):
+        w(f'        v{j}.intoArray(keys, at + {j} * L);')
+    w('    }')
+    w('')
+    w('    /** The bitonic levels of distance 8, 4, 2, 1 on the 16 key vectors at keys[at..at + 16L), in registers. */')
+    w('    private static void halfClean16(int[] keys, int at) {')
+    w('        IntVector ' + ', '.join(f'v{j} = IntVector.fromArray(SI, keys, at + {j} * L)' for j in range(16)) + ', t;')
+    k = 8
+    while k >= 1:
+        for i in range(16):
+            if i & k == 0:
+                w(f'        t = v{i}.min(v{i + k}); v{i + k} = v{i}.max(v{i + k}); v{i} = t;')
+        k //= 2
+    for j in range(16):
+        w(f'        v{j}.intoArray(keys, at + {j} * L);')
+    w('    }')
+    return '\n'.join(o) + '\n'
+
+
 def gen(bits):
     lanes = bits // 32
     shift = lanes.bit_length() - 1
@@ -467,7 +593,8 @@ def gen(bits):
                  + ''.join(chunk_method(K, M) for K, M in ((4, 4), (8, 8), (16, 8))))
     loaders = instantiate(templates, False) + instantiate(templates, True)
     body = (BODY.replace('{BITS}', str(bits)).replace('{L}', str(lanes)).replace('{SHIFT}', str(shift))
-            .replace('{KMAX}', str(KMAX)).replace('{LOADERS}', loaders))
+            .replace('{KMAX}', str(KMAX)).replace('{LOADERS}', loaders)
+            .replace('{SORT16}', sort16_methods()))
     path = os.path.join(OUT, f'VectorAggregateKernel{bits}.java')
     with open(path, 'w') as f:
         f.write(HEADER + body)

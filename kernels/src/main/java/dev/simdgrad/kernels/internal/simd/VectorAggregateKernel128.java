@@ -113,16 +113,22 @@ public final class VectorAggregateKernel128 implements AggregateKernel {
                 }
             }
             case Plan.MEDIAN -> {
-                int[] keys = s.keys(rows * L);
-                float[] flag = s.floats(L);
+                int n = 16;
+                while (n < rows) {
+                    n <<= 1;
+                }
+                int lowPad = n / 2 - 1 - plan.r1;
+                int[] keys = s.keys(n * L);
+                float[] flag = s.floats(3 * L);
                 for (; j <= cols - L; j += L) {
                     if (fused) {
-                        copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0);
+                        copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0, lowPad, n);
                     } else {
-                        copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0);
+                        copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0, lowPad, n);
                     }
-                    runNetwork(plan.net, keys);
-                    finishMedian(keys, plan.r1, plan.r2, flag, 0, out, oo + j);
+                    bitonicHalves(keys, n);
+                    flipReduce(keys, n, flag);
+                    finishMedianFlags(flag, plan.r1 != plan.r2, out, oo + j);
                 }
             }
             case Plan.MEDIAN_OF_MEANS -> {
@@ -194,6 +200,204 @@ public final class VectorAggregateKernel128 implements AggregateKernel {
         r.add(FloatVector.fromArray(S, flag, o)).intoArray(out, oo);
     }
 
+    /**
+     * Sorts both halves of the n (a power of two >= 16) key vectors: every 16-block in registers ({@link #sort16}),
+     * then for blocks of 32, 64, .. n/2 a bitonic merge: the flip level (i against block - 1 - i), the levels of
+     * distance >= 16 in memory, the levels 8, 4, 2, 1 in registers per 16-block ({@link #halfClean16}).
+     */
+    private static void bitonicHalves(int[] keys, int n) {
+        for (int b = 0; b < n; b += 16) {
+            sort16(keys, b << SHIFT);
+        }
+        for (int block = 32; block < n; block <<= 1) {
+            for (int b = 0; b < n; b += block) {
+                for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
+                    IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
+                    u.min(v).intoArray(keys, x);
+                    u.max(v).intoArray(keys, y);
+                }
+            }
+            for (int k = block / 4; k >= 16; k >>= 1) {
+                for (int b = 0; b < n; b += 2 * k) {
+                    for (int i = 0, x = b << SHIFT, y = (b + k) << SHIFT; i < k; i++, x += L, y += L) {
+                        IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
+                        u.min(v).intoArray(keys, x);
+                        u.max(v).intoArray(keys, y);
+                    }
+                }
+            }
+            for (int b = 0; b < n; b += 16) {
+                halfClean16(keys, b << SHIFT);
+            }
+        }
+    }
+
+    /**
+     * With both halves of the n keys sorted, the n/2 smallest are min(a[i], a[n-1-i]) and the n/2 largest
+     * max(a[i], a[n-1-i]) (a half-cleaner): rank n/2 - 1 is the largest of the first, rank n/2 the smallest of the
+     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L).
+     */
+    private static void flipReduce(int[] keys, int n, float[] flag) {
+        IntVector lo = IntVector.broadcast(SI, Integer.MIN_VALUE), hi = IntVector.broadcast(SI, Integer.MAX_VALUE);
+        for (int i = 0, x = 0, y = (n - 1) << SHIFT; i < n / 2; i++, x += L, y -= L) {
+            IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
+            lo = lo.max(u.min(v));
+            hi = hi.min(u.max(v));
+        }
+        unkey(lo).intoArray(flag, L);
+        unkey(hi).intoArray(flag, 2 * L);
+    }
+
+    /** Median from flag: ranks n/2-1 and n/2 at [L..2L) and [2L..3L) (the first alone for an odd count), NaN flag at [0..L). */
+    private static void finishMedianFlags(float[] flag, boolean even, float[] out, int oo) {
+        FloatVector a = FloatVector.fromArray(S, flag, L);
+        FloatVector r = a;
+        if (even) {
+            FloatVector b = FloatVector.fromArray(S, flag, 2 * L);
+            FloatVector sum = a.add(b);
+            r = sum.mul(0.5f).blend(a.mul(0.5f).add(b.mul(0.5f)),
+                    sum.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        }
+        r.add(FloatVector.fromArray(S, flag, 0)).intoArray(out, oo);
+    }
+
+    /** Sorts the 16 key vectors at keys[at..at + 16L) in registers: Batcher, 63 comparators. */
+    private static void sort16(int[] keys, int at) {
+        IntVector v0 = IntVector.fromArray(SI, keys, at + 0 * L), v1 = IntVector.fromArray(SI, keys, at + 1 * L), v2 = IntVector.fromArray(SI, keys, at + 2 * L), v3 = IntVector.fromArray(SI, keys, at + 3 * L), v4 = IntVector.fromArray(SI, keys, at + 4 * L), v5 = IntVector.fromArray(SI, keys, at + 5 * L), v6 = IntVector.fromArray(SI, keys, at + 6 * L), v7 = IntVector.fromArray(SI, keys, at + 7 * L), v8 = IntVector.fromArray(SI, keys, at + 8 * L), v9 = IntVector.fromArray(SI, keys, at + 9 * L), v10 = IntVector.fromArray(SI, keys, at + 10 * L), v11 = IntVector.fromArray(SI, keys, at + 11 * L), v12 = IntVector.fromArray(SI, keys, at + 12 * L), v13 = IntVector.fromArray(SI, keys, at + 13 * L), v14 = IntVector.fromArray(SI, keys, at + 14 * L), v15 = IntVector.fromArray(SI, keys, at + 15 * L), t;
+        t = v0.min(v1); v1 = v0.max(v1); v0 = t;
+        t = v2.min(v3); v3 = v2.max(v3); v2 = t;
+        t = v4.min(v5); v5 = v4.max(v5); v4 = t;
+        t = v6.min(v7); v7 = v6.max(v7); v6 = t;
+        t = v8.min(v9); v9 = v8.max(v9); v8 = t;
+        t = v10.min(v11); v11 = v10.max(v11); v10 = t;
+        t = v12.min(v13); v13 = v12.max(v13); v12 = t;
+        t = v14.min(v15); v15 = v14.max(v15); v14 = t;
+        t = v0.min(v2); v2 = v0.max(v2); v0 = t;
+        t = v1.min(v3); v3 = v1.max(v3); v1 = t;
+        t = v4.min(v6); v6 = v4.max(v6); v4 = t;
+        t = v5.min(v7); v7 = v5.max(v7); v5 = t;
+        t = v8.min(v10); v10 = v8.max(v10); v8 = t;
+        t = v9.min(v11); v11 = v9.max(v11); v9 = t;
+        t = v12.min(v14); v14 = v12.max(v14); v12 = t;
+        t = v13.min(v15); v15 = v13.max(v15); v13 = t;
+        t = v1.min(v2); v2 = v1.max(v2); v1 = t;
+        t = v5.min(v6); v6 = v5.max(v6); v5 = t;
+        t = v9.min(v10); v10 = v9.max(v10); v9 = t;
+        t = v13.min(v14); v14 = v13.max(v14); v13 = t;
+        t = v0.min(v4); v4 = v0.max(v4); v0 = t;
+        t = v1.min(v5); v5 = v1.max(v5); v1 = t;
+        t = v2.min(v6); v6 = v2.max(v6); v2 = t;
+        t = v3.min(v7); v7 = v3.max(v7); v3 = t;
+        t = v8.min(v12); v12 = v8.max(v12); v8 = t;
+        t = v9.min(v13); v13 = v9.max(v13); v9 = t;
+        t = v10.min(v14); v14 = v10.max(v14); v10 = t;
+        t = v11.min(v15); v15 = v11.max(v15); v11 = t;
+        t = v2.min(v4); v4 = v2.max(v4); v2 = t;
+        t = v3.min(v5); v5 = v3.max(v5); v3 = t;
+        t = v10.min(v12); v12 = v10.max(v12); v10 = t;
+        t = v11.min(v13); v13 = v11.max(v13); v11 = t;
+        t = v1.min(v2); v2 = v1.max(v2); v1 = t;
+        t = v3.min(v4); v4 = v3.max(v4); v3 = t;
+        t = v5.min(v6); v6 = v5.max(v6); v5 = t;
+        t = v9.min(v10); v10 = v9.max(v10); v9 = t;
+        t = v11.min(v12); v12 = v11.max(v12); v11 = t;
+        t = v13.min(v14); v14 = v13.max(v14); v13 = t;
+        t = v0.min(v8); v8 = v0.max(v8); v0 = t;
+        t = v1.min(v9); v9 = v1.max(v9); v1 = t;
+        t = v2.min(v10); v10 = v2.max(v10); v2 = t;
+        t = v3.min(v11); v11 = v3.max(v11); v3 = t;
+        t = v4.min(v12); v12 = v4.max(v12); v4 = t;
+        t = v5.min(v13); v13 = v5.max(v13); v5 = t;
+        t = v6.min(v14); v14 = v6.max(v14); v6 = t;
+        t = v7.min(v15); v15 = v7.max(v15); v7 = t;
+        t = v4.min(v8); v8 = v4.max(v8); v4 = t;
+        t = v5.min(v9); v9 = v5.max(v9); v5 = t;
+        t = v6.min(v10); v10 = v6.max(v10); v6 = t;
+        t = v7.min(v11); v11 = v7.max(v11); v7 = t;
+        t = v2.min(v4); v4 = v2.max(v4); v2 = t;
+        t = v3.min(v5); v5 = v3.max(v5); v3 = t;
+        t = v6.min(v8); v8 = v6.max(v8); v6 = t;
+        t = v7.min(v9); v9 = v7.max(v9); v7 = t;
+        t = v10.min(v12); v12 = v10.max(v12); v10 = t;
+        t = v11.min(v13); v13 = v11.max(v13); v11 = t;
+        t = v1.min(v2); v2 = v1.max(v2); v1 = t;
+        t = v3.min(v4); v4 = v3.max(v4); v3 = t;
+        t = v5.min(v6); v6 = v5.max(v6); v5 = t;
+        t = v7.min(v8); v8 = v7.max(v8); v7 = t;
+        t = v9.min(v10); v10 = v9.max(v10); v9 = t;
+        t = v11.min(v12); v12 = v11.max(v12); v11 = t;
+        t = v13.min(v14); v14 = v13.max(v14); v13 = t;
+        v0.intoArray(keys, at + 0 * L);
+        v1.intoArray(keys, at + 1 * L);
+        v2.intoArray(keys, at + 2 * L);
+        v3.intoArray(keys, at + 3 * L);
+        v4.intoArray(keys, at + 4 * L);
+        v5.intoArray(keys, at + 5 * L);
+        v6.intoArray(keys, at + 6 * L);
+        v7.intoArray(keys, at + 7 * L);
+        v8.intoArray(keys, at + 8 * L);
+        v9.intoArray(keys, at + 9 * L);
+        v10.intoArray(keys, at + 10 * L);
+        v11.intoArray(keys, at + 11 * L);
+        v12.intoArray(keys, at + 12 * L);
+        v13.intoArray(keys, at + 13 * L);
+        v14.intoArray(keys, at + 14 * L);
+        v15.intoArray(keys, at + 15 * L);
+    }
+
+    /** The bitonic levels of distance 8, 4, 2, 1 on the 16 key vectors at keys[at..at + 16L), in registers. */
+    private static void halfClean16(int[] keys, int at) {
+        IntVector v0 = IntVector.fromArray(SI, keys, at + 0 * L), v1 = IntVector.fromArray(SI, keys, at + 1 * L), v2 = IntVector.fromArray(SI, keys, at + 2 * L), v3 = IntVector.fromArray(SI, keys, at + 3 * L), v4 = IntVector.fromArray(SI, keys, at + 4 * L), v5 = IntVector.fromArray(SI, keys, at + 5 * L), v6 = IntVector.fromArray(SI, keys, at + 6 * L), v7 = IntVector.fromArray(SI, keys, at + 7 * L), v8 = IntVector.fromArray(SI, keys, at + 8 * L), v9 = IntVector.fromArray(SI, keys, at + 9 * L), v10 = IntVector.fromArray(SI, keys, at + 10 * L), v11 = IntVector.fromArray(SI, keys, at + 11 * L), v12 = IntVector.fromArray(SI, keys, at + 12 * L), v13 = IntVector.fromArray(SI, keys, at + 13 * L), v14 = IntVector.fromArray(SI, keys, at + 14 * L), v15 = IntVector.fromArray(SI, keys, at + 15 * L), t;
+        t = v0.min(v8); v8 = v0.max(v8); v0 = t;
+        t = v1.min(v9); v9 = v1.max(v9); v1 = t;
+        t = v2.min(v10); v10 = v2.max(v10); v2 = t;
+        t = v3.min(v11); v11 = v3.max(v11); v3 = t;
+        t = v4.min(v12); v12 = v4.max(v12); v4 = t;
+        t = v5.min(v13); v13 = v5.max(v13); v5 = t;
+        t = v6.min(v14); v14 = v6.max(v14); v6 = t;
+        t = v7.min(v15); v15 = v7.max(v15); v7 = t;
+        t = v0.min(v4); v4 = v0.max(v4); v0 = t;
+        t = v1.min(v5); v5 = v1.max(v5); v1 = t;
+        t = v2.min(v6); v6 = v2.max(v6); v2 = t;
+        t = v3.min(v7); v7 = v3.max(v7); v3 = t;
+        t = v8.min(v12); v12 = v8.max(v12); v8 = t;
+        t = v9.min(v13); v13 = v9.max(v13); v9 = t;
+        t = v10.min(v14); v14 = v10.max(v14); v10 = t;
+        t = v11.min(v15); v15 = v11.max(v15); v11 = t;
+        t = v0.min(v2); v2 = v0.max(v2); v0 = t;
+        t = v1.min(v3); v3 = v1.max(v3); v1 = t;
+        t = v4.min(v6); v6 = v4.max(v6); v4 = t;
+        t = v5.min(v7); v7 = v5.max(v7); v5 = t;
+        t = v8.min(v10); v10 = v8.max(v10); v8 = t;
+        t = v9.min(v11); v11 = v9.max(v11); v9 = t;
+        t = v12.min(v14); v14 = v12.max(v14); v12 = t;
+        t = v13.min(v15); v15 = v13.max(v15); v13 = t;
+        t = v0.min(v1); v1 = v0.max(v1); v0 = t;
+        t = v2.min(v3); v3 = v2.max(v3); v2 = t;
+        t = v4.min(v5); v5 = v4.max(v5); v4 = t;
+        t = v6.min(v7); v7 = v6.max(v7); v6 = t;
+        t = v8.min(v9); v9 = v8.max(v9); v8 = t;
+        t = v10.min(v11); v11 = v10.max(v11); v10 = t;
+        t = v12.min(v13); v13 = v12.max(v13); v12 = t;
+        t = v14.min(v15); v15 = v14.max(v15); v14 = t;
+        v0.intoArray(keys, at + 0 * L);
+        v1.intoArray(keys, at + 1 * L);
+        v2.intoArray(keys, at + 2 * L);
+        v3.intoArray(keys, at + 3 * L);
+        v4.intoArray(keys, at + 4 * L);
+        v5.intoArray(keys, at + 5 * L);
+        v6.intoArray(keys, at + 6 * L);
+        v7.intoArray(keys, at + 7 * L);
+        v8.intoArray(keys, at + 8 * L);
+        v9.intoArray(keys, at + 9 * L);
+        v10.intoArray(keys, at + 10 * L);
+        v11.intoArray(keys, at + 11 * L);
+        v12.intoArray(keys, at + 12 * L);
+        v13.intoArray(keys, at + 13 * L);
+        v14.intoArray(keys, at + 14 * L);
+        v15.intoArray(keys, at + 15 * L);
+    }
+
     @Override
     public void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo) {
         int j = 0;
@@ -245,13 +449,24 @@ public final class VectorAggregateKernel128 implements AggregateKernel {
         }
     }
 
-    /** As copyKeys, and writes -0.0 (no NaN) or NaN per lane into flag[o..o+L). */
-    private static void copyKeysFlagNaN(float[] a, int p, int stride, int rows, int[] keys, float[] flag, int o) {
+    /**
+     * Copies a lane group's values as keys to positions lowPad .. lowPad + rows - 1 of n (keys[pos * L + lane]),
+     * fills the positions below with the smallest key and those above with the largest, and writes -0.0 (no NaN)
+     * or NaN per lane into flag[o..o+L).
+     */
+    private static void copyKeysFlagNaN(float[] a, int p, int stride, int rows, int[] keys, float[] flag, int o, int lowPad, int n) {
         FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        for (int i = 0, q = 0; i < rows; i++, p += stride, q += L) {
+        IntVector min = IntVector.broadcast(SI, Integer.MIN_VALUE), max = IntVector.broadcast(SI, Integer.MAX_VALUE);
+        for (int q = 0; q < lowPad; q++) {
+            min.intoArray(keys, q << SHIFT);
+        }
+        for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
             FloatVector x = FloatVector.fromArray(S, a, p);
             acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
             key(x).intoArray(keys, q);
+        }
+        for (int q = lowPad + rows; q < n; q++) {
+            max.intoArray(keys, q << SHIFT);
         }
         acc.intoArray(flag, o);
     }
@@ -771,13 +986,24 @@ public final class VectorAggregateKernel128 implements AggregateKernel {
         }
     }
 
-    /** As copyKeys, and writes -0.0 (no NaN) or NaN per lane into flag[o..o+L). */
-    private static void copyKeysFlagNaNF(float[] a, int p, int stride, float[] dt, int dOff, int rows, int[] keys, float[] flag, int o) {
+    /**
+     * Copies a lane group's values as keys to positions lowPad .. lowPad + rows - 1 of n (keys[pos * L + lane]),
+     * fills the positions below with the smallest key and those above with the largest, and writes -0.0 (no NaN)
+     * or NaN per lane into flag[o..o+L).
+     */
+    private static void copyKeysFlagNaNF(float[] a, int p, int stride, float[] dt, int dOff, int rows, int[] keys, float[] flag, int o, int lowPad, int n) {
         FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        for (int i = 0, q = 0; i < rows; i++, p += stride, q += L) {
+        IntVector min = IntVector.broadcast(SI, Integer.MIN_VALUE), max = IntVector.broadcast(SI, Integer.MAX_VALUE);
+        for (int q = 0; q < lowPad; q++) {
+            min.intoArray(keys, q << SHIFT);
+        }
+        for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
             FloatVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]);
             acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
             key(x).intoArray(keys, q);
+        }
+        for (int q = lowPad + rows; q < n; q++) {
+            max.intoArray(keys, q << SHIFT);
         }
         acc.intoArray(flag, o);
     }
