@@ -147,11 +147,24 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
                 int lowPad = n / 2 - 1 - plan.r1;
                 int[] keys = s.keys(n * L);
                 float[] flag = s.floats(3 * L);
+                boolean direct = lowPad == 0 && rows == n;
                 for (; j <= cols - L; j += L) {
-                    if (fused) {
+                    if (direct) {
+                        // rows a power of two: load, key and sort each 16-block straight from the values
+                        FloatVector.broadcast(S, -0f).intoArray(flag, 0);
+                        for (int b = 0; b < n; b += 16) {
+                            if (fused) {
+                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT, flag);
+                            } else {
+                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT, flag);
+                            }
+                        }
+                    } else if (fused) {
                         copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0, lowPad, n);
+                        sort16Blocks(keys, n);
                     } else {
                         copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0, lowPad, n);
+                        sort16Blocks(keys, n);
                     }
                     bitonicHalves(keys, n);
                     flipReduce(keys, n, flag);
@@ -228,14 +241,11 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
     }
 
     /**
-     * Sorts both halves of the n (a power of two >= 16) key vectors: every 16-block in registers ({@link #sort16}),
-     * then for blocks of 32, 64, .. n/2 a bitonic merge: the flip level (i against block - 1 - i), the levels of
+     * Sorts both halves of the n (a power of two >= 16) key vectors whose 16-blocks are sorted (sort16Blocks or
+     * sortLoad16): for blocks of 32, 64, .. n/2 a bitonic merge: the flip level (i against block - 1 - i), the levels of
      * distance >= 16 in memory, the levels 8, 4, 2, 1 in registers per 16-block ({@link #halfClean16}).
      */
     private static void bitonicHalves(int[] keys, int n) {
-        for (int b = 0; b < n; b += 16) {
-            sort16(keys, b << SHIFT);
-        }
         for (int block = 32; block < n; block <<= 1) {
             for (int b = 0; b < n; b += block) {
                 for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
@@ -273,6 +283,12 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         }
         unkey(lo).intoArray(flag, L);
         unkey(hi).intoArray(flag, 2 * L);
+    }
+
+    private static void sort16Blocks(int[] keys, int n) {
+        for (int b = 0; b < n; b += 16) {
+            sort16(keys, b << SHIFT);
+        }
     }
 
     /** Median from flag: ranks n/2-1 and n/2 at [L..2L) and [2L..3L) (the first alone for an odd count), NaN flag at [0..L). */
@@ -381,6 +397,7 @@ LOADER_TEMPLATES = r'''
         acc.intoArray(flag, 0);
     }
 
+{SORTLOAD16}
     /**
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
      * k <= 2, else sorted lists of K = 4, 8 or 16 keys per side updated a chunk at a time (see chunk4).
@@ -556,6 +573,31 @@ def batcher(n):
     return pairs
 
 
+def sortload16_template():
+    net = batcher(16)
+    o = []
+    w = o.append
+    w('')
+    w('    /** Loads 16 values (rows i = 0..15 from p), NaN-flags them into flag[0..L), keys and sorts them, stores at keys[at..). */')
+    w('    private static void sortLoad16$(SRC, int[] keys, int at, float[] flag) {')
+    w('        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.fromArray(S, flag, 0), f;')
+    for j in range(16):
+        pe = 'p' + (f' + {j} * stride' if j else '')
+        ie = str(j)
+        w(f'        f = LOAD({pe}, {ie});')
+        w('        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));')
+        w(f'        IntVector v{j} = f.reinterpretAsInts();')
+        w(f'        v{j} = {KEY("v" + str(j))};')
+    w('        IntVector t;')
+    for x, y in net:
+        w(f'        t = v{x}.min(v{y}); v{y} = v{x}.max(v{y}); v{x} = t;')
+    for j in range(16):
+        w(f'        v{j}.intoArray(keys, at + {j} * L);')
+    w('        acc.intoArray(flag, 0);')
+    w('    }')
+    return '\n'.join(o) + '\n'
+
+
 def sort16_methods():
     net = batcher(16)
     check_sorter(16, [[c] for c in net])
@@ -589,7 +631,7 @@ def sort16_methods():
 def gen(bits):
     lanes = bits // 32
     shift = lanes.bit_length() - 1
-    templates = (LOADER_TEMPLATES + ''.join(insert_method(k) for k in (1, 2))
+    templates = (LOADER_TEMPLATES.replace('{SORTLOAD16}', sortload16_template()) + ''.join(insert_method(k) for k in (1, 2))
                  + ''.join(chunk_method(K, M) for K, M in ((4, 4), (8, 8), (16, 8))))
     loaders = instantiate(templates, False) + instantiate(templates, True)
     body = (BODY.replace('{BITS}', str(bits)).replace('{L}', str(lanes)).replace('{SHIFT}', str(shift))

@@ -120,11 +120,24 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
                 int lowPad = n / 2 - 1 - plan.r1;
                 int[] keys = s.keys(n * L);
                 float[] flag = s.floats(3 * L);
+                boolean direct = lowPad == 0 && rows == n;
                 for (; j <= cols - L; j += L) {
-                    if (fused) {
+                    if (direct) {
+                        // rows a power of two: load, key and sort each 16-block straight from the values
+                        FloatVector.broadcast(S, -0f).intoArray(flag, 0);
+                        for (int b = 0; b < n; b += 16) {
+                            if (fused) {
+                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT, flag);
+                            } else {
+                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT, flag);
+                            }
+                        }
+                    } else if (fused) {
                         copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0, lowPad, n);
+                        sort16Blocks(keys, n);
                     } else {
                         copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0, lowPad, n);
+                        sort16Blocks(keys, n);
                     }
                     bitonicHalves(keys, n);
                     flipReduce(keys, n, flag);
@@ -201,14 +214,11 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
     }
 
     /**
-     * Sorts both halves of the n (a power of two >= 16) key vectors: every 16-block in registers ({@link #sort16}),
-     * then for blocks of 32, 64, .. n/2 a bitonic merge: the flip level (i against block - 1 - i), the levels of
+     * Sorts both halves of the n (a power of two >= 16) key vectors whose 16-blocks are sorted (sort16Blocks or
+     * sortLoad16): for blocks of 32, 64, .. n/2 a bitonic merge: the flip level (i against block - 1 - i), the levels of
      * distance >= 16 in memory, the levels 8, 4, 2, 1 in registers per 16-block ({@link #halfClean16}).
      */
     private static void bitonicHalves(int[] keys, int n) {
-        for (int b = 0; b < n; b += 16) {
-            sort16(keys, b << SHIFT);
-        }
         for (int block = 32; block < n; block <<= 1) {
             for (int b = 0; b < n; b += block) {
                 for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
@@ -246,6 +256,12 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
         }
         unkey(lo).intoArray(flag, L);
         unkey(hi).intoArray(flag, 2 * L);
+    }
+
+    private static void sort16Blocks(int[] keys, int n) {
+        for (int b = 0; b < n; b += 16) {
+            sort16(keys, b << SHIFT);
+        }
     }
 
     /** Median from flag: ranks n/2-1 and n/2 at [L..2L) and [2L..3L) (the first alone for an odd count), NaN flag at [0..L). */
@@ -485,6 +501,157 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             acc = acc.blend(nan, m.test(VectorOperators.IS_NAN));
             key(m).intoArray(keys, g << SHIFT);
         }
+        acc.intoArray(flag, 0);
+    }
+
+
+    /** Loads 16 values (rows i = 0..15 from p), NaN-flags them into flag[0..L), keys and sorts them, stores at keys[at..). */
+    private static void sortLoad16(float[] a, int p, int stride, int[] keys, int at, float[] flag) {
+        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.fromArray(S, flag, 0), f;
+        f = FloatVector.fromArray(S, a, p);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v0 = f.reinterpretAsInts();
+        v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 1 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v1 = f.reinterpretAsInts();
+        v1 = v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 2 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v2 = f.reinterpretAsInts();
+        v2 = v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 3 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v3 = f.reinterpretAsInts();
+        v3 = v3.lanewise(VectorOperators.XOR, v3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 4 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v4 = f.reinterpretAsInts();
+        v4 = v4.lanewise(VectorOperators.XOR, v4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 5 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v5 = f.reinterpretAsInts();
+        v5 = v5.lanewise(VectorOperators.XOR, v5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 6 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v6 = f.reinterpretAsInts();
+        v6 = v6.lanewise(VectorOperators.XOR, v6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 7 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v7 = f.reinterpretAsInts();
+        v7 = v7.lanewise(VectorOperators.XOR, v7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 8 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v8 = f.reinterpretAsInts();
+        v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 9 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v9 = f.reinterpretAsInts();
+        v9 = v9.lanewise(VectorOperators.XOR, v9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 10 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v10 = f.reinterpretAsInts();
+        v10 = v10.lanewise(VectorOperators.XOR, v10.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 11 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v11 = f.reinterpretAsInts();
+        v11 = v11.lanewise(VectorOperators.XOR, v11.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 12 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v12 = f.reinterpretAsInts();
+        v12 = v12.lanewise(VectorOperators.XOR, v12.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 13 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v13 = f.reinterpretAsInts();
+        v13 = v13.lanewise(VectorOperators.XOR, v13.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 14 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v14 = f.reinterpretAsInts();
+        v14 = v14.lanewise(VectorOperators.XOR, v14.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 15 * stride);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v15 = f.reinterpretAsInts();
+        v15 = v15.lanewise(VectorOperators.XOR, v15.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        IntVector t;
+        t = v0.min(v1); v1 = v0.max(v1); v0 = t;
+        t = v2.min(v3); v3 = v2.max(v3); v2 = t;
+        t = v4.min(v5); v5 = v4.max(v5); v4 = t;
+        t = v6.min(v7); v7 = v6.max(v7); v6 = t;
+        t = v8.min(v9); v9 = v8.max(v9); v8 = t;
+        t = v10.min(v11); v11 = v10.max(v11); v10 = t;
+        t = v12.min(v13); v13 = v12.max(v13); v12 = t;
+        t = v14.min(v15); v15 = v14.max(v15); v14 = t;
+        t = v0.min(v2); v2 = v0.max(v2); v0 = t;
+        t = v1.min(v3); v3 = v1.max(v3); v1 = t;
+        t = v4.min(v6); v6 = v4.max(v6); v4 = t;
+        t = v5.min(v7); v7 = v5.max(v7); v5 = t;
+        t = v8.min(v10); v10 = v8.max(v10); v8 = t;
+        t = v9.min(v11); v11 = v9.max(v11); v9 = t;
+        t = v12.min(v14); v14 = v12.max(v14); v12 = t;
+        t = v13.min(v15); v15 = v13.max(v15); v13 = t;
+        t = v1.min(v2); v2 = v1.max(v2); v1 = t;
+        t = v5.min(v6); v6 = v5.max(v6); v5 = t;
+        t = v9.min(v10); v10 = v9.max(v10); v9 = t;
+        t = v13.min(v14); v14 = v13.max(v14); v13 = t;
+        t = v0.min(v4); v4 = v0.max(v4); v0 = t;
+        t = v1.min(v5); v5 = v1.max(v5); v1 = t;
+        t = v2.min(v6); v6 = v2.max(v6); v2 = t;
+        t = v3.min(v7); v7 = v3.max(v7); v3 = t;
+        t = v8.min(v12); v12 = v8.max(v12); v8 = t;
+        t = v9.min(v13); v13 = v9.max(v13); v9 = t;
+        t = v10.min(v14); v14 = v10.max(v14); v10 = t;
+        t = v11.min(v15); v15 = v11.max(v15); v11 = t;
+        t = v2.min(v4); v4 = v2.max(v4); v2 = t;
+        t = v3.min(v5); v5 = v3.max(v5); v3 = t;
+        t = v10.min(v12); v12 = v10.max(v12); v10 = t;
+        t = v11.min(v13); v13 = v11.max(v13); v11 = t;
+        t = v1.min(v2); v2 = v1.max(v2); v1 = t;
+        t = v3.min(v4); v4 = v3.max(v4); v3 = t;
+        t = v5.min(v6); v6 = v5.max(v6); v5 = t;
+        t = v9.min(v10); v10 = v9.max(v10); v9 = t;
+        t = v11.min(v12); v12 = v11.max(v12); v11 = t;
+        t = v13.min(v14); v14 = v13.max(v14); v13 = t;
+        t = v0.min(v8); v8 = v0.max(v8); v0 = t;
+        t = v1.min(v9); v9 = v1.max(v9); v1 = t;
+        t = v2.min(v10); v10 = v2.max(v10); v2 = t;
+        t = v3.min(v11); v11 = v3.max(v11); v3 = t;
+        t = v4.min(v12); v12 = v4.max(v12); v4 = t;
+        t = v5.min(v13); v13 = v5.max(v13); v5 = t;
+        t = v6.min(v14); v14 = v6.max(v14); v6 = t;
+        t = v7.min(v15); v15 = v7.max(v15); v7 = t;
+        t = v4.min(v8); v8 = v4.max(v8); v4 = t;
+        t = v5.min(v9); v9 = v5.max(v9); v5 = t;
+        t = v6.min(v10); v10 = v6.max(v10); v6 = t;
+        t = v7.min(v11); v11 = v7.max(v11); v7 = t;
+        t = v2.min(v4); v4 = v2.max(v4); v2 = t;
+        t = v3.min(v5); v5 = v3.max(v5); v3 = t;
+        t = v6.min(v8); v8 = v6.max(v8); v6 = t;
+        t = v7.min(v9); v9 = v7.max(v9); v7 = t;
+        t = v10.min(v12); v12 = v10.max(v12); v10 = t;
+        t = v11.min(v13); v13 = v11.max(v13); v11 = t;
+        t = v1.min(v2); v2 = v1.max(v2); v1 = t;
+        t = v3.min(v4); v4 = v3.max(v4); v3 = t;
+        t = v5.min(v6); v6 = v5.max(v6); v5 = t;
+        t = v7.min(v8); v8 = v7.max(v8); v7 = t;
+        t = v9.min(v10); v10 = v9.max(v10); v9 = t;
+        t = v11.min(v12); v12 = v11.max(v12); v11 = t;
+        t = v13.min(v14); v14 = v13.max(v14); v13 = t;
+        v0.intoArray(keys, at + 0 * L);
+        v1.intoArray(keys, at + 1 * L);
+        v2.intoArray(keys, at + 2 * L);
+        v3.intoArray(keys, at + 3 * L);
+        v4.intoArray(keys, at + 4 * L);
+        v5.intoArray(keys, at + 5 * L);
+        v6.intoArray(keys, at + 6 * L);
+        v7.intoArray(keys, at + 7 * L);
+        v8.intoArray(keys, at + 8 * L);
+        v9.intoArray(keys, at + 9 * L);
+        v10.intoArray(keys, at + 10 * L);
+        v11.intoArray(keys, at + 11 * L);
+        v12.intoArray(keys, at + 12 * L);
+        v13.intoArray(keys, at + 13 * L);
+        v14.intoArray(keys, at + 14 * L);
+        v15.intoArray(keys, at + 15 * L);
         acc.intoArray(flag, 0);
     }
 
@@ -1022,6 +1189,157 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             acc = acc.blend(nan, m.test(VectorOperators.IS_NAN));
             key(m).intoArray(keys, g << SHIFT);
         }
+        acc.intoArray(flag, 0);
+    }
+
+
+    /** Loads 16 values (rows i = 0..15 from p), NaN-flags them into flag[0..L), keys and sorts them, stores at keys[at..). */
+    private static void sortLoad16F(float[] a, int p, int stride, float[] dt, int dOff, int[] keys, int at, float[] flag) {
+        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.fromArray(S, flag, 0), f;
+        f = FloatVector.fromArray(S, a, p).mul(dt[dOff + 0]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v0 = f.reinterpretAsInts();
+        v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + 1]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v1 = f.reinterpretAsInts();
+        v1 = v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + 2]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v2 = f.reinterpretAsInts();
+        v2 = v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + 3]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v3 = f.reinterpretAsInts();
+        v3 = v3.lanewise(VectorOperators.XOR, v3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + 4]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v4 = f.reinterpretAsInts();
+        v4 = v4.lanewise(VectorOperators.XOR, v4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + 5]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v5 = f.reinterpretAsInts();
+        v5 = v5.lanewise(VectorOperators.XOR, v5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + 6]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v6 = f.reinterpretAsInts();
+        v6 = v6.lanewise(VectorOperators.XOR, v6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + 7]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v7 = f.reinterpretAsInts();
+        v7 = v7.lanewise(VectorOperators.XOR, v7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 8 * stride).mul(dt[dOff + 8]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v8 = f.reinterpretAsInts();
+        v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 9 * stride).mul(dt[dOff + 9]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v9 = f.reinterpretAsInts();
+        v9 = v9.lanewise(VectorOperators.XOR, v9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 10 * stride).mul(dt[dOff + 10]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v10 = f.reinterpretAsInts();
+        v10 = v10.lanewise(VectorOperators.XOR, v10.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 11 * stride).mul(dt[dOff + 11]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v11 = f.reinterpretAsInts();
+        v11 = v11.lanewise(VectorOperators.XOR, v11.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 12 * stride).mul(dt[dOff + 12]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v12 = f.reinterpretAsInts();
+        v12 = v12.lanewise(VectorOperators.XOR, v12.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 13 * stride).mul(dt[dOff + 13]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v13 = f.reinterpretAsInts();
+        v13 = v13.lanewise(VectorOperators.XOR, v13.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 14 * stride).mul(dt[dOff + 14]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v14 = f.reinterpretAsInts();
+        v14 = v14.lanewise(VectorOperators.XOR, v14.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        f = FloatVector.fromArray(S, a, p + 15 * stride).mul(dt[dOff + 15]);
+        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
+        IntVector v15 = f.reinterpretAsInts();
+        v15 = v15.lanewise(VectorOperators.XOR, v15.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+        IntVector t;
+        t = v0.min(v1); v1 = v0.max(v1); v0 = t;
+        t = v2.min(v3); v3 = v2.max(v3); v2 = t;
+        t = v4.min(v5); v5 = v4.max(v5); v4 = t;
+        t = v6.min(v7); v7 = v6.max(v7); v6 = t;
+        t = v8.min(v9); v9 = v8.max(v9); v8 = t;
+        t = v10.min(v11); v11 = v10.max(v11); v10 = t;
+        t = v12.min(v13); v13 = v12.max(v13); v12 = t;
+        t = v14.min(v15); v15 = v14.max(v15); v14 = t;
+        t = v0.min(v2); v2 = v0.max(v2); v0 = t;
+        t = v1.min(v3); v3 = v1.max(v3); v1 = t;
+        t = v4.min(v6); v6 = v4.max(v6); v4 = t;
+        t = v5.min(v7); v7 = v5.max(v7); v5 = t;
+        t = v8.min(v10); v10 = v8.max(v10); v8 = t;
+        t = v9.min(v11); v11 = v9.max(v11); v9 = t;
+        t = v12.min(v14); v14 = v12.max(v14); v12 = t;
+        t = v13.min(v15); v15 = v13.max(v15); v13 = t;
+        t = v1.min(v2); v2 = v1.max(v2); v1 = t;
+        t = v5.min(v6); v6 = v5.max(v6); v5 = t;
+        t = v9.min(v10); v10 = v9.max(v10); v9 = t;
+        t = v13.min(v14); v14 = v13.max(v14); v13 = t;
+        t = v0.min(v4); v4 = v0.max(v4); v0 = t;
+        t = v1.min(v5); v5 = v1.max(v5); v1 = t;
+        t = v2.min(v6); v6 = v2.max(v6); v2 = t;
+        t = v3.min(v7); v7 = v3.max(v7); v3 = t;
+        t = v8.min(v12); v12 = v8.max(v12); v8 = t;
+        t = v9.min(v13); v13 = v9.max(v13); v9 = t;
+        t = v10.min(v14); v14 = v10.max(v14); v10 = t;
+        t = v11.min(v15); v15 = v11.max(v15); v11 = t;
+        t = v2.min(v4); v4 = v2.max(v4); v2 = t;
+        t = v3.min(v5); v5 = v3.max(v5); v3 = t;
+        t = v10.min(v12); v12 = v10.max(v12); v10 = t;
+        t = v11.min(v13); v13 = v11.max(v13); v11 = t;
+        t = v1.min(v2); v2 = v1.max(v2); v1 = t;
+        t = v3.min(v4); v4 = v3.max(v4); v3 = t;
+        t = v5.min(v6); v6 = v5.max(v6); v5 = t;
+        t = v9.min(v10); v10 = v9.max(v10); v9 = t;
+        t = v11.min(v12); v12 = v11.max(v12); v11 = t;
+        t = v13.min(v14); v14 = v13.max(v14); v13 = t;
+        t = v0.min(v8); v8 = v0.max(v8); v0 = t;
+        t = v1.min(v9); v9 = v1.max(v9); v1 = t;
+        t = v2.min(v10); v10 = v2.max(v10); v2 = t;
+        t = v3.min(v11); v11 = v3.max(v11); v3 = t;
+        t = v4.min(v12); v12 = v4.max(v12); v4 = t;
+        t = v5.min(v13); v13 = v5.max(v13); v5 = t;
+        t = v6.min(v14); v14 = v6.max(v14); v6 = t;
+        t = v7.min(v15); v15 = v7.max(v15); v7 = t;
+        t = v4.min(v8); v8 = v4.max(v8); v4 = t;
+        t = v5.min(v9); v9 = v5.max(v9); v5 = t;
+        t = v6.min(v10); v10 = v6.max(v10); v6 = t;
+        t = v7.min(v11); v11 = v7.max(v11); v7 = t;
+        t = v2.min(v4); v4 = v2.max(v4); v2 = t;
+        t = v3.min(v5); v5 = v3.max(v5); v3 = t;
+        t = v6.min(v8); v8 = v6.max(v8); v6 = t;
+        t = v7.min(v9); v9 = v7.max(v9); v7 = t;
+        t = v10.min(v12); v12 = v10.max(v12); v10 = t;
+        t = v11.min(v13); v13 = v11.max(v13); v11 = t;
+        t = v1.min(v2); v2 = v1.max(v2); v1 = t;
+        t = v3.min(v4); v4 = v3.max(v4); v3 = t;
+        t = v5.min(v6); v6 = v5.max(v6); v5 = t;
+        t = v7.min(v8); v8 = v7.max(v8); v7 = t;
+        t = v9.min(v10); v10 = v9.max(v10); v9 = t;
+        t = v11.min(v12); v12 = v11.max(v12); v11 = t;
+        t = v13.min(v14); v14 = v13.max(v14); v13 = t;
+        v0.intoArray(keys, at + 0 * L);
+        v1.intoArray(keys, at + 1 * L);
+        v2.intoArray(keys, at + 2 * L);
+        v3.intoArray(keys, at + 3 * L);
+        v4.intoArray(keys, at + 4 * L);
+        v5.intoArray(keys, at + 5 * L);
+        v6.intoArray(keys, at + 6 * L);
+        v7.intoArray(keys, at + 7 * L);
+        v8.intoArray(keys, at + 8 * L);
+        v9.intoArray(keys, at + 9 * L);
+        v10.intoArray(keys, at + 10 * L);
+        v11.intoArray(keys, at + 11 * L);
+        v12.intoArray(keys, at + 12 * L);
+        v13.intoArray(keys, at + 13 * L);
+        v14.intoArray(keys, at + 14 * L);
+        v15.intoArray(keys, at + 15 * L);
         acc.intoArray(flag, 0);
     }
 
