@@ -20,7 +20,9 @@ public final class AggregateDriver {
     /** Below this many values (rows x columns) per extra thread, waking a worker costs more than it saves. */
     static final long MIN_WORK_PER_THREAD = 1L << 16;
     /** Floats of a fused tile (B x tile columns): 16 KiB, so the tile and its block of X stay in L1. */
-    static final int TILE_FLOATS = Integer.getInteger("simdgrad.agg.tile", 4096);
+    static final int TILE_FLOATS = 4096;
+    /** Floats of a packed block of an explicit matrix (64 KiB: B x tile columns, in L2). */
+    static final int PACK_FLOATS = 16384;
 
     private AggregateDriver() {
     }
@@ -41,18 +43,41 @@ public final class AggregateDriver {
         int units = (cols + lanes - 1) / lanes;
         int workers = workers((long) plan.rows * cols, units);
         if (workers <= 1 || !WorkerPool.tryAcquire()) {
-            K.aggregate(plan, g, go, ldg, cols, out, oo, Scratch.get());
+            explicitRange(plan, g, go, ldg, 0, cols, out, oo, Scratch.get());
             return;
         }
         try {
             WorkerPool.run((w, n) -> {
                 int from = (int) ((long) units * w / n) * lanes, to = Math.min(cols, (int) ((long) units * (w + 1) / n) * lanes);
                 if (from < to) {
-                    K.aggregate(plan, g, go + from, ldg, to - from, out, oo + from, Scratch.get());
+                    explicitRange(plan, g, go, ldg, from, to, out, oo, Scratch.get());
                 }
             }, workers);
         } finally {
             WorkerPool.release();
+        }
+    }
+
+    /**
+     * Columns [from, to) of an explicit matrix. The mean streams G directly (four lane groups per row pass); the
+     * order statistics first pack a block of {@code tile} columns (B x tile, about 64 KiB, in L2) row by row, so G
+     * is read sequentially once instead of one cache line per row per lane group, then aggregate the packed block.
+     */
+    private static void explicitRange(Plan plan, float[] g, int go, int ldg, int from, int to, float[] out, int oo,
+                                      Scratch s) {
+        int rows = plan.rows, lanes = K.lanes();
+        int tile = Math.max(lanes, Math.min(512, PACK_FLOATS / rows / lanes * lanes));
+        if (plan.op == Plan.MEAN || rows < 4 || to - from <= tile) {
+            K.aggregate(plan, g, go + from, ldg, to - from, out, oo + from, s);
+            return;
+        }
+        float[] t = s.tile(rows * tile);
+        for (int c0 = from; c0 < to; c0 += tile) {
+            int w = Math.min(tile, to - c0);
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(g, go + i * ldg + c0, t, i * tile, w);
+            }
+            K.aggregate(plan, t, 0, tile, w, out, oo + c0, s);
         }
     }
 
