@@ -1,5 +1,6 @@
 package dev.simdgrad.kernels.internal.simd;
 
+import dev.simdgrad.kernels.internal.agg.AggregateKernel;
 import dev.simdgrad.kernels.internal.gemm.GemmKernel;
 import jdk.incubator.vector.FloatVector;
 
@@ -22,6 +23,16 @@ public final class VectorSupportProbe {
             case 128 -> new VectorGemmKernel128();
             case 256 -> new VectorGemmKernel256();
             case 512 -> new VectorGemmKernel512();
+            default -> throw new IllegalArgumentException("no vector kernels for " + bits + " bits");
+        };
+    }
+
+    /** The coordinate-wise aggregation kernels for a width in {128, 256, 512}. */
+    public static AggregateKernel aggregateKernel(int bits) {
+        return switch (bits) {
+            case 128 -> new VectorAggregateKernel128();
+            case 256 -> new VectorAggregateKernel256();
+            case 512 -> new VectorAggregateKernel512();
             default -> throw new IllegalArgumentException("no vector kernels for " + bits + " bits");
         };
     }

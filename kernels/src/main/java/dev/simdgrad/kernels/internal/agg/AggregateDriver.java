@@ -1,0 +1,136 @@
+package dev.simdgrad.kernels.internal.agg;
+
+import dev.simdgrad.kernels.Parallelism;
+import dev.simdgrad.kernels.internal.KernelProvider;
+import dev.simdgrad.kernels.internal.WorkerPool;
+import dev.simdgrad.kernels.internal.simd.VectorSupportProbe;
+
+/**
+ * Runs the aggregation kernel of the chosen width over coordinate ranges, on up to {@link Parallelism#threads()}
+ * threads. Threads split the coordinates (columns) into contiguous ranges aligned to the tile width; each
+ * coordinate's result is computed the same way whatever range it falls in, so results are bitwise identical for
+ * any thread count.
+ *
+ * <p>Unchecked: the public classes validate first.
+ */
+public final class AggregateDriver {
+    /** The kernel for this JVM's width. */
+    public static final AggregateKernel K = KernelProvider.choice().bits() == 0
+            ? new ScalarAggregateKernel() : VectorSupportProbe.aggregateKernel(KernelProvider.choice().bits());
+    /** Below this many values (rows x columns) per extra thread, waking a worker costs more than it saves. */
+    static final long MIN_WORK_PER_THREAD = 1L << 16;
+    /** Floats of a fused tile (B x tile columns): 16 KiB, so the tile and its block of X stay in L1. */
+    static final int TILE_FLOATS = 4096;
+    /** Floats of a packed block of an explicit matrix (64 KiB: B x tile columns, in L2). */
+    static final int PACK_FLOATS = 16384;
+
+    private AggregateDriver() {
+    }
+
+    /** The plan for this kernel. */
+    public static Plan plan(int op, int rows, int param) {
+        return Plan.of(op, rows, param, K.insertionMax(), K.vector());
+    }
+
+    private static int workers(long work, int units) {
+        long w = Math.min(Parallelism.threads(), Math.max(1, work / MIN_WORK_PER_THREAD));
+        return (int) Math.max(1, Math.min(w, units));
+    }
+
+    /** Aggregates columns [0, cols) of an explicit matrix into out[oo..). */
+    public static void explicit(Plan plan, float[] g, int go, int ldg, int cols, float[] out, int oo) {
+        int lanes = K.lanes();
+        int units = (cols + lanes - 1) / lanes;
+        int workers = workers((long) plan.rows * cols, units);
+        if (workers <= 1 || !WorkerPool.tryAcquire()) {
+            explicitRange(plan, g, go, ldg, 0, cols, out, oo, Scratch.get());
+            return;
+        }
+        try {
+            WorkerPool.run((w, n) -> {
+                int from = (int) ((long) units * w / n) * lanes, to = Math.min(cols, (int) ((long) units * (w + 1) / n) * lanes);
+                if (from < to) {
+                    explicitRange(plan, g, go, ldg, from, to, out, oo, Scratch.get());
+                }
+            }, workers);
+        } finally {
+            WorkerPool.release();
+        }
+    }
+
+    /**
+     * Columns [from, to) of an explicit matrix. The mean streams G directly (four lane groups per row pass); the
+     * order statistics first pack a block of {@code tile} columns (B x tile, about 64 KiB, in L2) row by row, so G
+     * is read sequentially once instead of one cache line per row per lane group, then aggregate the packed block.
+     */
+    private static void explicitRange(Plan plan, float[] g, int go, int ldg, int from, int to, float[] out, int oo,
+                                      Scratch s) {
+        int rows = plan.rows, lanes = K.lanes();
+        int tile = Math.max(lanes, Math.min(512, PACK_FLOATS / rows / lanes * lanes));
+        if (plan.op == Plan.MEAN || rows < 4 || to - from <= tile) {
+            K.aggregate(plan, g, go + from, ldg, to - from, out, oo + from, s);
+            return;
+        }
+        float[] t = s.tile(rows * tile);
+        for (int c0 = from; c0 < to; c0 += tile) {
+            int w = Math.min(tile, to - c0);
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(g, go + i * ldg + c0, t, i * tile, w);
+            }
+            K.aggregate(plan, t, 0, tile, w, out, oo + c0, s);
+        }
+    }
+
+    /** Element-wise median of three arrays. */
+    public static void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo) {
+        K.medianOfThree(a, b, c, off, length, out, oo);
+    }
+
+    /**
+     * Fused aggregation of the weight gradient of a dense layer: coordinate (r, c) has the values
+     * {@code d[dOff + i*ldd + r] * x[xOff + i*ldx + c]}, i < batch, and its aggregate goes to
+     * {@code gw[gwOff + r*ldgw + c]}. For each block of {@code tile} columns of X: copy the block (batch x tile)
+     * once, then for each output row r aggregate the batch x tile values, each generated in registers by one
+     * multiply (the same float product an explicit matrix would hold) when the kernel reads it. Memory: O(dOut x batch) for the transposed
+     * deltas and O(batch x tile) per thread.
+     */
+    public static void fused(Plan plan, int batch, int dOut, int dIn, float[] d, int dOff, int ldd,
+                             float[] x, int xOff, int ldx, float[] gw, int gwOff, int ldgw) {
+        int lanes = K.lanes();
+        int tile = Math.max(lanes, Math.min(256, TILE_FLOATS / batch / lanes * lanes));
+        Scratch own = Scratch.get();
+        float[] dt = own.shared(dOut * batch);
+        for (int i = 0; i < batch; i++) {
+            for (int r = 0, p = dOff + i * ldd; r < dOut; r++) {
+                dt[r * batch + i] = d[p + r];
+            }
+        }
+        int units = (dIn + tile - 1) / tile;
+        int workers = workers((long) batch * dIn * dOut, units);
+        if (workers <= 1 || !WorkerPool.tryAcquire()) {
+            fusedRange(plan, batch, dOut, dIn, dt, x, xOff, ldx, gw, gwOff, ldgw, tile, 0, units, own);
+            return;
+        }
+        try {
+            WorkerPool.run((w, n) -> fusedRange(plan, batch, dOut, dIn, dt, x, xOff, ldx, gw, gwOff, ldgw, tile,
+                    (int) ((long) units * w / n), (int) ((long) units * (w + 1) / n), Scratch.get()), workers);
+        } finally {
+            WorkerPool.release();
+        }
+    }
+
+    private static void fusedRange(Plan plan, int batch, int dOut, int dIn, float[] dt, float[] x, int xOff,
+                                   int ldx, float[] gw, int gwOff, int ldgw, int tile, int unitFrom, int unitTo,
+                                   Scratch s) {
+        float[] xt = s.xTile(batch * tile);
+        for (int u = unitFrom; u < unitTo; u++) {
+            int c0 = u * tile, w = Math.min(tile, dIn - c0);
+            for (int i = 0; i < batch; i++) {
+                System.arraycopy(x, xOff + i * ldx + c0, xt, i * tile, w);
+            }
+            for (int r = 0; r < dOut; r++) {
+                K.aggregateFused(plan, dt, r * batch, xt, 0, tile, w, gw, gwOff + r * ldgw + c0, s);
+            }
+        }
+    }
+}
