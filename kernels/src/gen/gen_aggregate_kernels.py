@@ -30,6 +30,7 @@ import dev.simdgrad.kernels.internal.agg.AggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Plan;
 import dev.simdgrad.kernels.internal.agg.ScalarAggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Scratch;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -47,6 +48,7 @@ BODY = '''
 public final class VectorAggregateKernel{BITS} implements AggregateKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_{BITS};
     static final VectorSpecies<Integer> SI = IntVector.SPECIES_{BITS};
+    static final VectorSpecies<Double> SD = DoubleVector.SPECIES_{BITS};
     static final int L = {L};
     static final int SHIFT = {SHIFT};
     static final int KMAX = {KMAX};
@@ -304,6 +306,34 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         r.add(FloatVector.fromArray(S, flag, 0)).intoArray(out, oo);
     }
 {SORT16}
+    /**
+     * {@code sum v[o + j]^2} in double: each float widened and squared exactly (FMA into a double accumulator, one
+     * rounding per term, as a*a + s), {@code 2 L / 2 = L} partial sums (lane j mod L), then the lanes added in order
+     * and the tail; a fixed order (no reduceLanes, whose order is unspecified).
+     */
+    @Override
+    public double sumOfSquares(float[] v, int o, int n, double[] lanes) {
+        DoubleVector s0 = DoubleVector.zero(SD), s1 = s0;
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector f = FloatVector.fromArray(S, v, o + j);
+            DoubleVector a = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 0);
+            DoubleVector b = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 1);
+            s0 = a.fma(a, s0);
+            s1 = b.fma(b, s1);
+        }
+        s0.add(s1).intoArray(lanes, 0);
+        double s = 0;
+        for (int q = 0; q < L / 2; q++) {
+            s += lanes[q];
+        }
+        for (; j < n; j++) {
+            double a = v[o + j];
+            s += a * a;
+        }
+        return s;
+    }
+
     @Override
     public void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo) {
         int j = 0;

@@ -10,6 +10,7 @@ public final class Scratch {
     private float[] tile = new float[0];
     private float[] xTile = new float[0];
     private float[] shared = new float[0];
+    private double[] doubles = new double[0];
 
     /** This thread's scratch. */
     public static Scratch get() {
@@ -54,6 +55,14 @@ public final class Scratch {
             xTile = new float[size];
         }
         return xTile;
+    }
+
+    /** Double accumulators. */
+    public double[] doubles(int size) {
+        if (doubles.length < size) {
+            doubles = new double[size];
+        }
+        return doubles;
     }
 
     /** A buffer the caller fills before a parallel run and the workers read (transposed deltas, scaled rows). */

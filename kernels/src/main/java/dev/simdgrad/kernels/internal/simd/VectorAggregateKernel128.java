@@ -5,6 +5,7 @@ import dev.simdgrad.kernels.internal.agg.AggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Plan;
 import dev.simdgrad.kernels.internal.agg.ScalarAggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Scratch;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -20,6 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorAggregateKernel128 implements AggregateKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
     static final VectorSpecies<Integer> SI = IntVector.SPECIES_128;
+    static final VectorSpecies<Double> SD = DoubleVector.SPECIES_128;
     static final int L = 4;
     static final int SHIFT = 2;
     static final int KMAX = 16;
@@ -412,6 +414,34 @@ public final class VectorAggregateKernel128 implements AggregateKernel {
         v13.intoArray(keys, at + 13 * L);
         v14.intoArray(keys, at + 14 * L);
         v15.intoArray(keys, at + 15 * L);
+    }
+
+    /**
+     * {@code sum v[o + j]^2} in double: each float widened and squared exactly (FMA into a double accumulator, one
+     * rounding per term, as a*a + s), {@code 2 L / 2 = L} partial sums (lane j mod L), then the lanes added in order
+     * and the tail; a fixed order (no reduceLanes, whose order is unspecified).
+     */
+    @Override
+    public double sumOfSquares(float[] v, int o, int n, double[] lanes) {
+        DoubleVector s0 = DoubleVector.zero(SD), s1 = s0;
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector f = FloatVector.fromArray(S, v, o + j);
+            DoubleVector a = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 0);
+            DoubleVector b = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 1);
+            s0 = a.fma(a, s0);
+            s1 = b.fma(b, s1);
+        }
+        s0.add(s1).intoArray(lanes, 0);
+        double s = 0;
+        for (int q = 0; q < L / 2; q++) {
+            s += lanes[q];
+        }
+        for (; j < n; j++) {
+            double a = v[o + j];
+            s += a * a;
+        }
+        return s;
     }
 
     @Override
