@@ -116,8 +116,24 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
             case Plan.TRIMMED, Plan.WINSORIZED -> {
                 int c = plan.param, k = c + 1;
                 boolean trimmed = plan.op == Plan.TRIMMED, network = plan.method == Plan.NETWORK;
-                float[] thr = s.floats(2 * L);
+                float[] thr = s.floats(4 * L);
                 int[] keys = network ? s.keys(rows * L) : null;
+                if (!network) {
+                    // two lane groups at a time: their clamped sums are two independent add chains (a single
+                    // chain of B dependent adds would be bound by the add latency, not by throughput)
+                    for (; j <= cols - 2 * L; j += 2 * L) {
+                        int p = base + j;
+                        if (fused) {
+                            insertF(k, a, p, stride, dt, dOff, rows, thr, 0);
+                            insertF(k, a, p + L, stride, dt, dOff, rows, thr, 2 * L);
+                            clampSumFinish2F(a, p, stride, dt, dOff, rows, c, trimmed, thr, out, oo + j);
+                        } else {
+                            insert(k, a, p, stride, rows, thr, 0);
+                            insert(k, a, p + L, stride, rows, thr, 2 * L);
+                            clampSumFinish2(a, p, stride, rows, c, trimmed, thr, out, oo + j);
+                        }
+                    }
+                }
                 for (; j <= cols - L; j += L) {
                     int p = base + j;
                     if (network) {
@@ -130,9 +146,9 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
                         unkey(IntVector.fromArray(SI, keys, plan.r1 << SHIFT)).intoArray(thr, 0);
                         unkey(IntVector.fromArray(SI, keys, plan.r2 << SHIFT)).intoArray(thr, L);
                     } else if (fused) {
-                        insertF(k, a, p, stride, dt, dOff, rows, thr);
+                        insertF(k, a, p, stride, dt, dOff, rows, thr, 0);
                     } else {
-                        insert(k, a, p, stride, rows, thr);
+                        insert(k, a, p, stride, rows, thr, 0);
                     }
                     if (fused) {
                         clampSumFinishF(a, p, stride, dt, dOff, rows, c, trimmed, thr, out, oo + j);
@@ -217,6 +233,19 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
             s0.div(n).intoArray(out, oo + j);
         }
         return j;
+    }
+
+    /** Winsorized or trimmed mean from the clamped sum and the thresholds, as ScalarAggregateKernel.finishTrimWinsor. */
+    private static FloatVector finish(FloatVector w, FloatVector lo, FloatVector hi, int c, int rows, boolean trimmed) {
+        if (!trimmed) {
+            return w.div((float) rows);
+        }
+        FloatVector r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
+        VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
+                .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        r = r.blend(lo.add(hi), inf);
+        r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
+        return r.blend(w, w.test(VectorOperators.IS_NAN));
     }
 
     /** Runs the comparators of a network over the key vectors: min to the first position, max to the second. */
@@ -367,18 +396,25 @@ LOADER_TEMPLATES = r'''
             x = x.blend(hi, x.compare(VectorOperators.GT, hi));
             w = w.add(x);
         }
-        FloatVector r;
-        if (!trimmed) {
-            r = w.div((float) rows);
-        } else {
-            r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
-            VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
-                    .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-            r = r.blend(lo.add(hi), inf);
-            r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
-            r = r.blend(w, w.test(VectorOperators.IS_NAN));
+        finish(w, lo, hi, c, rows, trimmed).intoArray(out, o);
+    }
+
+    /** clampSumFinish for two adjacent lane groups (p and p + L, thresholds at thr[0..2L) and thr[2L..4L)). */
+    private static void clampSumFinish2$(SRC, int rows, int c, boolean trimmed, float[] thr, float[] out, int o) {
+        FloatVector lo0 = FloatVector.fromArray(S, thr, 0), hi0 = FloatVector.fromArray(S, thr, L);
+        FloatVector lo1 = FloatVector.fromArray(S, thr, 2 * L), hi1 = FloatVector.fromArray(S, thr, 3 * L);
+        FloatVector w0 = FloatVector.zero(S), w1 = w0;
+        for (int i = 0; i < rows; i++, p += stride) {
+            FloatVector x0 = LOAD(p, i), x1 = LOAD(p + L, i);
+            x0 = x0.blend(lo0, x0.compare(VectorOperators.LT, lo0));
+            x1 = x1.blend(lo1, x1.compare(VectorOperators.LT, lo1));
+            x0 = x0.blend(hi0, x0.compare(VectorOperators.GT, hi0));
+            x1 = x1.blend(hi1, x1.compare(VectorOperators.GT, hi1));
+            w0 = w0.add(x0);
+            w1 = w1.add(x1);
         }
-        r.intoArray(out, o);
+        finish(w0, lo0, hi0, c, rows, trimmed).intoArray(out, o);
+        finish(w1, lo1, hi1, c, rows, trimmed).intoArray(out, o + L);
     }
 
     /** Copies a lane group's values as keys: value i of lane l goes to keys[i * L + l]. */
@@ -432,13 +468,13 @@ LOADER_TEMPLATES = r'''
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
      * k <= 2, else sorted lists of K = 4, 8 or 16 keys per side updated a chunk at a time (see chunk4).
      */
-    private static void insert$(int k, SRC, int rows, float[] thr) {
+    private static void insert$(int k, SRC, int rows, float[] thr, int to) {
         switch (k) {
-            case 1 -> insert1$(SRCARGS, rows, thr);
-            case 2 -> insert2$(SRCARGS, rows, thr);
-            case 3, 4 -> chunk4$(k, SRCARGS, rows, thr);
-            case 5, 6, 7, 8 -> chunk8$(k, SRCARGS, rows, thr);
-            default -> chunk16$(k, SRCARGS, rows, thr);
+            case 1 -> insert1$(SRCARGS, rows, thr, to);
+            case 2 -> insert2$(SRCARGS, rows, thr, to);
+            case 3, 4 -> chunk4$(k, SRCARGS, rows, thr, to);
+            case 5, 6, 7, 8 -> chunk8$(k, SRCARGS, rows, thr, to);
+            default -> chunk16$(k, SRCARGS, rows, thr, to);
         }
     }
 '''
@@ -450,7 +486,7 @@ def insert_method(k):
     w = o.append
     w('')
     w(f'    /** Keeps the {k} smallest and {k} largest keys of each lane in registers: {4 * k - 2} min/max per value. */')
-    w(f'    private static void insert{k}$(SRC, int rows, float[] thr) {{')
+    w(f'    private static void insert{k}$(SRC, int rows, float[] thr, int to) {{')
     w('        IntVector ' + ', '.join([f'l0 = IntVector.broadcast(SI, Integer.MAX_VALUE)'] + [f'{x} = l0' for x in ls[1:]]) + ';')
     w('        IntVector ' + ', '.join([f'h0 = IntVector.broadcast(SI, Integer.MIN_VALUE)'] + [f'{x} = h0' for x in hs[1:]]) + ';')
     w('        for (int i = 0; i < rows; i++, p += stride) {')
@@ -464,8 +500,8 @@ def insert_method(k):
         w(f'            t = {hs[j]}.max(y); y = {hs[j]}.min(y); {hs[j]} = t;')
     w(f'            {hs[k - 1]} = {hs[k - 1]}.max(y);')
     w('        }')
-    w(f'        {KEY(ls[k - 1])}.reinterpretAsFloats().intoArray(thr, 0);')
-    w(f'        {KEY(hs[k - 1])}.reinterpretAsFloats().intoArray(thr, L);')
+    w(f'        {KEY(ls[k - 1])}.reinterpretAsFloats().intoArray(thr, to);')
+    w(f'        {KEY(hs[k - 1])}.reinterpretAsFloats().intoArray(thr, to + L);')
     w('    }')
     return '\n'.join(o) + '\n'
 
@@ -513,7 +549,7 @@ def chunk_method(K, M):
     w(f'     * {M} values at a time (a {sort_ops}-comparator sort of the chunk, a half-cleaner of {min(K, M)} min (max),')
     w(f'     * a bitonic merger of {merge_ops} comparators per side): about {per_value:.1f} min/max per value.')
     w(f'     */')
-    w(f'    private static void chunk{K}$(int k, SRC, int rows, float[] thr) {{')
+    w(f'    private static void chunk{K}$(int k, SRC, int rows, float[] thr, int to) {{')
     w('        IntVector ' + ', '.join(['l0 = IntVector.broadcast(SI, Integer.MAX_VALUE)'] + [f'{x} = l0' for x in ls[1:]]) + ';')
     w('        IntVector ' + ', '.join(['h0 = IntVector.broadcast(SI, Integer.MIN_VALUE)'] + [f'{x} = h0' for x in hs[1:]]) + ';')
     w('        IntVector t;')
@@ -567,8 +603,8 @@ def chunk_method(K, M):
         w(f'            case {j + 1} -> {hs[j]};')
     w('            default -> throw new IllegalArgumentException("k=" + k);')
     w('        };')
-    w(f'        {KEY("lo")}.reinterpretAsFloats().intoArray(thr, 0);')
-    w(f'        {KEY("hi")}.reinterpretAsFloats().intoArray(thr, L);')
+    w(f'        {KEY("lo")}.reinterpretAsFloats().intoArray(thr, to);')
+    w(f'        {KEY("hi")}.reinterpretAsFloats().intoArray(thr, to + L);')
     w('    }')
     return '\n'.join(o) + '\n'
 

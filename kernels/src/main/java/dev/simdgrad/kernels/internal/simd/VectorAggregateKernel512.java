@@ -89,8 +89,24 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             case Plan.TRIMMED, Plan.WINSORIZED -> {
                 int c = plan.param, k = c + 1;
                 boolean trimmed = plan.op == Plan.TRIMMED, network = plan.method == Plan.NETWORK;
-                float[] thr = s.floats(2 * L);
+                float[] thr = s.floats(4 * L);
                 int[] keys = network ? s.keys(rows * L) : null;
+                if (!network) {
+                    // two lane groups at a time: their clamped sums are two independent add chains (a single
+                    // chain of B dependent adds would be bound by the add latency, not by throughput)
+                    for (; j <= cols - 2 * L; j += 2 * L) {
+                        int p = base + j;
+                        if (fused) {
+                            insertF(k, a, p, stride, dt, dOff, rows, thr, 0);
+                            insertF(k, a, p + L, stride, dt, dOff, rows, thr, 2 * L);
+                            clampSumFinish2F(a, p, stride, dt, dOff, rows, c, trimmed, thr, out, oo + j);
+                        } else {
+                            insert(k, a, p, stride, rows, thr, 0);
+                            insert(k, a, p + L, stride, rows, thr, 2 * L);
+                            clampSumFinish2(a, p, stride, rows, c, trimmed, thr, out, oo + j);
+                        }
+                    }
+                }
                 for (; j <= cols - L; j += L) {
                     int p = base + j;
                     if (network) {
@@ -103,9 +119,9 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
                         unkey(IntVector.fromArray(SI, keys, plan.r1 << SHIFT)).intoArray(thr, 0);
                         unkey(IntVector.fromArray(SI, keys, plan.r2 << SHIFT)).intoArray(thr, L);
                     } else if (fused) {
-                        insertF(k, a, p, stride, dt, dOff, rows, thr);
+                        insertF(k, a, p, stride, dt, dOff, rows, thr, 0);
                     } else {
-                        insert(k, a, p, stride, rows, thr);
+                        insert(k, a, p, stride, rows, thr, 0);
                     }
                     if (fused) {
                         clampSumFinishF(a, p, stride, dt, dOff, rows, c, trimmed, thr, out, oo + j);
@@ -190,6 +206,19 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             s0.div(n).intoArray(out, oo + j);
         }
         return j;
+    }
+
+    /** Winsorized or trimmed mean from the clamped sum and the thresholds, as ScalarAggregateKernel.finishTrimWinsor. */
+    private static FloatVector finish(FloatVector w, FloatVector lo, FloatVector hi, int c, int rows, boolean trimmed) {
+        if (!trimmed) {
+            return w.div((float) rows);
+        }
+        FloatVector r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
+        VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
+                .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        r = r.blend(lo.add(hi), inf);
+        r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
+        return r.blend(w, w.test(VectorOperators.IS_NAN));
     }
 
     /** Runs the comparators of a network over the key vectors: min to the first position, max to the second. */
@@ -474,18 +503,25 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             x = x.blend(hi, x.compare(VectorOperators.GT, hi));
             w = w.add(x);
         }
-        FloatVector r;
-        if (!trimmed) {
-            r = w.div((float) rows);
-        } else {
-            r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
-            VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
-                    .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-            r = r.blend(lo.add(hi), inf);
-            r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
-            r = r.blend(w, w.test(VectorOperators.IS_NAN));
+        finish(w, lo, hi, c, rows, trimmed).intoArray(out, o);
+    }
+
+    /** clampSumFinish for two adjacent lane groups (p and p + L, thresholds at thr[0..2L) and thr[2L..4L)). */
+    private static void clampSumFinish2(float[] a, int p, int stride, int rows, int c, boolean trimmed, float[] thr, float[] out, int o) {
+        FloatVector lo0 = FloatVector.fromArray(S, thr, 0), hi0 = FloatVector.fromArray(S, thr, L);
+        FloatVector lo1 = FloatVector.fromArray(S, thr, 2 * L), hi1 = FloatVector.fromArray(S, thr, 3 * L);
+        FloatVector w0 = FloatVector.zero(S), w1 = w0;
+        for (int i = 0; i < rows; i++, p += stride) {
+            FloatVector x0 = FloatVector.fromArray(S, a, p), x1 = FloatVector.fromArray(S, a, p + L);
+            x0 = x0.blend(lo0, x0.compare(VectorOperators.LT, lo0));
+            x1 = x1.blend(lo1, x1.compare(VectorOperators.LT, lo1));
+            x0 = x0.blend(hi0, x0.compare(VectorOperators.GT, hi0));
+            x1 = x1.blend(hi1, x1.compare(VectorOperators.GT, hi1));
+            w0 = w0.add(x0);
+            w1 = w1.add(x1);
         }
-        r.intoArray(out, o);
+        finish(w0, lo0, hi0, c, rows, trimmed).intoArray(out, o);
+        finish(w1, lo1, hi1, c, rows, trimmed).intoArray(out, o + L);
     }
 
     /** Copies a lane group's values as keys: value i of lane l goes to keys[i * L + l]. */
@@ -689,18 +725,18 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
      * k <= 2, else sorted lists of K = 4, 8 or 16 keys per side updated a chunk at a time (see chunk4).
      */
-    private static void insert(int k, float[] a, int p, int stride, int rows, float[] thr) {
+    private static void insert(int k, float[] a, int p, int stride, int rows, float[] thr, int to) {
         switch (k) {
-            case 1 -> insert1(a, p, stride, rows, thr);
-            case 2 -> insert2(a, p, stride, rows, thr);
-            case 3, 4 -> chunk4(k, a, p, stride, rows, thr);
-            case 5, 6, 7, 8 -> chunk8(k, a, p, stride, rows, thr);
-            default -> chunk16(k, a, p, stride, rows, thr);
+            case 1 -> insert1(a, p, stride, rows, thr, to);
+            case 2 -> insert2(a, p, stride, rows, thr, to);
+            case 3, 4 -> chunk4(k, a, p, stride, rows, thr, to);
+            case 5, 6, 7, 8 -> chunk8(k, a, p, stride, rows, thr, to);
+            default -> chunk16(k, a, p, stride, rows, thr, to);
         }
     }
 
     /** Keeps the 1 smallest and 1 largest keys of each lane in registers: 2 min/max per value. */
-    private static void insert1(float[] a, int p, int stride, int rows, float[] thr) {
+    private static void insert1(float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE);
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE);
         for (int i = 0; i < rows; i++, p += stride) {
@@ -710,12 +746,12 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             l0 = l0.min(x);
             h0 = h0.max(y);
         }
-        l0.lanewise(VectorOperators.XOR, l0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        h0.lanewise(VectorOperators.XOR, h0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        l0.lanewise(VectorOperators.XOR, l0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h0.lanewise(VectorOperators.XOR, h0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /** Keeps the 2 smallest and 2 largest keys of each lane in registers: 6 min/max per value. */
-    private static void insert2(float[] a, int p, int stride, int rows, float[] thr) {
+    private static void insert2(float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0;
         for (int i = 0; i < rows; i++, p += stride) {
@@ -727,8 +763,8 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             t = h0.max(y); y = h0.min(y); h0 = t;
             h1 = h1.max(y);
         }
-        l1.lanewise(VectorOperators.XOR, l1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        l1.lanewise(VectorOperators.XOR, l1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -736,7 +772,7 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
      * 4 values at a time (a 5-comparator sort of the chunk, a half-cleaner of 4 min (max),
      * a bitonic merger of 4 comparators per side): about 8.5 min/max per value.
      */
-    private static void chunk4(int k, float[] a, int p, int stride, int rows, float[] thr) {
+    private static void chunk4(int k, float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0;
         IntVector t;
@@ -799,8 +835,8 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             case 4 -> h3;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -808,7 +844,7 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
      * 8 values at a time (a 19-comparator sort of the chunk, a half-cleaner of 8 min (max),
      * a bitonic merger of 12 comparators per side): about 12.8 min/max per value.
      */
-    private static void chunk8(int k, float[] a, int p, int stride, int rows, float[] thr) {
+    private static void chunk8(int k, float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0;
         IntVector t;
@@ -933,8 +969,8 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             case 8 -> h7;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -942,7 +978,7 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
      * 8 values at a time (a 19-comparator sort of the chunk, a half-cleaner of 8 min (max),
      * a bitonic merger of 32 comparators per side): about 22.8 min/max per value.
      */
-    private static void chunk16(int k, float[] a, int p, int stride, int rows, float[] thr) {
+    private static void chunk16(int k, float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0, l9 = l0, l10 = l0, l11 = l0, l12 = l0, l13 = l0, l14 = l0, l15 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0, h9 = h0, h10 = h0, h11 = h0, h12 = h0, h13 = h0, h14 = h0, h15 = h0;
         IntVector t;
@@ -1139,8 +1175,8 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             case 16 -> h15;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /** Sum of a lane group's values in row order, divided by rows, into out[o..o+L). */
@@ -1162,18 +1198,25 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             x = x.blend(hi, x.compare(VectorOperators.GT, hi));
             w = w.add(x);
         }
-        FloatVector r;
-        if (!trimmed) {
-            r = w.div((float) rows);
-        } else {
-            r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
-            VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
-                    .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-            r = r.blend(lo.add(hi), inf);
-            r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
-            r = r.blend(w, w.test(VectorOperators.IS_NAN));
+        finish(w, lo, hi, c, rows, trimmed).intoArray(out, o);
+    }
+
+    /** clampSumFinish for two adjacent lane groups (p and p + L, thresholds at thr[0..2L) and thr[2L..4L)). */
+    private static void clampSumFinish2F(float[] a, int p, int stride, float[] dt, int dOff, int rows, int c, boolean trimmed, float[] thr, float[] out, int o) {
+        FloatVector lo0 = FloatVector.fromArray(S, thr, 0), hi0 = FloatVector.fromArray(S, thr, L);
+        FloatVector lo1 = FloatVector.fromArray(S, thr, 2 * L), hi1 = FloatVector.fromArray(S, thr, 3 * L);
+        FloatVector w0 = FloatVector.zero(S), w1 = w0;
+        for (int i = 0; i < rows; i++, p += stride) {
+            FloatVector x0 = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]), x1 = FloatVector.fromArray(S, a, p + L).mul(dt[dOff + i]);
+            x0 = x0.blend(lo0, x0.compare(VectorOperators.LT, lo0));
+            x1 = x1.blend(lo1, x1.compare(VectorOperators.LT, lo1));
+            x0 = x0.blend(hi0, x0.compare(VectorOperators.GT, hi0));
+            x1 = x1.blend(hi1, x1.compare(VectorOperators.GT, hi1));
+            w0 = w0.add(x0);
+            w1 = w1.add(x1);
         }
-        r.intoArray(out, o);
+        finish(w0, lo0, hi0, c, rows, trimmed).intoArray(out, o);
+        finish(w1, lo1, hi1, c, rows, trimmed).intoArray(out, o + L);
     }
 
     /** Copies a lane group's values as keys: value i of lane l goes to keys[i * L + l]. */
@@ -1377,18 +1420,18 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
      * k <= 2, else sorted lists of K = 4, 8 or 16 keys per side updated a chunk at a time (see chunk4).
      */
-    private static void insertF(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void insertF(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         switch (k) {
-            case 1 -> insert1F(a, p, stride, dt, dOff, rows, thr);
-            case 2 -> insert2F(a, p, stride, dt, dOff, rows, thr);
-            case 3, 4 -> chunk4F(k, a, p, stride, dt, dOff, rows, thr);
-            case 5, 6, 7, 8 -> chunk8F(k, a, p, stride, dt, dOff, rows, thr);
-            default -> chunk16F(k, a, p, stride, dt, dOff, rows, thr);
+            case 1 -> insert1F(a, p, stride, dt, dOff, rows, thr, to);
+            case 2 -> insert2F(a, p, stride, dt, dOff, rows, thr, to);
+            case 3, 4 -> chunk4F(k, a, p, stride, dt, dOff, rows, thr, to);
+            case 5, 6, 7, 8 -> chunk8F(k, a, p, stride, dt, dOff, rows, thr, to);
+            default -> chunk16F(k, a, p, stride, dt, dOff, rows, thr, to);
         }
     }
 
     /** Keeps the 1 smallest and 1 largest keys of each lane in registers: 2 min/max per value. */
-    private static void insert1F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void insert1F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE);
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE);
         for (int i = 0; i < rows; i++, p += stride) {
@@ -1398,12 +1441,12 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             l0 = l0.min(x);
             h0 = h0.max(y);
         }
-        l0.lanewise(VectorOperators.XOR, l0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        h0.lanewise(VectorOperators.XOR, h0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        l0.lanewise(VectorOperators.XOR, l0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h0.lanewise(VectorOperators.XOR, h0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /** Keeps the 2 smallest and 2 largest keys of each lane in registers: 6 min/max per value. */
-    private static void insert2F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void insert2F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0;
         for (int i = 0; i < rows; i++, p += stride) {
@@ -1415,8 +1458,8 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             t = h0.max(y); y = h0.min(y); h0 = t;
             h1 = h1.max(y);
         }
-        l1.lanewise(VectorOperators.XOR, l1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        l1.lanewise(VectorOperators.XOR, l1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -1424,7 +1467,7 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
      * 4 values at a time (a 5-comparator sort of the chunk, a half-cleaner of 4 min (max),
      * a bitonic merger of 4 comparators per side): about 8.5 min/max per value.
      */
-    private static void chunk4F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void chunk4F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0;
         IntVector t;
@@ -1487,8 +1530,8 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             case 4 -> h3;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -1496,7 +1539,7 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
      * 8 values at a time (a 19-comparator sort of the chunk, a half-cleaner of 8 min (max),
      * a bitonic merger of 12 comparators per side): about 12.8 min/max per value.
      */
-    private static void chunk8F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void chunk8F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0;
         IntVector t;
@@ -1621,8 +1664,8 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             case 8 -> h7;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -1630,7 +1673,7 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
      * 8 values at a time (a 19-comparator sort of the chunk, a half-cleaner of 8 min (max),
      * a bitonic merger of 32 comparators per side): about 22.8 min/max per value.
      */
-    private static void chunk16F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void chunk16F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0, l9 = l0, l10 = l0, l11 = l0, l12 = l0, l13 = l0, l14 = l0, l15 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0, h9 = h0, h10 = h0, h11 = h0, h12 = h0, h13 = h0, h14 = h0, h15 = h0;
         IntVector t;
@@ -1827,7 +1870,7 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
             case 16 -> h15;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 }
