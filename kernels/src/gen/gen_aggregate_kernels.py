@@ -466,14 +466,18 @@ LOADER_TEMPLATES = r'''
 {SORTLOAD16}
     /**
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
-     * k <= 2, else sorted lists of K = 4, 8 or 16 keys per side updated a chunk at a time (see chunk4).
+     * k <= 2; for k = 3, 5, 6 sorted lists of k keys per side merged with sorted chunks of 8 by pruned Batcher merges
+     * (see merge5); else sorted lists of K = 4, 8 or 16 keys updated by half-cleaners and bitonic mergers (chunk8).
      */
     private static void insert$(int k, SRC, int rows, float[] thr, int to) {
         switch (k) {
             case 1 -> insert1$(SRCARGS, rows, thr, to);
             case 2 -> insert2$(SRCARGS, rows, thr, to);
-            case 3, 4 -> chunk4$(k, SRCARGS, rows, thr, to);
-            case 5, 6, 7, 8 -> chunk8$(k, SRCARGS, rows, thr, to);
+            case 3 -> merge3$(SRCARGS, rows, thr, to);
+            case 4 -> chunk4$(k, SRCARGS, rows, thr, to);
+            case 5 -> merge5$(SRCARGS, rows, thr, to);
+            case 6 -> merge6$(SRCARGS, rows, thr, to);
+            case 7, 8 -> chunk8$(k, SRCARGS, rows, thr, to);
             default -> chunk16$(k, SRCARGS, rows, thr, to);
         }
     }
@@ -639,6 +643,138 @@ def batcher(n):
     return pairs
 
 
+def oddeven_merge(lo, hi, r):
+    """Batcher's odd-even merge of the sorted halves of positions lo..hi (inclusive), step r."""
+    step = r * 2
+    if step < hi - lo:
+        yield from oddeven_merge(lo, hi, step)
+        yield from oddeven_merge(lo + r, hi, step)
+        yield from [(i, i + r) for i in range(lo + r, hi - r, step)]
+    else:
+        yield (lo, lo + r)
+
+
+def pruned_merge(k, M, names_list, names_chunk):
+    """Comparators (a, b, need_min, need_max) on variables computing the k smallest of a sorted list (names_list,
+    k values) and a sorted chunk (names_chunk, M values): Batcher's merge of two padded halves of P = 2^m >= max(k, M),
+    the +Inf padding removed symbolically (a comparator against +Inf at the top is a no-op, at the bottom a
+    relabelling), then pruned backwards to the k lowest outputs. Returns (ops, output variable per rank)."""
+    P = 1
+    while P < max(k, M):
+        P *= 2
+    var = {}
+    for i in range(P):
+        var[i] = names_list[i] if i < k else None
+        var[P + i] = names_chunk[i] if i < min(M, k) else None
+    ops = []
+    for i, j in oddeven_merge(0, 2 * P - 1, 1):
+        if var[j] is None:
+            continue
+        if var[i] is None:
+            var[i], var[j] = var[j], var[i]
+            continue
+        ops.append((var[i], var[j]))
+    need = set(var[q] for q in range(k))
+    kept = []
+    for a, b in reversed(ops):
+        if a in need or b in need:
+            kept.append((a, b, a in need, b in need))
+            need.add(a)
+            need.add(b)
+    kept.reverse()
+    return kept, [var[q] for q in range(k)]
+
+
+def check_merge(k, M, lo_ops, hi_ops, ls, hs, us, ss):
+    """Random check of the pruned merges (with ties) against sorting, as the generated code runs them."""
+    import random
+    rnd = random.Random(k * 131 + M)
+    for _ in range(3000):
+        vals = [rnd.randint(0, 9) for _ in range(k + M)]
+        lst, chunk = vals[:k], vals[k:]
+        env = {}
+        for j in range(k):
+            env[ls[j]] = sorted(lst)[j]
+            env[hs[j]] = sorted(lst, reverse=True)[j]
+        cs = sorted(chunk)
+        for j in range(M):
+            env[ss[j]] = cs[j]
+            if j < min(M, k):
+                env[us[j]] = cs[j]
+        for ops, lo in ((lo_ops, True), (hi_ops, False)):
+            for a, b, na, nb in ops:
+                x, y = env[a], env[b]
+                env[a], env[b] = (min(x, y), max(x, y)) if lo else (max(x, y), min(x, y))
+        assert [env[v] for v in ls] == sorted(vals)[:k], (k, vals)
+        assert [env[v] for v in hs] == sorted(vals, reverse=True)[:k], (k, vals)
+
+
+def merge_method(k, M=8):
+    """k smallest and k largest per lane in k + k registers, updated M values at a time: sort the chunk, then a
+    pruned Batcher merge of the sorted list with the sorted chunk per side (no padding to a power of two)."""
+    ls = [f'l{j}' for j in range(k)]
+    hs = [f'h{j}' for j in range(k)]
+    ss = [f's{j}' for j in range(M)]
+    us = [f'u{j}' for j in range(M)]
+    lo_ops, lo_out = pruned_merge(k, M, ls, us)
+    hi_ops, hi_out = pruned_merge(k, M, hs, list(reversed(ss)))
+    assert lo_out == ls and hi_out == hs, (lo_out, hi_out)
+    check_merge(k, M, lo_ops, hi_ops, ls, hs, us, ss)
+    sort_ops = sum(len(x) for x in SORTS[M])
+    n_ops = 2 * sort_ops + sum(int(a) + int(b) for _, _, a, b in lo_ops + hi_ops)
+    o = []
+    w = o.append
+    w('')
+    w('    /**')
+    w(f'     * The k-th smallest and largest keys (k = {k}) of each lane: sorted lists of {k} per side in registers,')
+    w(f'     * updated {M} values at a time: a {sort_ops}-comparator sort of the chunk, then per side a Batcher merge of')
+    w(f'     * list and chunk pruned to the {k} outputs ({len(lo_ops)} comparators): {n_ops / M:.2f} min/max per value.')
+    w('     */')
+    w(f'    private static void merge{k}$(SRC, int rows, float[] thr, int to) {{')
+    w('        IntVector ' + ', '.join(['l0 = IntVector.broadcast(SI, Integer.MAX_VALUE)'] + [f'{x} = l0' for x in ls[1:]]) + ';')
+    w('        IntVector ' + ', '.join(['h0 = IntVector.broadcast(SI, Integer.MIN_VALUE)'] + [f'{x} = h0' for x in hs[1:]]) + ';')
+    w('        IntVector t;')
+    w('        int i = 0;')
+    w(f'        for (; i <= rows - {M}; i += {M}, p += {M} * stride) {{')
+    for j in range(M):
+        pe = 'p' + (f' + {j} * stride' if j else '')
+        ie = 'i' + (f' + {j}' if j else '')
+        w(f'            IntVector {ss[j]} = LOAD({pe}, {ie}).reinterpretAsInts();')
+        w(f'            {ss[j]} = {KEY(ss[j])};')
+    for layer in SORTS[M]:
+        for x, y in layer:
+            w(f'            t = {ss[x]}.min({ss[y]}); {ss[y]} = {ss[x]}.max({ss[y]}); {ss[x]} = t;')
+    # the lo merge works on copies u of the sorted chunk (free: locals), the hi merge on the chunk itself
+    w('            IntVector ' + ', '.join(f'{us[j]} = {ss[j]}' for j in range(min(M, k))) + ';')
+    for lo_side, ops in ((True, lo_ops), (False, hi_ops)):
+        mn, mx = ('min', 'max') if lo_side else ('max', 'min')
+        for a, b, na, nb in ops:
+            # a keeps the smaller (lo side; the larger on the hi side); a chunk variable may be overwritten
+            # only if it is not used by the other side later: work on copies for the hi side
+            if na and nb:
+                w(f'            t = {a}.{mn}({b}); {b} = {a}.{mx}({b}); {a} = t;')
+            elif na:
+                w(f'            {a} = {a}.{mn}({b});')
+            else:
+                w(f'            {b} = {a}.{mx}({b});')
+    w('        }')
+    w('        for (; i < rows; i++, p += stride) {')
+    w('            IntVector x = LOAD(p, i).reinterpretAsInts();')
+    w(f'            x = {KEY("x")};')
+    w('            IntVector y = x;')
+    for j in range(k - 1):
+        w(f'            t = {ls[j]}.min(x); x = {ls[j]}.max(x); {ls[j]} = t;')
+    w(f'            {ls[k - 1]} = {ls[k - 1]}.min(x);')
+    for j in range(k - 1):
+        w(f'            t = {hs[j]}.max(y); y = {hs[j]}.min(y); {hs[j]} = t;')
+    w(f'            {hs[k - 1]} = {hs[k - 1]}.max(y);')
+    w('        }')
+    w(f'        {KEY(ls[k - 1])}.reinterpretAsFloats().intoArray(thr, to);')
+    w(f'        {KEY(hs[k - 1])}.reinterpretAsFloats().intoArray(thr, to + L);')
+    w('    }')
+    return '\n'.join(o) + '\n'
+
+
 def sortload16_template():
     net = batcher(16)
     o = []
@@ -698,7 +834,8 @@ def gen(bits):
     lanes = bits // 32
     shift = lanes.bit_length() - 1
     templates = (LOADER_TEMPLATES.replace('{SORTLOAD16}', sortload16_template()) + ''.join(insert_method(k) for k in (1, 2))
-                 + ''.join(chunk_method(K, M) for K, M in ((4, 4), (8, 8), (16, 8))))
+                 + ''.join(chunk_method(K, M) for K, M in ((4, 4), (8, 8), (16, 8)))
+                 + ''.join(merge_method(k) for k in (3, 5, 6)))
     loaders = instantiate(templates, False) + instantiate(templates, True)
     body = (BODY.replace('{BITS}', str(bits)).replace('{L}', str(lanes)).replace('{SHIFT}', str(shift))
             .replace('{KMAX}', str(KMAX)).replace('{LOADERS}', loaders)
