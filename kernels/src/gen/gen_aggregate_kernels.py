@@ -478,6 +478,8 @@ LOADER_TEMPLATES = r'''
             case 5 -> merge5$(SRCARGS, rows, thr, to);
             case 6 -> merge6$(SRCARGS, rows, thr, to);
             case 7, 8 -> chunk8$(k, SRCARGS, rows, thr, to);
+            case 9 -> merge9$(SRCARGS, rows, thr, to);
+            case 10 -> merge10$(SRCARGS, rows, thr, to);
             default -> chunk16$(k, SRCARGS, rows, thr, to);
         }
     }
@@ -835,7 +837,7 @@ def gen(bits):
     shift = lanes.bit_length() - 1
     templates = (LOADER_TEMPLATES.replace('{SORTLOAD16}', sortload16_template()) + ''.join(insert_method(k) for k in (1, 2))
                  + ''.join(chunk_method(K, M) for K, M in ((4, 4), (8, 8), (16, 8)))
-                 + ''.join(merge_method(k) for k in (3, 5, 6)))
+                 + ''.join(merge_method(k) for k in (3, 5, 6, 9, 10)))
     loaders = instantiate(templates, False) + instantiate(templates, True)
     body = (BODY.replace('{BITS}', str(bits)).replace('{L}', str(lanes)).replace('{SHIFT}', str(shift))
             .replace('{KMAX}', str(KMAX)).replace('{LOADERS}', loaders)

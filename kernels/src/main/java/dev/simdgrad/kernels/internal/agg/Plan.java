@@ -8,9 +8,9 @@ package dev.simdgrad.kernels.internal.agg;
  * <ul>
  *   <li>{@link #INSERTION}: trimmed / winsorized mean with {@code k = c + 1 <= kmax}: each lane keeps its k smallest
  *   and k largest values in registers: for k <= 2 by insertion ({@code 2k - 1} min/max per value and side); for
- *   k = 3, 5, 6 in sorted lists of k merged with each sorted chunk of 8 values by a Batcher merge pruned to the k
- *   outputs; otherwise in sorted lists of K = 4, 8 or 16 updated by a half-cleaner and a bitonic merger: from 6.75
- *   (k = 3) to 12.75 (k = 8) and 24 (k = 9..16) min/max per value ({@link #registerCost}).
+ *   k = 3, 5, 6, 9, 10 in sorted lists of k merged with each sorted chunk of 8 values by a Batcher merge pruned to
+ *   the k outputs; otherwise in sorted lists of K = 4, 8 or 16 updated by a half-cleaner and a bitonic merger: from
+ *   6.5 (k = 3) to 13.25 (k = 9) and 23 (k = 11..16) min/max per value ({@link #registerCost}).
  *   Chosen when that is below the pruned network's cost (counted as 4 operations per comparator: two loads, two
  *   stores).</li>
  *   <li>{@link #NETWORK}: the values of a lane group are copied (as order-preserving int keys) into a buffer and a
@@ -86,18 +86,20 @@ public final class Plan {
     /**
      * Vector min/max operations per value of the register method for k = c + 1 (the generated kernels, whose
      * Javadoc gives each count): insertion (4k - 2) for k <= 2; sorted lists of k keys merged with sorted chunks of
-     * 8 by pruned Batcher merges for k = 3, 5, 6; sorted lists of K = 4, 8, 16 keys updated by half-cleaners and
-     * bitonic mergers for k = 4, 7..8, 9..16.
+     * 8 by pruned Batcher merges for k = 3, 5, 6, 9, 10; sorted lists of K = 4, 8, 16 keys updated by half-cleaners
+     * and bitonic mergers for k = 4, 7..8, 11..16.
      */
     static double registerCost(int k) {
         return switch (k) {
             case 1, 2 -> 4 * k - 2;
-            case 3 -> 6.75;
+            case 3 -> 6.5;
             case 4 -> 8.5;
-            case 5 -> 9.5;
-            case 6 -> 11.25;
+            case 5 -> 8.5;
+            case 6 -> 10.25;
             case 7, 8 -> 12.75;
-            default -> 24;
+            case 9 -> 13.25;
+            case 10 -> 15.25;
+            default -> 23;
         };
     }
 

@@ -735,6 +735,8 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             case 5 -> merge5(a, p, stride, rows, thr, to);
             case 6 -> merge6(a, p, stride, rows, thr, to);
             case 7, 8 -> chunk8(k, a, p, stride, rows, thr, to);
+            case 9 -> merge9(a, p, stride, rows, thr, to);
+            case 10 -> merge10(a, p, stride, rows, thr, to);
             default -> chunk16(k, a, p, stride, rows, thr, to);
         }
     }
@@ -1440,6 +1442,250 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
         h5.lanewise(VectorOperators.XOR, h5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
+    /**
+     * The k-th smallest and largest keys (k = 9) of each lane: sorted lists of 9 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 9 outputs (21 comparators): 13.25 min/max per value.
+     */
+    private static void merge9(float[] a, int p, int stride, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5, u6 = s6, u7 = s7;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l8 = l8.min(u0);
+            l4 = l4.min(u4);
+            t = l4.min(l8); l8 = l4.max(l8); l4 = t;
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            l6 = l6.min(u6);
+            l6 = l6.min(u2);
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l6.min(l8); l8 = l6.max(l8); l6 = t;
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l5 = l5.min(u5);
+            t = l5.min(u1); u1 = l5.max(u1); l5 = t;
+            t = l3.min(u3); u3 = l3.max(u3); l3 = t;
+            l7 = l7.min(u7);
+            l7 = l7.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            l7 = l7.min(u1);
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = l5.min(l6); l6 = l5.max(l6); l5 = t;
+            t = l7.min(l8); l8 = l7.max(l8); l7 = t;
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h8 = h8.max(s7);
+            h4 = h4.max(s3);
+            t = h4.max(h8); h8 = h4.min(h8); h4 = t;
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            h6 = h6.max(s1);
+            h6 = h6.max(s5);
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h6.max(h8); h8 = h6.min(h8); h6 = t;
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h5 = h5.max(s2);
+            t = h5.max(s6); s6 = h5.min(s6); h5 = t;
+            t = h3.max(s4); s4 = h3.min(s4); h3 = t;
+            h7 = h7.max(s0);
+            h7 = h7.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            h7 = h7.max(s6);
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            t = h5.max(h6); h6 = h5.min(h6); h5 = t;
+            t = h7.max(h8); h8 = h7.min(h8); h7 = t;
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            t = l5.min(x); x = l5.max(x); l5 = t;
+            t = l6.min(x); x = l6.max(x); l6 = t;
+            t = l7.min(x); x = l7.max(x); l7 = t;
+            l8 = l8.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            t = h5.max(y); y = h5.min(y); h5 = t;
+            t = h6.max(y); y = h6.min(y); h6 = t;
+            t = h7.max(y); y = h7.min(y); h7 = t;
+            h8 = h8.max(y);
+        }
+        l8.lanewise(VectorOperators.XOR, l8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h8.lanewise(VectorOperators.XOR, h8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 10) of each lane: sorted lists of 10 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 10 outputs (25 comparators): 15.25 min/max per value.
+     */
+    private static void merge10(float[] a, int p, int stride, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0, l9 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0, h9 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5, u6 = s6, u7 = s7;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            t = l8.min(u0); u0 = l8.max(u0); l8 = t;
+            t = l4.min(u4); u4 = l4.max(u4); l4 = t;
+            t = l4.min(l8); l8 = l4.max(l8); l4 = t;
+            u4 = u4.min(u0);
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            l6 = l6.min(u6);
+            t = l6.min(u2); u2 = l6.max(u2); l6 = t;
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l6.min(l8); l8 = l6.max(l8); l6 = t;
+            u2 = u2.min(u4);
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l9 = l9.min(u1);
+            l5 = l5.min(u5);
+            t = l5.min(l9); l9 = l5.max(l9); l5 = t;
+            t = l3.min(u3); u3 = l3.max(u3); l3 = t;
+            l7 = l7.min(u7);
+            l7 = l7.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            t = l7.min(l9); l9 = l7.max(l9); l7 = t;
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = l5.min(l6); l6 = l5.max(l6); l5 = t;
+            t = l7.min(l8); l8 = l7.max(l8); l7 = t;
+            l9 = l9.min(u2);
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            t = h8.max(s7); s7 = h8.min(s7); h8 = t;
+            t = h4.max(s3); s3 = h4.min(s3); h4 = t;
+            t = h4.max(h8); h8 = h4.min(h8); h4 = t;
+            s3 = s3.max(s7);
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            h6 = h6.max(s1);
+            t = h6.max(s5); s5 = h6.min(s5); h6 = t;
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h6.max(h8); h8 = h6.min(h8); h6 = t;
+            s5 = s5.max(s3);
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h9 = h9.max(s6);
+            h5 = h5.max(s2);
+            t = h5.max(h9); h9 = h5.min(h9); h5 = t;
+            t = h3.max(s4); s4 = h3.min(s4); h3 = t;
+            h7 = h7.max(s0);
+            h7 = h7.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            t = h7.max(h9); h9 = h7.min(h9); h7 = t;
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            t = h5.max(h6); h6 = h5.min(h6); h5 = t;
+            t = h7.max(h8); h8 = h7.min(h8); h7 = t;
+            h9 = h9.max(s5);
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            t = l5.min(x); x = l5.max(x); l5 = t;
+            t = l6.min(x); x = l6.max(x); l6 = t;
+            t = l7.min(x); x = l7.max(x); l7 = t;
+            t = l8.min(x); x = l8.max(x); l8 = t;
+            l9 = l9.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            t = h5.max(y); y = h5.min(y); h5 = t;
+            t = h6.max(y); y = h6.min(y); h6 = t;
+            t = h7.max(y); y = h7.min(y); h7 = t;
+            t = h8.max(y); y = h8.min(y); h8 = t;
+            h9 = h9.max(y);
+        }
+        l9.lanewise(VectorOperators.XOR, l9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h9.lanewise(VectorOperators.XOR, h9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
     /** Sum of a lane group's values in row order, divided by rows, into out[o..o+L). */
     private static void meanGroupF(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] out, int o) {
         FloatVector w = FloatVector.zero(S);
@@ -1691,6 +1937,8 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             case 5 -> merge5F(a, p, stride, dt, dOff, rows, thr, to);
             case 6 -> merge6F(a, p, stride, dt, dOff, rows, thr, to);
             case 7, 8 -> chunk8F(k, a, p, stride, dt, dOff, rows, thr, to);
+            case 9 -> merge9F(a, p, stride, dt, dOff, rows, thr, to);
+            case 10 -> merge10F(a, p, stride, dt, dOff, rows, thr, to);
             default -> chunk16F(k, a, p, stride, dt, dOff, rows, thr, to);
         }
     }
@@ -2394,5 +2642,249 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
         }
         l5.lanewise(VectorOperators.XOR, l5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
         h5.lanewise(VectorOperators.XOR, h5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 9) of each lane: sorted lists of 9 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 9 outputs (21 comparators): 13.25 min/max per value.
+     */
+    private static void merge9F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + i + 1]).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + i + 2]).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + i + 3]).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + i + 4]).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + i + 5]).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + i + 6]).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + i + 7]).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5, u6 = s6, u7 = s7;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l8 = l8.min(u0);
+            l4 = l4.min(u4);
+            t = l4.min(l8); l8 = l4.max(l8); l4 = t;
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            l6 = l6.min(u6);
+            l6 = l6.min(u2);
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l6.min(l8); l8 = l6.max(l8); l6 = t;
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l5 = l5.min(u5);
+            t = l5.min(u1); u1 = l5.max(u1); l5 = t;
+            t = l3.min(u3); u3 = l3.max(u3); l3 = t;
+            l7 = l7.min(u7);
+            l7 = l7.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            l7 = l7.min(u1);
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = l5.min(l6); l6 = l5.max(l6); l5 = t;
+            t = l7.min(l8); l8 = l7.max(l8); l7 = t;
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h8 = h8.max(s7);
+            h4 = h4.max(s3);
+            t = h4.max(h8); h8 = h4.min(h8); h4 = t;
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            h6 = h6.max(s1);
+            h6 = h6.max(s5);
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h6.max(h8); h8 = h6.min(h8); h6 = t;
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h5 = h5.max(s2);
+            t = h5.max(s6); s6 = h5.min(s6); h5 = t;
+            t = h3.max(s4); s4 = h3.min(s4); h3 = t;
+            h7 = h7.max(s0);
+            h7 = h7.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            h7 = h7.max(s6);
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            t = h5.max(h6); h6 = h5.min(h6); h5 = t;
+            t = h7.max(h8); h8 = h7.min(h8); h7 = t;
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            t = l5.min(x); x = l5.max(x); l5 = t;
+            t = l6.min(x); x = l6.max(x); l6 = t;
+            t = l7.min(x); x = l7.max(x); l7 = t;
+            l8 = l8.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            t = h5.max(y); y = h5.min(y); h5 = t;
+            t = h6.max(y); y = h6.min(y); h6 = t;
+            t = h7.max(y); y = h7.min(y); h7 = t;
+            h8 = h8.max(y);
+        }
+        l8.lanewise(VectorOperators.XOR, l8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h8.lanewise(VectorOperators.XOR, h8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 10) of each lane: sorted lists of 10 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 10 outputs (25 comparators): 15.25 min/max per value.
+     */
+    private static void merge10F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0, l9 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0, h9 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + i + 1]).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + i + 2]).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + i + 3]).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + i + 4]).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + i + 5]).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + i + 6]).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + i + 7]).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5, u6 = s6, u7 = s7;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            t = l8.min(u0); u0 = l8.max(u0); l8 = t;
+            t = l4.min(u4); u4 = l4.max(u4); l4 = t;
+            t = l4.min(l8); l8 = l4.max(l8); l4 = t;
+            u4 = u4.min(u0);
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            l6 = l6.min(u6);
+            t = l6.min(u2); u2 = l6.max(u2); l6 = t;
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l6.min(l8); l8 = l6.max(l8); l6 = t;
+            u2 = u2.min(u4);
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l9 = l9.min(u1);
+            l5 = l5.min(u5);
+            t = l5.min(l9); l9 = l5.max(l9); l5 = t;
+            t = l3.min(u3); u3 = l3.max(u3); l3 = t;
+            l7 = l7.min(u7);
+            l7 = l7.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            t = l7.min(l9); l9 = l7.max(l9); l7 = t;
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = l5.min(l6); l6 = l5.max(l6); l5 = t;
+            t = l7.min(l8); l8 = l7.max(l8); l7 = t;
+            l9 = l9.min(u2);
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            t = h8.max(s7); s7 = h8.min(s7); h8 = t;
+            t = h4.max(s3); s3 = h4.min(s3); h4 = t;
+            t = h4.max(h8); h8 = h4.min(h8); h4 = t;
+            s3 = s3.max(s7);
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            h6 = h6.max(s1);
+            t = h6.max(s5); s5 = h6.min(s5); h6 = t;
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h6.max(h8); h8 = h6.min(h8); h6 = t;
+            s5 = s5.max(s3);
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h9 = h9.max(s6);
+            h5 = h5.max(s2);
+            t = h5.max(h9); h9 = h5.min(h9); h5 = t;
+            t = h3.max(s4); s4 = h3.min(s4); h3 = t;
+            h7 = h7.max(s0);
+            h7 = h7.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            t = h7.max(h9); h9 = h7.min(h9); h7 = t;
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            t = h5.max(h6); h6 = h5.min(h6); h5 = t;
+            t = h7.max(h8); h8 = h7.min(h8); h7 = t;
+            h9 = h9.max(s5);
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            t = l5.min(x); x = l5.max(x); l5 = t;
+            t = l6.min(x); x = l6.max(x); l6 = t;
+            t = l7.min(x); x = l7.max(x); l7 = t;
+            t = l8.min(x); x = l8.max(x); l8 = t;
+            l9 = l9.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            t = h5.max(y); y = h5.min(y); h5 = t;
+            t = h6.max(y); y = h6.min(y); h6 = t;
+            t = h7.max(y); y = h7.min(y); h7 = t;
+            t = h8.max(y); y = h8.min(y); h8 = t;
+            h9 = h9.max(y);
+        }
+        l9.lanewise(VectorOperators.XOR, l9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h9.lanewise(VectorOperators.XOR, h9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 }
