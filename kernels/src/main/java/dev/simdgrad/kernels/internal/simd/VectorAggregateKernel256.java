@@ -723,8 +723,9 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
 
     /**
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
-     * k <= 2; for k = 3, 5, 6 sorted lists of k keys per side merged with sorted chunks of 8 by pruned Batcher merges
-     * (see merge5); else sorted lists of K = 4, 8 or 16 keys updated by half-cleaners and bitonic mergers (chunk8).
+     * k <= 2; for k = 3, 5, 6, 9, 10 sorted lists of k keys per side merged with sorted chunks of 8 by pruned Batcher
+     * merges (see merge5); else sorted lists of K = 4, 8 or 16 keys updated by half-cleaners and bitonic mergers
+     * (chunk8).
      */
     private static void insert(int k, float[] a, int p, int stride, int rows, float[] thr, int to) {
         switch (k) {
@@ -1925,8 +1926,9 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
 
     /**
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
-     * k <= 2; for k = 3, 5, 6 sorted lists of k keys per side merged with sorted chunks of 8 by pruned Batcher merges
-     * (see merge5); else sorted lists of K = 4, 8 or 16 keys updated by half-cleaners and bitonic mergers (chunk8).
+     * k <= 2; for k = 3, 5, 6, 9, 10 sorted lists of k keys per side merged with sorted chunks of 8 by pruned Batcher
+     * merges (see merge5); else sorted lists of K = 4, 8 or 16 keys updated by half-cleaners and bitonic mergers
+     * (chunk8).
      */
     private static void insertF(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         switch (k) {
