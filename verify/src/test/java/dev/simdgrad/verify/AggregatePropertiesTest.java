@@ -220,7 +220,11 @@ class AggregatePropertiesTest {
                         ReferenceAggregate.trimmedMean(k.g(), 2, rows, 19, 21, c),
                         ReferenceAggregate.trimWinsorBound(k.g(), 2, rows, 19, 21, c, true), 0.5);
             }
-            Aggregate.medianOfMeans(k.g(), 2, rows, 19, 21, 1030 > rows ? 1025 : 1030, out, 0);
+            int groups = 1030 > rows ? 1025 : 1030;
+            Aggregate.medianOfMeans(k.g(), 2, rows, 19, 21, groups, out, 0);
+            Checks.within("median of " + groups + " means B=" + rows, out, 0,
+                    ReferenceAggregate.medianOfMeans(k.g(), 2, rows, 19, 21, groups),
+                    ReferenceAggregate.medianOfMeansBound(k.g(), 2, rows, 19, 21, groups), 1.0);
         }
     }
 

@@ -60,7 +60,8 @@ public final class Plan {
                 if (!vector || n > Networks.MAX) {
                     return new Plan(op, rows, param, GENERAL, null, r1, r2);
                 }
-                return new Plan(op, rows, param, NETWORK, Networks.select(n, r1, r2), r1, r2);
+                // the vector median runs its own bitonic network (no table); the median of means a pruned one
+                return new Plan(op, rows, param, NETWORK, op == MEDIAN ? null : Networks.select(n, r1, r2), r1, r2);
             }
             case TRIMMED:
             case WINSORIZED: {
