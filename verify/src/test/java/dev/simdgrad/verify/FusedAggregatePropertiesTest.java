@@ -88,8 +88,8 @@ class FusedAggregatePropertiesTest {
         aggregate(op, false, l, param, gw1, gb1);
         aggregate(op, true, l, param, gw2, gb2);
         String what = "op " + op + " param " + param + " " + l.batch() + "x(" + dOut + "x" + dIn + ") kind " + kind;
-        Checks.sameBits("fused weights " + what, gw1, gw2);
-        Checks.sameBits("fused bias " + what, gb1, gb2);
+        AggregateChecks.sameBits("fused weights " + what, gw1, gw2);
+        AggregateChecks.sameBits("fused bias " + what, gb1, gb2);
     }
 
     @Property(tries = 4)
@@ -108,8 +108,8 @@ class FusedAggregatePropertiesTest {
                     gw0 = gw;
                     gb0 = gb;
                 } else {
-                    Checks.sameBits("fused op " + op + " threads " + t, gw0, gw);
-                    Checks.sameBits("fused bias op " + op + " threads " + t, gb0, gb);
+                    AggregateChecks.sameBits("fused op " + op + " threads " + t, gw0, gw);
+                    AggregateChecks.sameBits("fused bias op " + op + " threads " + t, gb0, gb);
                 }
             }
         } finally {

@@ -19,7 +19,7 @@ public final class AggregateDriver {
             ? new ScalarAggregateKernel() : VectorSupportProbe.aggregateKernel(KernelProvider.choice().bits());
     /** Below this many values (rows x columns) per extra thread, waking a worker costs more than it saves. */
     static final long MIN_WORK_PER_THREAD = 1L << 16;
-    /** Floats of a fused tile (B x tile columns): 16 KiB, so the tile and its block of X stay in L1. */
+    /** Floats of the copied block of X of a fused aggregation (B x tile columns): 16 KiB, it stays in L1. */
     static final int TILE_FLOATS = 4096;
     /** Floats of a packed block of an explicit matrix (64 KiB: B x tile columns, in L2). */
     static final int PACK_FLOATS = 16384;

@@ -41,7 +41,7 @@ public final class Scratch {
         return column;
     }
 
-    /** The generated B x tile block of a fused aggregation. */
+    /** A packed block of an explicit matrix, or the generated tail columns of a fused aggregation. */
     public float[] tile(int size) {
         if (tile.length < size) {
             tile = new float[size];
