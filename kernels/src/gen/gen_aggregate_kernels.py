@@ -52,6 +52,8 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
     static final int L = {L};
     static final int SHIFT = {SHIFT};
     static final int KMAX = {KMAX};
+    /** Keys of -Inf and +Inf: every NaN key lies below the first or above the second. */
+    static final int KEY_NEG_INF = 0xff800000 ^ 0x7fffffff, KEY_POS_INF = 0x7f800000;
 
     @Override public int lanes() { return L; }
     @Override public int insertionMax() { return KMAX; }
@@ -169,19 +171,18 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
                 for (; j <= cols - L; j += L) {
                     if (direct) {
                         // rows a power of two: load, key and sort each 16-block straight from the values
-                        FloatVector.broadcast(S, -0f).intoArray(flag, 0);
                         for (int b = 0; b < n; b += 16) {
                             if (fused) {
-                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT, flag);
+                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT);
                             } else {
-                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT, flag);
+                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT);
                             }
                         }
                     } else if (fused) {
-                        copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0, lowPad, n);
+                        copyKeysPaddedF(a, base + j, stride, dt, dOff, rows, keys, lowPad, n);
                         sort16Blocks(keys, n);
                     } else {
-                        copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0, lowPad, n);
+                        copyKeysPadded(a, base + j, stride, rows, keys, lowPad, n);
                         sort16Blocks(keys, n);
                     }
                     bitonicHalves(keys, n);
@@ -303,7 +304,8 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
     /**
      * With both halves of the n keys sorted, the n/2 smallest are min(a[i], a[n-1-i]) and the n/2 largest
      * max(a[i], a[n-1-i]) (a half-cleaner): rank n/2 - 1 is the largest of the first, rank n/2 the smallest of the
-     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L).
+     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L), and to flag[0..L) NaN if a lane holds a NaN
+     * (its key is below the key of -Inf or above that of +Inf: the first or last of a sorted half) or -0.0.
      */
     private static void flipReduce(int[] keys, int n, float[] flag) {
         IntVector lo = IntVector.broadcast(SI, Integer.MIN_VALUE), hi = IntVector.broadcast(SI, Integer.MAX_VALUE);
@@ -314,6 +316,12 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         }
         unkey(lo).intoArray(flag, L);
         unkey(hi).intoArray(flag, 2 * L);
+        int h = (n / 2) << SHIFT;
+        IntVector least = IntVector.fromArray(SI, keys, 0).min(IntVector.fromArray(SI, keys, h));
+        IntVector most = IntVector.fromArray(SI, keys, h - L).max(IntVector.fromArray(SI, keys, (n - 1) << SHIFT));
+        VectorMask<Integer> nan = least.compare(VectorOperators.LT, KEY_NEG_INF)
+                .or(most.compare(VectorOperators.GT, KEY_POS_INF));
+        FloatVector.broadcast(S, -0f).blend(Float.NaN, nan.cast(S)).intoArray(flag, 0);
     }
 
     private static void sort16Blocks(int[] keys, int n) {
@@ -426,24 +434,20 @@ LOADER_TEMPLATES = r'''
 
     /**
      * Copies a lane group's values as keys to positions lowPad .. lowPad + rows - 1 of n (keys[pos * L + lane]),
-     * fills the positions below with the smallest key and those above with the largest, and writes -0.0 (no NaN)
-     * or NaN per lane into flag[o..o+L).
+     * and fills the positions below with the key of -Inf and those above with the key of +Inf (NaN keys lie beyond
+     * both, see flipReduce).
      */
-    private static void copyKeysFlagNaN$(SRC, int rows, int[] keys, float[] flag, int o, int lowPad, int n) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        IntVector min = IntVector.broadcast(SI, Integer.MIN_VALUE), max = IntVector.broadcast(SI, Integer.MAX_VALUE);
+    private static void copyKeysPadded$(SRC, int rows, int[] keys, int lowPad, int n) {
+        IntVector min = IntVector.broadcast(SI, KEY_NEG_INF), max = IntVector.broadcast(SI, KEY_POS_INF);
         for (int q = 0; q < lowPad; q++) {
             min.intoArray(keys, q << SHIFT);
         }
         for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
-            FloatVector x = LOAD(p, i);
-            acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
-            key(x).intoArray(keys, q);
+            key(LOAD(p, i)).intoArray(keys, q);
         }
         for (int q = lowPad + rows; q < n; q++) {
             max.intoArray(keys, q << SHIFT);
         }
-        acc.intoArray(flag, o);
     }
 
     /** Group means (sums in row order / size) as keys into keys[g * L], and the NaN flag of the means. */
@@ -783,14 +787,13 @@ def sortload16_template():
     o = []
     w = o.append
     w('')
-    w('    /** Loads 16 values (rows i = 0..15 from p), NaN-flags them into flag[0..L), keys and sorts them, stores at keys[at..). */')
-    w('    private static void sortLoad16$(SRC, int[] keys, int at, float[] flag) {')
-    w('        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.fromArray(S, flag, 0), f;')
+    w('    /** Loads 16 values (rows i = 0..15 from p) as keys, sorts them in registers and stores them at keys[at..). */')
+    w('    private static void sortLoad16$(SRC, int[] keys, int at) {')
+    w('        FloatVector f;')
     for j in range(16):
         pe = 'p' + (f' + {j} * stride' if j else '')
         ie = str(j)
         w(f'        f = LOAD({pe}, {ie});')
-        w('        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));')
         w(f'        IntVector v{j} = f.reinterpretAsInts();')
         w(f'        v{j} = {KEY("v" + str(j))};')
     w('        IntVector t;')
@@ -798,7 +801,6 @@ def sortload16_template():
         w(f'        t = v{x}.min(v{y}); v{y} = v{x}.max(v{y}); v{x} = t;')
     for j in range(16):
         w(f'        v{j}.intoArray(keys, at + {j} * L);')
-    w('        acc.intoArray(flag, 0);')
     w('    }')
     return '\n'.join(o) + '\n'
 

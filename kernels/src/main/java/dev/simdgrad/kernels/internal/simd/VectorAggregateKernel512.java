@@ -25,6 +25,8 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
     static final int L = 16;
     static final int SHIFT = 4;
     static final int KMAX = 16;
+    /** Keys of -Inf and +Inf: every NaN key lies below the first or above the second. */
+    static final int KEY_NEG_INF = 0xff800000 ^ 0x7fffffff, KEY_POS_INF = 0x7f800000;
 
     @Override public int lanes() { return L; }
     @Override public int insertionMax() { return KMAX; }
@@ -142,19 +144,18 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
                 for (; j <= cols - L; j += L) {
                     if (direct) {
                         // rows a power of two: load, key and sort each 16-block straight from the values
-                        FloatVector.broadcast(S, -0f).intoArray(flag, 0);
                         for (int b = 0; b < n; b += 16) {
                             if (fused) {
-                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT, flag);
+                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT);
                             } else {
-                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT, flag);
+                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT);
                             }
                         }
                     } else if (fused) {
-                        copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0, lowPad, n);
+                        copyKeysPaddedF(a, base + j, stride, dt, dOff, rows, keys, lowPad, n);
                         sort16Blocks(keys, n);
                     } else {
-                        copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0, lowPad, n);
+                        copyKeysPadded(a, base + j, stride, rows, keys, lowPad, n);
                         sort16Blocks(keys, n);
                     }
                     bitonicHalves(keys, n);
@@ -276,7 +277,8 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
     /**
      * With both halves of the n keys sorted, the n/2 smallest are min(a[i], a[n-1-i]) and the n/2 largest
      * max(a[i], a[n-1-i]) (a half-cleaner): rank n/2 - 1 is the largest of the first, rank n/2 the smallest of the
-     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L).
+     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L), and to flag[0..L) NaN if a lane holds a NaN
+     * (its key is below the key of -Inf or above that of +Inf: the first or last of a sorted half) or -0.0.
      */
     private static void flipReduce(int[] keys, int n, float[] flag) {
         IntVector lo = IntVector.broadcast(SI, Integer.MIN_VALUE), hi = IntVector.broadcast(SI, Integer.MAX_VALUE);
@@ -287,6 +289,12 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
         }
         unkey(lo).intoArray(flag, L);
         unkey(hi).intoArray(flag, 2 * L);
+        int h = (n / 2) << SHIFT;
+        IntVector least = IntVector.fromArray(SI, keys, 0).min(IntVector.fromArray(SI, keys, h));
+        IntVector most = IntVector.fromArray(SI, keys, h - L).max(IntVector.fromArray(SI, keys, (n - 1) << SHIFT));
+        VectorMask<Integer> nan = least.compare(VectorOperators.LT, KEY_NEG_INF)
+                .or(most.compare(VectorOperators.GT, KEY_POS_INF));
+        FloatVector.broadcast(S, -0f).blend(Float.NaN, nan.cast(S)).intoArray(flag, 0);
     }
 
     private static void sort16Blocks(int[] keys, int n) {
@@ -533,24 +541,20 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
 
     /**
      * Copies a lane group's values as keys to positions lowPad .. lowPad + rows - 1 of n (keys[pos * L + lane]),
-     * fills the positions below with the smallest key and those above with the largest, and writes -0.0 (no NaN)
-     * or NaN per lane into flag[o..o+L).
+     * and fills the positions below with the key of -Inf and those above with the key of +Inf (NaN keys lie beyond
+     * both, see flipReduce).
      */
-    private static void copyKeysFlagNaN(float[] a, int p, int stride, int rows, int[] keys, float[] flag, int o, int lowPad, int n) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        IntVector min = IntVector.broadcast(SI, Integer.MIN_VALUE), max = IntVector.broadcast(SI, Integer.MAX_VALUE);
+    private static void copyKeysPadded(float[] a, int p, int stride, int rows, int[] keys, int lowPad, int n) {
+        IntVector min = IntVector.broadcast(SI, KEY_NEG_INF), max = IntVector.broadcast(SI, KEY_POS_INF);
         for (int q = 0; q < lowPad; q++) {
             min.intoArray(keys, q << SHIFT);
         }
         for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
-            FloatVector x = FloatVector.fromArray(S, a, p);
-            acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
-            key(x).intoArray(keys, q);
+            key(FloatVector.fromArray(S, a, p)).intoArray(keys, q);
         }
         for (int q = lowPad + rows; q < n; q++) {
             max.intoArray(keys, q << SHIFT);
         }
-        acc.intoArray(flag, o);
     }
 
     /** Group means (sums in row order / size) as keys into keys[g * L], and the NaN flag of the means. */
@@ -571,71 +575,55 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
     }
 
 
-    /** Loads 16 values (rows i = 0..15 from p), NaN-flags them into flag[0..L), keys and sorts them, stores at keys[at..). */
-    private static void sortLoad16(float[] a, int p, int stride, int[] keys, int at, float[] flag) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.fromArray(S, flag, 0), f;
+    /** Loads 16 values (rows i = 0..15 from p) as keys, sorts them in registers and stores them at keys[at..). */
+    private static void sortLoad16(float[] a, int p, int stride, int[] keys, int at) {
+        FloatVector f;
         f = FloatVector.fromArray(S, a, p);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v0 = f.reinterpretAsInts();
         v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 1 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v1 = f.reinterpretAsInts();
         v1 = v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 2 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v2 = f.reinterpretAsInts();
         v2 = v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 3 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v3 = f.reinterpretAsInts();
         v3 = v3.lanewise(VectorOperators.XOR, v3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 4 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v4 = f.reinterpretAsInts();
         v4 = v4.lanewise(VectorOperators.XOR, v4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 5 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v5 = f.reinterpretAsInts();
         v5 = v5.lanewise(VectorOperators.XOR, v5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 6 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v6 = f.reinterpretAsInts();
         v6 = v6.lanewise(VectorOperators.XOR, v6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 7 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v7 = f.reinterpretAsInts();
         v7 = v7.lanewise(VectorOperators.XOR, v7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 8 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v8 = f.reinterpretAsInts();
         v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 9 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v9 = f.reinterpretAsInts();
         v9 = v9.lanewise(VectorOperators.XOR, v9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 10 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v10 = f.reinterpretAsInts();
         v10 = v10.lanewise(VectorOperators.XOR, v10.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 11 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v11 = f.reinterpretAsInts();
         v11 = v11.lanewise(VectorOperators.XOR, v11.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 12 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v12 = f.reinterpretAsInts();
         v12 = v12.lanewise(VectorOperators.XOR, v12.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 13 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v13 = f.reinterpretAsInts();
         v13 = v13.lanewise(VectorOperators.XOR, v13.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 14 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v14 = f.reinterpretAsInts();
         v14 = v14.lanewise(VectorOperators.XOR, v14.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 15 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v15 = f.reinterpretAsInts();
         v15 = v15.lanewise(VectorOperators.XOR, v15.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         IntVector t;
@@ -718,7 +706,6 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
         v13.intoArray(keys, at + 13 * L);
         v14.intoArray(keys, at + 14 * L);
         v15.intoArray(keys, at + 15 * L);
-        acc.intoArray(flag, 0);
     }
 
     /**
@@ -1736,24 +1723,20 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
 
     /**
      * Copies a lane group's values as keys to positions lowPad .. lowPad + rows - 1 of n (keys[pos * L + lane]),
-     * fills the positions below with the smallest key and those above with the largest, and writes -0.0 (no NaN)
-     * or NaN per lane into flag[o..o+L).
+     * and fills the positions below with the key of -Inf and those above with the key of +Inf (NaN keys lie beyond
+     * both, see flipReduce).
      */
-    private static void copyKeysFlagNaNF(float[] a, int p, int stride, float[] dt, int dOff, int rows, int[] keys, float[] flag, int o, int lowPad, int n) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        IntVector min = IntVector.broadcast(SI, Integer.MIN_VALUE), max = IntVector.broadcast(SI, Integer.MAX_VALUE);
+    private static void copyKeysPaddedF(float[] a, int p, int stride, float[] dt, int dOff, int rows, int[] keys, int lowPad, int n) {
+        IntVector min = IntVector.broadcast(SI, KEY_NEG_INF), max = IntVector.broadcast(SI, KEY_POS_INF);
         for (int q = 0; q < lowPad; q++) {
             min.intoArray(keys, q << SHIFT);
         }
         for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
-            FloatVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]);
-            acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
-            key(x).intoArray(keys, q);
+            key(FloatVector.fromArray(S, a, p).mul(dt[dOff + i])).intoArray(keys, q);
         }
         for (int q = lowPad + rows; q < n; q++) {
             max.intoArray(keys, q << SHIFT);
         }
-        acc.intoArray(flag, o);
     }
 
     /** Group means (sums in row order / size) as keys into keys[g * L], and the NaN flag of the means. */
@@ -1774,71 +1757,55 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
     }
 
 
-    /** Loads 16 values (rows i = 0..15 from p), NaN-flags them into flag[0..L), keys and sorts them, stores at keys[at..). */
-    private static void sortLoad16F(float[] a, int p, int stride, float[] dt, int dOff, int[] keys, int at, float[] flag) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.fromArray(S, flag, 0), f;
+    /** Loads 16 values (rows i = 0..15 from p) as keys, sorts them in registers and stores them at keys[at..). */
+    private static void sortLoad16F(float[] a, int p, int stride, float[] dt, int dOff, int[] keys, int at) {
+        FloatVector f;
         f = FloatVector.fromArray(S, a, p).mul(dt[dOff + 0]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v0 = f.reinterpretAsInts();
         v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + 1]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v1 = f.reinterpretAsInts();
         v1 = v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + 2]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v2 = f.reinterpretAsInts();
         v2 = v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + 3]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v3 = f.reinterpretAsInts();
         v3 = v3.lanewise(VectorOperators.XOR, v3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + 4]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v4 = f.reinterpretAsInts();
         v4 = v4.lanewise(VectorOperators.XOR, v4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + 5]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v5 = f.reinterpretAsInts();
         v5 = v5.lanewise(VectorOperators.XOR, v5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + 6]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v6 = f.reinterpretAsInts();
         v6 = v6.lanewise(VectorOperators.XOR, v6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + 7]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v7 = f.reinterpretAsInts();
         v7 = v7.lanewise(VectorOperators.XOR, v7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 8 * stride).mul(dt[dOff + 8]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v8 = f.reinterpretAsInts();
         v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 9 * stride).mul(dt[dOff + 9]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v9 = f.reinterpretAsInts();
         v9 = v9.lanewise(VectorOperators.XOR, v9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 10 * stride).mul(dt[dOff + 10]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v10 = f.reinterpretAsInts();
         v10 = v10.lanewise(VectorOperators.XOR, v10.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 11 * stride).mul(dt[dOff + 11]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v11 = f.reinterpretAsInts();
         v11 = v11.lanewise(VectorOperators.XOR, v11.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 12 * stride).mul(dt[dOff + 12]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v12 = f.reinterpretAsInts();
         v12 = v12.lanewise(VectorOperators.XOR, v12.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 13 * stride).mul(dt[dOff + 13]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v13 = f.reinterpretAsInts();
         v13 = v13.lanewise(VectorOperators.XOR, v13.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 14 * stride).mul(dt[dOff + 14]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v14 = f.reinterpretAsInts();
         v14 = v14.lanewise(VectorOperators.XOR, v14.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 15 * stride).mul(dt[dOff + 15]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v15 = f.reinterpretAsInts();
         v15 = v15.lanewise(VectorOperators.XOR, v15.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         IntVector t;
@@ -1921,7 +1888,6 @@ public final class VectorAggregateKernel512 implements AggregateKernel {
         v13.intoArray(keys, at + 13 * L);
         v14.intoArray(keys, at + 14 * L);
         v15.intoArray(keys, at + 15 * L);
-        acc.intoArray(flag, 0);
     }
 
     /**
