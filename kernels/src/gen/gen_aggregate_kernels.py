@@ -279,14 +279,31 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
      */
     private static void bitonicHalves(int[] keys, int n) {
         for (int block = 32; block < n; block <<= 1) {
+            int q = block / 4;
             for (int b = 0; b < n; b += block) {
-                for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
-                    IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
-                    u.min(v).intoArray(keys, x);
-                    u.max(v).intoArray(keys, y);
+                if (block == 32) {
+                    for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
+                        IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
+                        u.min(v).intoArray(keys, x);
+                        u.max(v).intoArray(keys, y);
+                    }
+                    continue;
+                }
+                // the flip level and the level of distance block/4 together: positions i, i + q, 3q - 1 - i,
+                // 4q - 1 - i (i < q) are a closed group of two flip and two level comparators
+                for (int i = 0; i < q; i++) {
+                    int x0 = (b + i) << SHIFT, x1 = (b + i + q) << SHIFT;
+                    int x2 = (b + 3 * q - 1 - i) << SHIFT, x3 = (b + 4 * q - 1 - i) << SHIFT;
+                    IntVector v0 = IntVector.fromArray(SI, keys, x0), v1 = IntVector.fromArray(SI, keys, x1);
+                    IntVector v2 = IntVector.fromArray(SI, keys, x2), v3 = IntVector.fromArray(SI, keys, x3);
+                    IntVector a0 = v0.min(v3), a3 = v0.max(v3), a1 = v1.min(v2), a2 = v1.max(v2);
+                    a0.min(a1).intoArray(keys, x0);
+                    a0.max(a1).intoArray(keys, x1);
+                    a2.min(a3).intoArray(keys, x2);
+                    a2.max(a3).intoArray(keys, x3);
                 }
             }
-            for (int k = block / 4; k >= 16; k >>= 1) {
+            for (int k = block == 32 ? 8 : block / 8; k >= 16; k >>= 1) {
                 for (int b = 0; b < n; b += 2 * k) {
                     for (int i = 0, x = b << SHIFT, y = (b + k) << SHIFT; i < k; i++, x += L, y += L) {
                         IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
