@@ -11,6 +11,8 @@ public final class Scratch {
     private float[] xTile = new float[0];
     private float[] shared = new float[0];
     private double[] doubles = new double[0];
+    /** The last plan made on this thread (plans are immutable). */
+    Plan lastPlan;
 
     /** This thread's scratch. */
     public static Scratch get() {
