@@ -14,9 +14,11 @@ package dev.simdgrad.kernels.internal.agg;
  *   Chosen when that is below the pruned network's cost (counted as 4 operations per comparator: two loads, two
  *   stores).</li>
  *   <li>{@link #NETWORK}: the values of a lane group are copied (as order-preserving int keys) into a buffer and a
- *   pruned Batcher network ({@link Networks}) runs over it, about {@code B log2(B)^2 / 4} comparators of
- *   2 loads, a min, a max and 2 stores each; used for medians, median of means (over the group means) and for
- *   large c, up to {@code B <= Networks.MAX}.</li>
+ *   network runs over it. For the median of means (over the group means) and for large c, a pruned Batcher network
+ *   ({@link Networks}), about {@code B log2(B)^2 / 4} comparators of 2 loads, a min, a max and 2 stores each; for
+ *   the median, the vector kernels' own bitonic network (16-blocks sorted in registers, bitonic merges of the two
+ *   halves, a final half-cleaner reduction to the two middle ranks; no table, {@link #net} is null). Up to
+ *   {@code B <= Networks.MAX}.</li>
  *   <li>{@link #GENERAL}: above {@code Networks.MAX} inputs, each coordinate's values are copied and sorted
  *   ({@code O(B log B)} per coordinate, scalar).</li>
  * </ul>
