@@ -30,6 +30,7 @@ import dev.simdgrad.kernels.internal.agg.AggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Plan;
 import dev.simdgrad.kernels.internal.agg.ScalarAggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Scratch;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -47,9 +48,12 @@ BODY = '''
 public final class VectorAggregateKernel{BITS} implements AggregateKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_{BITS};
     static final VectorSpecies<Integer> SI = IntVector.SPECIES_{BITS};
+    static final VectorSpecies<Double> SD = DoubleVector.SPECIES_{BITS};
     static final int L = {L};
     static final int SHIFT = {SHIFT};
     static final int KMAX = {KMAX};
+    /** Keys of -Inf and +Inf: every NaN key lies below the first or above the second. */
+    static final int KEY_NEG_INF = 0xff800000 ^ 0x7fffffff, KEY_POS_INF = 0x7f800000;
 
     @Override public int lanes() { return L; }
     @Override public int insertionMax() { return KMAX; }
@@ -114,8 +118,24 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
             case Plan.TRIMMED, Plan.WINSORIZED -> {
                 int c = plan.param, k = c + 1;
                 boolean trimmed = plan.op == Plan.TRIMMED, network = plan.method == Plan.NETWORK;
-                float[] thr = s.floats(2 * L);
+                float[] thr = s.floats(4 * L);
                 int[] keys = network ? s.keys(rows * L) : null;
+                if (!network) {
+                    // two lane groups at a time: their clamped sums are two independent add chains (a single
+                    // chain of B dependent adds would be bound by the add latency, not by throughput)
+                    for (; j <= cols - 2 * L; j += 2 * L) {
+                        int p = base + j;
+                        if (fused) {
+                            insertF(k, a, p, stride, dt, dOff, rows, thr, 0);
+                            insertF(k, a, p + L, stride, dt, dOff, rows, thr, 2 * L);
+                            clampSumFinish2F(a, p, stride, dt, dOff, rows, c, trimmed, thr, out, oo + j);
+                        } else {
+                            insert(k, a, p, stride, rows, thr, 0);
+                            insert(k, a, p + L, stride, rows, thr, 2 * L);
+                            clampSumFinish2(a, p, stride, rows, c, trimmed, thr, out, oo + j);
+                        }
+                    }
+                }
                 for (; j <= cols - L; j += L) {
                     int p = base + j;
                     if (network) {
@@ -128,9 +148,9 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
                         unkey(IntVector.fromArray(SI, keys, plan.r1 << SHIFT)).intoArray(thr, 0);
                         unkey(IntVector.fromArray(SI, keys, plan.r2 << SHIFT)).intoArray(thr, L);
                     } else if (fused) {
-                        insertF(k, a, p, stride, dt, dOff, rows, thr);
+                        insertF(k, a, p, stride, dt, dOff, rows, thr, 0);
                     } else {
-                        insert(k, a, p, stride, rows, thr);
+                        insert(k, a, p, stride, rows, thr, 0);
                     }
                     if (fused) {
                         clampSumFinishF(a, p, stride, dt, dOff, rows, c, trimmed, thr, out, oo + j);
@@ -151,19 +171,18 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
                 for (; j <= cols - L; j += L) {
                     if (direct) {
                         // rows a power of two: load, key and sort each 16-block straight from the values
-                        FloatVector.broadcast(S, -0f).intoArray(flag, 0);
                         for (int b = 0; b < n; b += 16) {
                             if (fused) {
-                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT, flag);
+                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT);
                             } else {
-                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT, flag);
+                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT);
                             }
                         }
                     } else if (fused) {
-                        copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0, lowPad, n);
+                        copyKeysPaddedF(a, base + j, stride, dt, dOff, rows, keys, lowPad, n);
                         sort16Blocks(keys, n);
                     } else {
-                        copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0, lowPad, n);
+                        copyKeysPadded(a, base + j, stride, rows, keys, lowPad, n);
                         sort16Blocks(keys, n);
                     }
                     bitonicHalves(keys, n);
@@ -217,6 +236,19 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         return j;
     }
 
+    /** Winsorized or trimmed mean from the clamped sum and the thresholds, as ScalarAggregateKernel.finishTrimWinsor. */
+    private static FloatVector finish(FloatVector w, FloatVector lo, FloatVector hi, int c, int rows, boolean trimmed) {
+        if (!trimmed) {
+            return w.div((float) rows);
+        }
+        FloatVector r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
+        VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
+                .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        r = r.blend(lo.add(hi), inf);
+        r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
+        return r.blend(w, w.test(VectorOperators.IS_NAN));
+    }
+
     /** Runs the comparators of a network over the key vectors: min to the first position, max to the second. */
     private static void runNetwork(int[] net, int[] keys) {
         for (int q = 0; q < net.length; q += 2) {
@@ -247,14 +279,31 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
      */
     private static void bitonicHalves(int[] keys, int n) {
         for (int block = 32; block < n; block <<= 1) {
+            int q = block / 4;
             for (int b = 0; b < n; b += block) {
-                for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
-                    IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
-                    u.min(v).intoArray(keys, x);
-                    u.max(v).intoArray(keys, y);
+                if (block == 32) {
+                    for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
+                        IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
+                        u.min(v).intoArray(keys, x);
+                        u.max(v).intoArray(keys, y);
+                    }
+                    continue;
+                }
+                // the flip level and the level of distance block/4 together: positions i, i + q, 3q - 1 - i,
+                // 4q - 1 - i (i < q) are a closed group of two flip and two level comparators
+                for (int i = 0; i < q; i++) {
+                    int x0 = (b + i) << SHIFT, x1 = (b + i + q) << SHIFT;
+                    int x2 = (b + 3 * q - 1 - i) << SHIFT, x3 = (b + 4 * q - 1 - i) << SHIFT;
+                    IntVector v0 = IntVector.fromArray(SI, keys, x0), v1 = IntVector.fromArray(SI, keys, x1);
+                    IntVector v2 = IntVector.fromArray(SI, keys, x2), v3 = IntVector.fromArray(SI, keys, x3);
+                    IntVector a0 = v0.min(v3), a3 = v0.max(v3), a1 = v1.min(v2), a2 = v1.max(v2);
+                    a0.min(a1).intoArray(keys, x0);
+                    a0.max(a1).intoArray(keys, x1);
+                    a2.min(a3).intoArray(keys, x2);
+                    a2.max(a3).intoArray(keys, x3);
                 }
             }
-            for (int k = block / 4; k >= 16; k >>= 1) {
+            for (int k = block == 32 ? 8 : block / 8; k >= 16; k >>= 1) {
                 for (int b = 0; b < n; b += 2 * k) {
                     for (int i = 0, x = b << SHIFT, y = (b + k) << SHIFT; i < k; i++, x += L, y += L) {
                         IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
@@ -272,7 +321,8 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
     /**
      * With both halves of the n keys sorted, the n/2 smallest are min(a[i], a[n-1-i]) and the n/2 largest
      * max(a[i], a[n-1-i]) (a half-cleaner): rank n/2 - 1 is the largest of the first, rank n/2 the smallest of the
-     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L).
+     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L), and to flag[0..L) NaN if a lane holds a NaN
+     * (its key is below the key of -Inf or above that of +Inf: the first or last of a sorted half) or -0.0.
      */
     private static void flipReduce(int[] keys, int n, float[] flag) {
         IntVector lo = IntVector.broadcast(SI, Integer.MIN_VALUE), hi = IntVector.broadcast(SI, Integer.MAX_VALUE);
@@ -283,6 +333,12 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         }
         unkey(lo).intoArray(flag, L);
         unkey(hi).intoArray(flag, 2 * L);
+        int h = (n / 2) << SHIFT;
+        IntVector least = IntVector.fromArray(SI, keys, 0).min(IntVector.fromArray(SI, keys, h));
+        IntVector most = IntVector.fromArray(SI, keys, h - L).max(IntVector.fromArray(SI, keys, (n - 1) << SHIFT));
+        VectorMask<Integer> nan = least.compare(VectorOperators.LT, KEY_NEG_INF)
+                .or(most.compare(VectorOperators.GT, KEY_POS_INF));
+        FloatVector.broadcast(S, -0f).blend(Float.NaN, nan.cast(S)).intoArray(flag, 0);
     }
 
     private static void sort16Blocks(int[] keys, int n) {
@@ -304,6 +360,34 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         r.add(FloatVector.fromArray(S, flag, 0)).intoArray(out, oo);
     }
 {SORT16}
+    /**
+     * {@code sum v[o + j]^2} in double: each float widened and squared exactly (FMA into a double accumulator, one
+     * rounding per term, as a*a + s), {@code 2 L / 2 = L} partial sums (lane j mod L), then the lanes added in order
+     * and the tail; a fixed order (no reduceLanes, whose order is unspecified).
+     */
+    @Override
+    public double sumOfSquares(float[] v, int o, int n, double[] lanes) {
+        DoubleVector s0 = DoubleVector.zero(SD), s1 = s0;
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector f = FloatVector.fromArray(S, v, o + j);
+            DoubleVector a = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 0);
+            DoubleVector b = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 1);
+            s0 = a.fma(a, s0);
+            s1 = b.fma(b, s1);
+        }
+        s0.add(s1).intoArray(lanes, 0);
+        double s = 0;
+        for (int q = 0; q < L / 2; q++) {
+            s += lanes[q];
+        }
+        for (; j < n; j++) {
+            double a = v[o + j];
+            s += a * a;
+        }
+        return s;
+    }
+
     @Override
     public void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo) {
         int j = 0;
@@ -337,18 +421,25 @@ LOADER_TEMPLATES = r'''
             x = x.blend(hi, x.compare(VectorOperators.GT, hi));
             w = w.add(x);
         }
-        FloatVector r;
-        if (!trimmed) {
-            r = w.div((float) rows);
-        } else {
-            r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
-            VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
-                    .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-            r = r.blend(lo.add(hi), inf);
-            r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
-            r = r.blend(w, w.test(VectorOperators.IS_NAN));
+        finish(w, lo, hi, c, rows, trimmed).intoArray(out, o);
+    }
+
+    /** clampSumFinish for two adjacent lane groups (p and p + L, thresholds at thr[0..2L) and thr[2L..4L)). */
+    private static void clampSumFinish2$(SRC, int rows, int c, boolean trimmed, float[] thr, float[] out, int o) {
+        FloatVector lo0 = FloatVector.fromArray(S, thr, 0), hi0 = FloatVector.fromArray(S, thr, L);
+        FloatVector lo1 = FloatVector.fromArray(S, thr, 2 * L), hi1 = FloatVector.fromArray(S, thr, 3 * L);
+        FloatVector w0 = FloatVector.zero(S), w1 = w0;
+        for (int i = 0; i < rows; i++, p += stride) {
+            FloatVector x0 = LOAD(p, i), x1 = LOAD(p + L, i);
+            x0 = x0.blend(lo0, x0.compare(VectorOperators.LT, lo0));
+            x1 = x1.blend(lo1, x1.compare(VectorOperators.LT, lo1));
+            x0 = x0.blend(hi0, x0.compare(VectorOperators.GT, hi0));
+            x1 = x1.blend(hi1, x1.compare(VectorOperators.GT, hi1));
+            w0 = w0.add(x0);
+            w1 = w1.add(x1);
         }
-        r.intoArray(out, o);
+        finish(w0, lo0, hi0, c, rows, trimmed).intoArray(out, o);
+        finish(w1, lo1, hi1, c, rows, trimmed).intoArray(out, o + L);
     }
 
     /** Copies a lane group's values as keys: value i of lane l goes to keys[i * L + l]. */
@@ -360,24 +451,20 @@ LOADER_TEMPLATES = r'''
 
     /**
      * Copies a lane group's values as keys to positions lowPad .. lowPad + rows - 1 of n (keys[pos * L + lane]),
-     * fills the positions below with the smallest key and those above with the largest, and writes -0.0 (no NaN)
-     * or NaN per lane into flag[o..o+L).
+     * and fills the positions below with the key of -Inf and those above with the key of +Inf (NaN keys lie beyond
+     * both, see flipReduce).
      */
-    private static void copyKeysFlagNaN$(SRC, int rows, int[] keys, float[] flag, int o, int lowPad, int n) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        IntVector min = IntVector.broadcast(SI, Integer.MIN_VALUE), max = IntVector.broadcast(SI, Integer.MAX_VALUE);
+    private static void copyKeysPadded$(SRC, int rows, int[] keys, int lowPad, int n) {
+        IntVector min = IntVector.broadcast(SI, KEY_NEG_INF), max = IntVector.broadcast(SI, KEY_POS_INF);
         for (int q = 0; q < lowPad; q++) {
             min.intoArray(keys, q << SHIFT);
         }
         for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
-            FloatVector x = LOAD(p, i);
-            acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
-            key(x).intoArray(keys, q);
+            key(LOAD(p, i)).intoArray(keys, q);
         }
         for (int q = lowPad + rows; q < n; q++) {
             max.intoArray(keys, q << SHIFT);
         }
-        acc.intoArray(flag, o);
     }
 
     /** Group means (sums in row order / size) as keys into keys[g * L], and the NaN flag of the means. */
@@ -400,15 +487,22 @@ LOADER_TEMPLATES = r'''
 {SORTLOAD16}
     /**
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
-     * k <= 2, else sorted lists of K = 4, 8 or 16 keys per side updated a chunk at a time (see chunk4).
+     * k <= 2; for k = 3, 5, 6, 9, 10 sorted lists of k keys per side merged with sorted chunks of 8 by pruned Batcher
+     * merges (see merge5); else sorted lists of K = 4, 8 or 16 keys updated by half-cleaners and bitonic mergers
+     * (chunk8).
      */
-    private static void insert$(int k, SRC, int rows, float[] thr) {
+    private static void insert$(int k, SRC, int rows, float[] thr, int to) {
         switch (k) {
-            case 1 -> insert1$(SRCARGS, rows, thr);
-            case 2 -> insert2$(SRCARGS, rows, thr);
-            case 3, 4 -> chunk4$(k, SRCARGS, rows, thr);
-            case 5, 6, 7, 8 -> chunk8$(k, SRCARGS, rows, thr);
-            default -> chunk16$(k, SRCARGS, rows, thr);
+            case 1 -> insert1$(SRCARGS, rows, thr, to);
+            case 2 -> insert2$(SRCARGS, rows, thr, to);
+            case 3 -> merge3$(SRCARGS, rows, thr, to);
+            case 4 -> chunk4$(k, SRCARGS, rows, thr, to);
+            case 5 -> merge5$(SRCARGS, rows, thr, to);
+            case 6 -> merge6$(SRCARGS, rows, thr, to);
+            case 7, 8 -> chunk8$(k, SRCARGS, rows, thr, to);
+            case 9 -> merge9$(SRCARGS, rows, thr, to);
+            case 10 -> merge10$(SRCARGS, rows, thr, to);
+            default -> chunk16$(k, SRCARGS, rows, thr, to);
         }
     }
 '''
@@ -420,7 +514,7 @@ def insert_method(k):
     w = o.append
     w('')
     w(f'    /** Keeps the {k} smallest and {k} largest keys of each lane in registers: {4 * k - 2} min/max per value. */')
-    w(f'    private static void insert{k}$(SRC, int rows, float[] thr) {{')
+    w(f'    private static void insert{k}$(SRC, int rows, float[] thr, int to) {{')
     w('        IntVector ' + ', '.join([f'l0 = IntVector.broadcast(SI, Integer.MAX_VALUE)'] + [f'{x} = l0' for x in ls[1:]]) + ';')
     w('        IntVector ' + ', '.join([f'h0 = IntVector.broadcast(SI, Integer.MIN_VALUE)'] + [f'{x} = h0' for x in hs[1:]]) + ';')
     w('        for (int i = 0; i < rows; i++, p += stride) {')
@@ -434,8 +528,8 @@ def insert_method(k):
         w(f'            t = {hs[j]}.max(y); y = {hs[j]}.min(y); {hs[j]} = t;')
     w(f'            {hs[k - 1]} = {hs[k - 1]}.max(y);')
     w('        }')
-    w(f'        {KEY(ls[k - 1])}.reinterpretAsFloats().intoArray(thr, 0);')
-    w(f'        {KEY(hs[k - 1])}.reinterpretAsFloats().intoArray(thr, L);')
+    w(f'        {KEY(ls[k - 1])}.reinterpretAsFloats().intoArray(thr, to);')
+    w(f'        {KEY(hs[k - 1])}.reinterpretAsFloats().intoArray(thr, to + L);')
     w('    }')
     return '\n'.join(o) + '\n'
 
@@ -483,7 +577,7 @@ def chunk_method(K, M):
     w(f'     * {M} values at a time (a {sort_ops}-comparator sort of the chunk, a half-cleaner of {min(K, M)} min (max),')
     w(f'     * a bitonic merger of {merge_ops} comparators per side): about {per_value:.1f} min/max per value.')
     w(f'     */')
-    w(f'    private static void chunk{K}$(int k, SRC, int rows, float[] thr) {{')
+    w(f'    private static void chunk{K}$(int k, SRC, int rows, float[] thr, int to) {{')
     w('        IntVector ' + ', '.join(['l0 = IntVector.broadcast(SI, Integer.MAX_VALUE)'] + [f'{x} = l0' for x in ls[1:]]) + ';')
     w('        IntVector ' + ', '.join(['h0 = IntVector.broadcast(SI, Integer.MIN_VALUE)'] + [f'{x} = h0' for x in hs[1:]]) + ';')
     w('        IntVector t;')
@@ -537,8 +631,8 @@ def chunk_method(K, M):
         w(f'            case {j + 1} -> {hs[j]};')
     w('            default -> throw new IllegalArgumentException("k=" + k);')
     w('        };')
-    w(f'        {KEY("lo")}.reinterpretAsFloats().intoArray(thr, 0);')
-    w(f'        {KEY("hi")}.reinterpretAsFloats().intoArray(thr, L);')
+    w(f'        {KEY("lo")}.reinterpretAsFloats().intoArray(thr, to);')
+    w(f'        {KEY("hi")}.reinterpretAsFloats().intoArray(thr, to + L);')
     w('    }')
     return '\n'.join(o) + '\n'
 
@@ -573,19 +667,150 @@ def batcher(n):
     return pairs
 
 
+def oddeven_merge(lo, hi, r):
+    """Batcher's odd-even merge of the sorted halves of positions lo..hi (inclusive), step r."""
+    step = r * 2
+    if step < hi - lo:
+        yield from oddeven_merge(lo, hi, step)
+        yield from oddeven_merge(lo + r, hi, step)
+        yield from [(i, i + r) for i in range(lo + r, hi - r, step)]
+    else:
+        yield (lo, lo + r)
+
+
+def pruned_merge(k, M, names_list, names_chunk):
+    """Comparators (a, b, need_min, need_max) on variables computing the k smallest of a sorted list (names_list,
+    k values) and a sorted chunk (names_chunk, M values): Batcher's merge of two padded halves of P = 2^m >= max(k, M),
+    the +Inf padding removed symbolically (a comparator against +Inf at the top is a no-op, at the bottom a
+    relabelling), then pruned backwards to the k lowest outputs. Returns (ops, output variable per rank)."""
+    P = 1
+    while P < max(k, M):
+        P *= 2
+    var = {}
+    for i in range(P):
+        var[i] = names_list[i] if i < k else None
+        var[P + i] = names_chunk[i] if i < min(M, k) else None
+    ops = []
+    for i, j in oddeven_merge(0, 2 * P - 1, 1):
+        if var[j] is None:
+            continue
+        if var[i] is None:
+            var[i], var[j] = var[j], var[i]
+            continue
+        ops.append((var[i], var[j]))
+    need = set(var[q] for q in range(k))
+    kept = []
+    for a, b in reversed(ops):
+        if a in need or b in need:
+            kept.append((a, b, a in need, b in need))
+            need.add(a)
+            need.add(b)
+    kept.reverse()
+    return kept, [var[q] for q in range(k)]
+
+
+def check_merge(k, M, lo_ops, hi_ops, ls, hs, us, ss):
+    """Random check of the pruned merges (with ties) against sorting, as the generated code runs them."""
+    import random
+    rnd = random.Random(k * 131 + M)
+    for _ in range(3000):
+        vals = [rnd.randint(0, 9) for _ in range(k + M)]
+        lst, chunk = vals[:k], vals[k:]
+        env = {}
+        for j in range(k):
+            env[ls[j]] = sorted(lst)[j]
+            env[hs[j]] = sorted(lst, reverse=True)[j]
+        cs = sorted(chunk)
+        for j in range(M):
+            env[ss[j]] = cs[j]
+            if j < min(M, k):
+                env[us[j]] = cs[j]
+        for ops, lo in ((lo_ops, True), (hi_ops, False)):
+            for a, b, na, nb in ops:
+                x, y = env[a], env[b]
+                env[a], env[b] = (min(x, y), max(x, y)) if lo else (max(x, y), min(x, y))
+        assert [env[v] for v in ls] == sorted(vals)[:k], (k, vals)
+        assert [env[v] for v in hs] == sorted(vals, reverse=True)[:k], (k, vals)
+
+
+def merge_method(k, M=8):
+    """k smallest and k largest per lane in k + k registers, updated M values at a time: sort the chunk, then a
+    pruned Batcher merge of the sorted list with the sorted chunk per side (no padding to a power of two)."""
+    ls = [f'l{j}' for j in range(k)]
+    hs = [f'h{j}' for j in range(k)]
+    ss = [f's{j}' for j in range(M)]
+    us = [f'u{j}' for j in range(M)]
+    lo_ops, lo_out = pruned_merge(k, M, ls, us)
+    hi_ops, hi_out = pruned_merge(k, M, hs, list(reversed(ss)))
+    assert lo_out == ls and hi_out == hs, (lo_out, hi_out)
+    check_merge(k, M, lo_ops, hi_ops, ls, hs, us, ss)
+    sort_ops = sum(len(x) for x in SORTS[M])
+    n_ops = 2 * sort_ops + sum(int(a) + int(b) for _, _, a, b in lo_ops + hi_ops)
+    o = []
+    w = o.append
+    w('')
+    w('    /**')
+    w(f'     * The k-th smallest and largest keys (k = {k}) of each lane: sorted lists of {k} per side in registers,')
+    w(f'     * updated {M} values at a time: a {sort_ops}-comparator sort of the chunk, then per side a Batcher merge of')
+    w(f'     * list and chunk pruned to the {k} outputs ({len(lo_ops)} comparators): {n_ops / M:.2f} min/max per value.')
+    w('     */')
+    w(f'    private static void merge{k}$(SRC, int rows, float[] thr, int to) {{')
+    w('        IntVector ' + ', '.join(['l0 = IntVector.broadcast(SI, Integer.MAX_VALUE)'] + [f'{x} = l0' for x in ls[1:]]) + ';')
+    w('        IntVector ' + ', '.join(['h0 = IntVector.broadcast(SI, Integer.MIN_VALUE)'] + [f'{x} = h0' for x in hs[1:]]) + ';')
+    w('        IntVector t;')
+    w('        int i = 0;')
+    w(f'        for (; i <= rows - {M}; i += {M}, p += {M} * stride) {{')
+    for j in range(M):
+        pe = 'p' + (f' + {j} * stride' if j else '')
+        ie = 'i' + (f' + {j}' if j else '')
+        w(f'            IntVector {ss[j]} = LOAD({pe}, {ie}).reinterpretAsInts();')
+        w(f'            {ss[j]} = {KEY(ss[j])};')
+    for layer in SORTS[M]:
+        for x, y in layer:
+            w(f'            t = {ss[x]}.min({ss[y]}); {ss[y]} = {ss[x]}.max({ss[y]}); {ss[x]} = t;')
+    # the lo merge works on copies u of the sorted chunk (free: locals), the hi merge on the chunk itself
+    w('            IntVector ' + ', '.join(f'{us[j]} = {ss[j]}' for j in range(min(M, k))) + ';')
+    for lo_side, ops in ((True, lo_ops), (False, hi_ops)):
+        mn, mx = ('min', 'max') if lo_side else ('max', 'min')
+        for a, b, na, nb in ops:
+            # a keeps the smaller (lo side; the larger on the hi side); a chunk variable may be overwritten
+            # only if it is not used by the other side later: work on copies for the hi side
+            if na and nb:
+                w(f'            t = {a}.{mn}({b}); {b} = {a}.{mx}({b}); {a} = t;')
+            elif na:
+                w(f'            {a} = {a}.{mn}({b});')
+            else:
+                w(f'            {b} = {a}.{mx}({b});')
+    w('        }')
+    w('        for (; i < rows; i++, p += stride) {')
+    w('            IntVector x = LOAD(p, i).reinterpretAsInts();')
+    w(f'            x = {KEY("x")};')
+    w('            IntVector y = x;')
+    for j in range(k - 1):
+        w(f'            t = {ls[j]}.min(x); x = {ls[j]}.max(x); {ls[j]} = t;')
+    w(f'            {ls[k - 1]} = {ls[k - 1]}.min(x);')
+    for j in range(k - 1):
+        w(f'            t = {hs[j]}.max(y); y = {hs[j]}.min(y); {hs[j]} = t;')
+    w(f'            {hs[k - 1]} = {hs[k - 1]}.max(y);')
+    w('        }')
+    w(f'        {KEY(ls[k - 1])}.reinterpretAsFloats().intoArray(thr, to);')
+    w(f'        {KEY(hs[k - 1])}.reinterpretAsFloats().intoArray(thr, to + L);')
+    w('    }')
+    return '\n'.join(o) + '\n'
+
+
 def sortload16_template():
     net = batcher(16)
     o = []
     w = o.append
     w('')
-    w('    /** Loads 16 values (rows i = 0..15 from p), NaN-flags them into flag[0..L), keys and sorts them, stores at keys[at..). */')
-    w('    private static void sortLoad16$(SRC, int[] keys, int at, float[] flag) {')
-    w('        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.fromArray(S, flag, 0), f;')
+    w('    /** Loads 16 values (rows i = 0..15 from p) as keys, sorts them in registers and stores them at keys[at..). */')
+    w('    private static void sortLoad16$(SRC, int[] keys, int at) {')
+    w('        FloatVector f;')
     for j in range(16):
         pe = 'p' + (f' + {j} * stride' if j else '')
         ie = str(j)
         w(f'        f = LOAD({pe}, {ie});')
-        w('        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));')
         w(f'        IntVector v{j} = f.reinterpretAsInts();')
         w(f'        v{j} = {KEY("v" + str(j))};')
     w('        IntVector t;')
@@ -593,7 +818,6 @@ def sortload16_template():
         w(f'        t = v{x}.min(v{y}); v{y} = v{x}.max(v{y}); v{x} = t;')
     for j in range(16):
         w(f'        v{j}.intoArray(keys, at + {j} * L);')
-    w('        acc.intoArray(flag, 0);')
     w('    }')
     return '\n'.join(o) + '\n'
 
@@ -632,7 +856,8 @@ def gen(bits):
     lanes = bits // 32
     shift = lanes.bit_length() - 1
     templates = (LOADER_TEMPLATES.replace('{SORTLOAD16}', sortload16_template()) + ''.join(insert_method(k) for k in (1, 2))
-                 + ''.join(chunk_method(K, M) for K, M in ((4, 4), (8, 8), (16, 8))))
+                 + ''.join(chunk_method(K, M) for K, M in ((4, 4), (8, 8), (16, 8)))
+                 + ''.join(merge_method(k) for k in (3, 5, 6, 9, 10)))
     loaders = instantiate(templates, False) + instantiate(templates, True)
     body = (BODY.replace('{BITS}', str(bits)).replace('{L}', str(lanes)).replace('{SHIFT}', str(shift))
             .replace('{KMAX}', str(KMAX)).replace('{LOADERS}', loaders)

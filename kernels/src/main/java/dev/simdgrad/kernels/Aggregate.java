@@ -38,19 +38,32 @@ import dev.simdgrad.kernels.internal.agg.Plan;
  * plus one rounding for an even number of groups.
  *
  * <p><b>Algorithms and cost</b> (per coordinate; SIMD across coordinates, one lane per coordinate, order statistics
- * on order-preserving int keys with branch-free vector min/max):
+ * on order-preserving int keys ({@code bits ^ ((bits >> 31) & 0x7fffffff)}, the order of {@link Float#compare})
+ * with branch-free vector min/max, one instruction each):
  * <ul>
- *   <li>mean: B additions, memory-bound (four lane groups per row pass);</li>
- *   <li>trimmed / winsorized, small c: a partial insertion network keeps the c+1 smallest and c+1 largest values of
- *   every lane in registers, {@code 4(c+1) - 2} min/max per value, then a second pass sums the clamped values;
- *   chosen when that is cheaper than the network below (c + 1 <= 16);</li>
- *   <li>median, median of means (over the group means), large c: a Batcher odd-even merge network pruned to the
- *   ranks needed, about {@code B log2(B)^2 / 4} comparators per lane group (B = 128: 1,2xx), up to B = 1024;</li>
- *   <li>B above 1024 (groups above 1024): each coordinate's values are copied and sorted, {@code O(B log B)}.</li>
+ *   <li>mean: B additions, memory-bound (four lane groups per pass over the rows);</li>
+ *   <li>trimmed / winsorized, c + 1 = k <= 16: the k smallest and k largest values of every lane are kept in
+ *   registers: by insertion for k <= 2 ({@code 4k - 2} min/max per value); for k = 3, 5, 6, 9, 10 as sorted lists
+ *   merged with each sorted chunk of 8 values by a Batcher merge pruned to the k outputs (8.5 min/max per value at
+ *   c = 4, 13.25 at c = 8); otherwise as sorted lists of 4, 8 or 16 updated by a half-cleaner and a bitonic merger.
+ *   A second pass sums the values clamped to the two thresholds (4 operations per value), two lane groups at a time
+ *   so the in-order sums are two independent chains;</li>
+ *   <li>median: the values of a lane group (padded symmetrically to a power of two n >= 16 with the smallest and
+ *   largest keys) are sorted in 16-blocks in registers (Batcher, 63 comparators), the two halves are completed by
+ *   bitonic merges (levels of distance >= 16 in memory, the last four levels in registers), and the two middle
+ *   ranks are the maximum of {@code min(a[i], a[n-1-i])} and the minimum of {@code max(a[i], a[n-1-i])}
+ *   (a half-cleaner): {@code O(n log2(n)^2)} comparators, for B = 128 some 1,270 of which about 200 touch memory;</li>
+ *   <li>median of means (over the group means) and trimmed / winsorized with c + 1 > 16: a Batcher odd-even merge
+ *   network pruned to the needed ranks, run over a buffer of key vectors (B = 128, ranks 16 and 111: 1,212
+ *   comparators), up to B = 1024; the choice between registers and network is by estimated operation count
+ *   ({@code Plan});</li>
+ *   <li>B (or groups) above 1024: each coordinate's values are copied and sorted, {@code O(B log B)}.</li>
  * </ul>
- * On the scalar path (no Vector API) order statistics sort each coordinate's values. Multi-threaded over
- * coordinates up to {@link Parallelism#threads()}; the result is bitwise identical for every thread count and for
- * every vector width. Scratch is per thread and reused.
+ * The order statistics first copy blocks of G (B x 128 columns at B = 128, 64 KiB) row by row into a per-thread
+ * buffer, so G is read sequentially. On the scalar path (no Vector API) order statistics sort a copy of each
+ * coordinate's values. Multi-threaded over coordinates up to {@link Parallelism#threads()}; the result is bitwise
+ * identical for every thread count and every vector width (for inputs without NaN; with NaN, NaN). Scratch is per
+ * thread and reused.
  *
  * <p><b>Validation.</b> Every argument is checked before anything is written: {@code rows >= 1},
  * {@code cols >= 0}, {@code ldg >= max(1, cols)}, {@code 0 <= c} and {@code 2c < rows},

@@ -21,10 +21,12 @@ import dev.simdgrad.kernels.internal.agg.Plan;
  * mean, {@link PerExample#weightedGradient} with weights 1/B is the fast route: one SGEMM, rounded differently.)
  *
  * <p><b>How.</b> The columns of X are taken in tiles of T columns (T = 4096 / B rounded to the vector width, between
- * one vector and 256): each thread copies the B x T block of X once, then for every output row r generates the
- * B x T values (one multiply each) into an L1-resident buffer and aggregates them on the spot. Memory: the transposed
- * deltas (dOut x B) plus O(B x T) per thread, against B x dOut x dIn for the explicit matrix. Threads split the
- * column tiles; results are bitwise identical for any thread count.
+ * one vector and 256): each thread copies the B x T block of X once (16 KiB, it stays in L1), then for every output
+ * row r runs the aggregation kernel over the B x T values, each generated in a register by one multiply
+ * ({@code broadcast(D[i, r]) * X[i, c..c+L)}) when the kernel reads it, never stored (the kernels that read the
+ * values twice, such as the clamped sum of the winsorized mean, multiply twice). Memory: the transposed deltas
+ * (dOut x B) plus O(B x T) per thread, against B x dOut x dIn for the explicit matrix. Threads split the column
+ * tiles; results are bitwise identical for any thread count.
  *
  * <p><b>Validation.</b> {@code batch >= 1}, {@code dOut, dIn >= 0}, {@code ldd >= max(1, dOut)},
  * {@code ldx >= max(1, dIn)}, {@code ldgw >= max(1, dIn)}, c and groups as in {@link Aggregate}, arrays non-null

@@ -1,5 +1,7 @@
 package dev.simdgrad.kernels;
 
+import dev.simdgrad.kernels.internal.agg.AggregateDriver;
+import dev.simdgrad.kernels.internal.agg.AggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Scratch;
 
 /**
@@ -27,9 +29,10 @@ public final class PerExample {
      * written to {@code norms[normsOffset + i]}, or added to it when {@code accumulate} (a network's per-example
      * squared norm is the sum over its layers: call once per layer with {@code accumulate} after the first).
      *
-     * <p>The two squared norms are accumulated in double and their product rounded to float once, so
-     * {@code n_i} is within one rounding (plus one for the accumulation) of the exact value; NaN or Inf in a row
-     * propagate. Cost O(batch (dIn + dOut)), negligible next to the gradient SGEMM.
+     * <p>The two squared norms are accumulated in double (SIMD: one partial sum per double lane, added in a fixed
+     * order) and their product rounded to float once, so {@code n_i} is within one rounding (plus one for the
+     * accumulation) of the exact value; NaN or Inf in a row propagate. Cost O(batch (dIn + dOut)), a few percent of
+     * the gradient SGEMM.
      */
     public static void squaredNorms(int batch, int dOut, int dIn, float[] d, int dOffset, int ldd,
                                     float[] x, int xOffset, int ldx, boolean bias, boolean accumulate,
@@ -38,16 +41,11 @@ public final class PerExample {
         Checks.vector("norms", norms, normsOffset, batch, "norms");
         Checks.disjoint("norms", norms, normsOffset, batch, "d", d, dOffset, ldd, batch, dOut);
         Checks.disjoint("norms", norms, normsOffset, batch, "x", x, xOffset, ldx, batch, dIn);
+        AggregateKernel k = AggregateDriver.K;
+        double[] lanes = Scratch.get().doubles(k.lanes());
         for (int i = 0; i < batch; i++) {
-            double dn = 0, xn = bias ? 1 : 0;
-            for (int r = 0, p = dOffset + i * ldd; r < dOut; r++) {
-                double v = d[p + r];
-                dn += v * v;
-            }
-            for (int c = 0, p = xOffset + i * ldx; c < dIn; c++) {
-                double v = x[p + c];
-                xn += v * v;
-            }
+            double dn = k.sumOfSquares(d, dOffset + i * ldd, dOut, lanes);
+            double xn = k.sumOfSquares(x, xOffset + i * ldx, dIn, lanes) + (bias ? 1 : 0);
             float n = (float) (dn * xn);
             norms[normsOffset + i] = accumulate ? norms[normsOffset + i] + n : n;
         }
@@ -126,12 +124,17 @@ public final class PerExample {
             }
         }
         if (bias) {
+            double[] acc = Scratch.get().doubles(dOut);
             for (int r = 0; r < dOut; r++) {
-                double sum = beta == 0f ? 0 : (double) beta * gradB[gradBOffset + r];
-                for (int i = 0; i < batch; i++) {
-                    sum += sd[i * dOut + r];
+                acc[r] = beta == 0f ? 0 : (double) beta * gradB[gradBOffset + r];
+            }
+            for (int i = 0; i < batch; i++) {
+                for (int r = 0, q = i * dOut; r < dOut; r++) {
+                    acc[r] += sd[q + r];
                 }
-                gradB[gradBOffset + r] = (float) sum;
+            }
+            for (int r = 0; r < dOut; r++) {
+                gradB[gradBOffset + r] = (float) acc[r];
             }
         }
         if (weights) {

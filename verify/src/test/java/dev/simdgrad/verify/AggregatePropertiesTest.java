@@ -49,9 +49,9 @@ class AggregatePropertiesTest {
     void meanWithinBound(@ForAll("cases") AggregateCase k, @ForAll @IntRange(min = 0, max = 3) int oo) {
         float[] out = AggregateCase.output(k.cols(), oo);
         Aggregate.mean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), out, oo);
-        Checks.within("mean " + k, out, oo, ReferenceAggregate.mean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg()),
+        AggregateChecks.within("mean " + k, out, oo, ReferenceAggregate.mean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg()),
                 ReferenceAggregate.meanBound(k.g(), k.offset(), k.rows(), k.cols(), k.ldg()), 0.5);
-        Checks.untouchedOutside("mean", out, oo, k.cols());
+        AggregateChecks.untouchedOutside("mean", out, oo, k.cols());
     }
 
     @Property(tries = 150)
@@ -60,12 +60,12 @@ class AggregatePropertiesTest {
         Aggregate.median(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), out, oo);
         double[] ref = ReferenceAggregate.median(k.g(), k.offset(), k.rows(), k.cols(), k.ldg());
         if (k.rows() % 2 == 1) {
-            Checks.exact("median " + k, out, oo, ref);
+            AggregateChecks.exact("median " + k, out, oo, ref);
         } else {
             // the mean of the two middle values: within one rounding
-            Checks.within("median " + k, out, oo, ref, new double[ref.length], 0.5);
+            AggregateChecks.within("median " + k, out, oo, ref, new double[ref.length], 0.5);
         }
-        Checks.untouchedOutside("median", out, oo, k.cols());
+        AggregateChecks.untouchedOutside("median", out, oo, k.cols());
     }
 
     @Property(tries = 150)
@@ -73,10 +73,10 @@ class AggregatePropertiesTest {
         int c = pickC(k.rows(), pick);
         float[] out = AggregateCase.output(k.cols(), 1);
         Aggregate.trimmedMean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c, out, 1);
-        Checks.within("trimmed c=" + c + " " + k, out, 1,
+        AggregateChecks.within("trimmed c=" + c + " " + k, out, 1,
                 ReferenceAggregate.trimmedMean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c),
                 ReferenceAggregate.trimWinsorBound(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c, true), 0.5);
-        Checks.untouchedOutside("trimmed", out, 1, k.cols());
+        AggregateChecks.untouchedOutside("trimmed", out, 1, k.cols());
     }
 
     @Property(tries = 150)
@@ -85,10 +85,10 @@ class AggregatePropertiesTest {
         int c = pickC(k.rows(), pick);
         float[] out = AggregateCase.output(k.cols(), 2);
         Aggregate.winsorizedMean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c, out, 2);
-        Checks.within("winsorized c=" + c + " " + k, out, 2,
+        AggregateChecks.within("winsorized c=" + c + " " + k, out, 2,
                 ReferenceAggregate.winsorizedMean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c),
                 ReferenceAggregate.trimWinsorBound(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c, false), 0.5);
-        Checks.untouchedOutside("winsorized", out, 2, k.cols());
+        AggregateChecks.untouchedOutside("winsorized", out, 2, k.cols());
     }
 
     /** The trimmed mean that keeps one value is the median, exactly (a threshold is an order statistic). */
@@ -98,7 +98,7 @@ class AggregatePropertiesTest {
         AggregateCase odd = AggregateCase.make(rows, k.cols(), k.ldg(), k.offset(), k.kind(), k.seed());
         float[] out = AggregateCase.output(k.cols(), 0);
         Aggregate.trimmedMean(odd.g(), odd.offset(), rows, odd.cols(), odd.ldg(), (rows - 1) / 2, out, 0);
-        Checks.exact("trimmed to one " + odd, out, 0,
+        AggregateChecks.exact("trimmed to one " + odd, out, 0,
                 ReferenceAggregate.median(odd.g(), odd.offset(), rows, odd.cols(), odd.ldg()));
     }
 
@@ -108,7 +108,7 @@ class AggregatePropertiesTest {
         int groups = pickGroups(k.rows(), pick);
         float[] out = AggregateCase.output(k.cols(), 0);
         Aggregate.medianOfMeans(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), groups, out, 0);
-        Checks.within("median of " + groups + " means " + k, out, 0,
+        AggregateChecks.within("median of " + groups + " means " + k, out, 0,
                 ReferenceAggregate.medianOfMeans(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), groups),
                 ReferenceAggregate.medianOfMeansBound(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), groups), 1.0);
     }
@@ -132,7 +132,7 @@ class AggregatePropertiesTest {
             oo = off;
         }
         Aggregate.medianOfThree(a, b, c, off, len, out, oo);
-        Checks.exact("median of three " + k, out, oo, ref);
+        AggregateChecks.exact("median of three " + k, out, oo, ref);
     }
 
     /** Permuting the examples: order statistics unchanged bit for bit, sums within twice the bound. */
@@ -144,7 +144,7 @@ class AggregatePropertiesTest {
         float[] m1 = new float[k.cols()], m2 = new float[k.cols()];
         Aggregate.median(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), m1, 0);
         Aggregate.median(p.g(), p.offset(), p.rows(), p.cols(), p.ldg(), m2, 0);
-        Checks.sameBits("median under permutation " + k, m1, m2);
+        AggregateChecks.sameBits("median under permutation " + k, m1, m2);
         Aggregate.winsorizedMean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c, m1, 0);
         Aggregate.winsorizedMean(p.g(), p.offset(), p.rows(), p.cols(), p.ldg(), c, m2, 0);
         double[] bound = ReferenceAggregate.trimWinsorBound(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c, false);
@@ -153,7 +153,7 @@ class AggregatePropertiesTest {
             m1d[j] = m1[j];
             bound[j] *= 2;
         }
-        Checks.within("winsorized under permutation " + k, m2, 0, m1d, bound, 1.0);
+        AggregateChecks.within("winsorized under permutation " + k, m2, 0, m1d, bound, 1.0);
         Aggregate.trimmedMean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c, m1, 0);
         Aggregate.trimmedMean(p.g(), p.offset(), p.rows(), p.cols(), p.ldg(), c, m2, 0);
         bound = ReferenceAggregate.trimWinsorBound(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), c, true);
@@ -161,7 +161,7 @@ class AggregatePropertiesTest {
             m1d[j] = m1[j];
             bound[j] *= 2;
         }
-        Checks.within("trimmed under permutation " + k, m2, 0, m1d, bound, 1.0);
+        AggregateChecks.within("trimmed under permutation " + k, m2, 0, m1d, bound, 1.0);
     }
 
     /** 1..4 threads give the same bits (a matrix large enough to be split). */
@@ -187,7 +187,7 @@ class AggregatePropertiesTest {
                     first = r;
                 } else {
                     for (int q = 0; q < 5; q++) {
-                        Checks.sameBits("aggregate " + q + " with " + t + " threads", first[q], r[q]);
+                        AggregateChecks.sameBits("aggregate " + q + " with " + t + " threads", first[q], r[q]);
                     }
                 }
             }
@@ -206,21 +206,25 @@ class AggregatePropertiesTest {
             Aggregate.median(k.g(), 2, rows, 19, 21, out, 0);
             double[] ref = ReferenceAggregate.median(k.g(), 2, rows, 19, 21);
             if (rows % 2 == 1) {
-                Checks.exact("median B=" + rows, out, 0, ref);
+                AggregateChecks.exact("median B=" + rows, out, 0, ref);
             } else {
-                Checks.within("median B=" + rows, out, 0, ref, new double[19], 0.5);
+                AggregateChecks.within("median B=" + rows, out, 0, ref, new double[19], 0.5);
             }
             for (int c : new int[] {0, 3, 40, (rows - 1) / 2}) {
                 Aggregate.winsorizedMean(k.g(), 2, rows, 19, 21, c, out, 0);
-                Checks.within("winsorized B=" + rows + " c=" + c, out, 0,
+                AggregateChecks.within("winsorized B=" + rows + " c=" + c, out, 0,
                         ReferenceAggregate.winsorizedMean(k.g(), 2, rows, 19, 21, c),
                         ReferenceAggregate.trimWinsorBound(k.g(), 2, rows, 19, 21, c, false), 0.5);
                 Aggregate.trimmedMean(k.g(), 2, rows, 19, 21, c, out, 0);
-                Checks.within("trimmed B=" + rows + " c=" + c, out, 0,
+                AggregateChecks.within("trimmed B=" + rows + " c=" + c, out, 0,
                         ReferenceAggregate.trimmedMean(k.g(), 2, rows, 19, 21, c),
                         ReferenceAggregate.trimWinsorBound(k.g(), 2, rows, 19, 21, c, true), 0.5);
             }
-            Aggregate.medianOfMeans(k.g(), 2, rows, 19, 21, 1030 > rows ? 1025 : 1030, out, 0);
+            int groups = 1030 > rows ? 1025 : 1030;
+            Aggregate.medianOfMeans(k.g(), 2, rows, 19, 21, groups, out, 0);
+            AggregateChecks.within("median of " + groups + " means B=" + rows, out, 0,
+                    ReferenceAggregate.medianOfMeans(k.g(), 2, rows, 19, 21, groups),
+                    ReferenceAggregate.medianOfMeansBound(k.g(), 2, rows, 19, 21, groups), 1.0);
         }
     }
 

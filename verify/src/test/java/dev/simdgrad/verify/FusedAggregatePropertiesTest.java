@@ -48,18 +48,25 @@ class FusedAggregatePropertiesTest {
     static void aggregate(int op, boolean fused, Layer l, int param, float[] gw, float[] gb) {
         int b = l.batch(), dOut = l.dOut(), dIn = l.dIn();
         if (fused) {
+            // written with an offset and a padded leading dimension, then compacted
+            int ld = dIn + 3, go = 2;
+            float[] w = new float[go + (dOut - 1) * ld + dIn + 1], bb = new float[dOut + 1];
             switch (op) {
-                case 0 -> FusedAggregate.mean(b, dOut, dIn, l.d(), l.dOff(), l.ldd(), l.x(), l.xOff(), l.ldx(), gw, 0,
-                        dIn, gb, 0);
-                case 1 -> FusedAggregate.median(b, dOut, dIn, l.d(), l.dOff(), l.ldd(), l.x(), l.xOff(), l.ldx(), gw,
-                        0, dIn, gb, 0);
+                case 0 -> FusedAggregate.mean(b, dOut, dIn, l.d(), l.dOff(), l.ldd(), l.x(), l.xOff(), l.ldx(), w, go,
+                        ld, bb, 1);
+                case 1 -> FusedAggregate.median(b, dOut, dIn, l.d(), l.dOff(), l.ldd(), l.x(), l.xOff(), l.ldx(), w,
+                        go, ld, bb, 1);
                 case 2 -> FusedAggregate.trimmedMean(b, dOut, dIn, l.d(), l.dOff(), l.ldd(), l.x(), l.xOff(), l.ldx(),
-                        param, gw, 0, dIn, gb, 0);
+                        param, w, go, ld, bb, 1);
                 case 3 -> FusedAggregate.winsorizedMean(b, dOut, dIn, l.d(), l.dOff(), l.ldd(), l.x(), l.xOff(),
-                        l.ldx(), param, gw, 0, dIn, gb, 0);
+                        l.ldx(), param, w, go, ld, bb, 1);
                 default -> FusedAggregate.medianOfMeans(b, dOut, dIn, l.d(), l.dOff(), l.ldd(), l.x(), l.xOff(),
-                        l.ldx(), param, gw, 0, dIn, gb, 0);
+                        l.ldx(), param, w, go, ld, bb, 1);
             }
+            for (int r = 0; r < dOut; r++) {
+                System.arraycopy(w, go + r * ld, gw, r * dIn, dIn);
+            }
+            System.arraycopy(bb, 1, gb, 0, dOut);
             return;
         }
         float[] g = l.materialize();
@@ -88,8 +95,8 @@ class FusedAggregatePropertiesTest {
         aggregate(op, false, l, param, gw1, gb1);
         aggregate(op, true, l, param, gw2, gb2);
         String what = "op " + op + " param " + param + " " + l.batch() + "x(" + dOut + "x" + dIn + ") kind " + kind;
-        Checks.sameBits("fused weights " + what, gw1, gw2);
-        Checks.sameBits("fused bias " + what, gb1, gb2);
+        AggregateChecks.sameBits("fused weights " + what, gw1, gw2);
+        AggregateChecks.sameBits("fused bias " + what, gb1, gb2);
     }
 
     @Property(tries = 4)
@@ -108,8 +115,8 @@ class FusedAggregatePropertiesTest {
                     gw0 = gw;
                     gb0 = gb;
                 } else {
-                    Checks.sameBits("fused op " + op + " threads " + t, gw0, gw);
-                    Checks.sameBits("fused bias op " + op + " threads " + t, gb0, gb);
+                    AggregateChecks.sameBits("fused op " + op + " threads " + t, gw0, gw);
+                    AggregateChecks.sameBits("fused bias op " + op + " threads " + t, gb0, gb);
                 }
             }
         } finally {

@@ -19,7 +19,7 @@ public final class AggregateDriver {
             ? new ScalarAggregateKernel() : VectorSupportProbe.aggregateKernel(KernelProvider.choice().bits());
     /** Below this many values (rows x columns) per extra thread, waking a worker costs more than it saves. */
     static final long MIN_WORK_PER_THREAD = 1L << 16;
-    /** Floats of a fused tile (B x tile columns): 16 KiB, so the tile and its block of X stay in L1. */
+    /** Floats of the copied block of X of a fused aggregation (B x tile columns): 16 KiB, it stays in L1. */
     static final int TILE_FLOATS = 4096;
     /** Floats of a packed block of an explicit matrix (64 KiB: B x tile columns, in L2). */
     static final int PACK_FLOATS = 16384;
@@ -27,9 +27,16 @@ public final class AggregateDriver {
     private AggregateDriver() {
     }
 
-    /** The plan for this kernel. */
+    /** The plan for this kernel (the calling thread's last plan when it is the same, so a repeated call allocates nothing). */
     public static Plan plan(int op, int rows, int param) {
-        return Plan.of(op, rows, param, K.insertionMax(), K.vector());
+        Scratch s = Scratch.get();
+        Plan last = s.lastPlan;
+        if (last != null && last.op == op && last.rows == rows && last.param == param) {
+            return last;
+        }
+        Plan p = Plan.of(op, rows, param, K.insertionMax(), K.vector());
+        s.lastPlan = p;
+        return p;
     }
 
     private static int workers(long work, int units) {
@@ -47,16 +54,59 @@ public final class AggregateDriver {
             return;
         }
         try {
-            WorkerPool.run((w, n) -> {
-                int from = (int) ((long) units * w / n) * lanes, to = Math.min(cols, (int) ((long) units * (w + 1) / n) * lanes);
-                if (from < to) {
-                    explicitRange(plan, g, go, ldg, from, to, out, oo, Scratch.get());
-                }
-            }, workers);
+            ExplicitJob j = EXPLICIT_JOB;
+            j.plan = plan;
+            j.g = g;
+            j.go = go;
+            j.ldg = ldg;
+            j.cols = cols;
+            j.units = units;
+            j.out = out;
+            j.oo = oo;
+            try {
+                WorkerPool.run(j, workers);
+            } finally {
+                j.plan = null;
+                j.g = null;
+                j.out = null;
+            }
         } finally {
             WorkerPool.release();
         }
     }
+
+    /** The arguments of one parallel explicit call, reused so a run allocates nothing. Guarded by the pool. */
+    private static final class ExplicitJob implements WorkerPool.Task {
+        Plan plan;
+        float[] g, out;
+        int go, ldg, cols, units, oo;
+
+        @Override
+        public void run(int w, int n) {
+            int lanes = K.lanes();
+            int from = (int) ((long) units * w / n) * lanes;
+            int to = Math.min(cols, (int) ((long) units * (w + 1) / n) * lanes);
+            if (from < to) {
+                explicitRange(plan, g, go, ldg, from, to, out, oo, Scratch.get());
+            }
+        }
+    }
+
+    /** The arguments of one parallel fused call, reused so a run allocates nothing. Guarded by the pool. */
+    private static final class FusedJob implements WorkerPool.Task {
+        Plan plan;
+        float[] dt, x, gw;
+        int batch, dOut, dIn, xOff, ldx, gwOff, ldgw, tile, units;
+
+        @Override
+        public void run(int w, int n) {
+            fusedRange(plan, batch, dOut, dIn, dt, x, xOff, ldx, gw, gwOff, ldgw, tile, (int) ((long) units * w / n),
+                    (int) ((long) units * (w + 1) / n), Scratch.get());
+        }
+    }
+
+    private static final ExplicitJob EXPLICIT_JOB = new ExplicitJob();
+    private static final FusedJob FUSED_JOB = new FusedJob();
 
     /**
      * Columns [from, to) of an explicit matrix. The mean streams G directly (four lane groups per row pass); the
@@ -112,8 +162,28 @@ public final class AggregateDriver {
             return;
         }
         try {
-            WorkerPool.run((w, n) -> fusedRange(plan, batch, dOut, dIn, dt, x, xOff, ldx, gw, gwOff, ldgw, tile,
-                    (int) ((long) units * w / n), (int) ((long) units * (w + 1) / n), Scratch.get()), workers);
+            FusedJob j = FUSED_JOB;
+            j.plan = plan;
+            j.batch = batch;
+            j.dOut = dOut;
+            j.dIn = dIn;
+            j.dt = dt;
+            j.x = x;
+            j.xOff = xOff;
+            j.ldx = ldx;
+            j.gw = gw;
+            j.gwOff = gwOff;
+            j.ldgw = ldgw;
+            j.tile = tile;
+            j.units = units;
+            try {
+                WorkerPool.run(j, workers);
+            } finally {
+                j.plan = null;
+                j.dt = null;
+                j.x = null;
+                j.gw = null;
+            }
         } finally {
             WorkerPool.release();
         }

@@ -32,6 +32,12 @@ public interface AggregateKernel {
     void aggregateFused(Plan plan, float[] dt, int dOff, float[] xt, int base, int stride, int cols, float[] out,
                         int oo, Scratch s);
 
+    /**
+     * {@code sum v[o + j]^2} for {@code j < n}, accumulated in double in a fixed order for this width (for the
+     * per-example norms); {@code lanes} is scratch of at least {@link #lanes()} doubles.
+     */
+    double sumOfSquares(float[] v, int o, int n, double[] lanes);
+
     /** {@code out[oo + j] = median(a[off + j], b[off + j], c[off + j])}, exact; NaN if any of the three is NaN. */
     void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo);
 }

@@ -7,15 +7,18 @@ package dev.simdgrad.kernels.internal.agg;
  * <p>Choice of algorithm for the order statistics, per {@code rows = B} and {@code c}:
  * <ul>
  *   <li>{@link #INSERTION}: trimmed / winsorized mean with {@code k = c + 1 <= kmax}: each lane keeps its k smallest
- *   and k largest values in registers: for k <= 2 by insertion ({@code 2k - 1} min/max per value and side), for
- *   larger k in sorted lists of K = 4, 8 or 16 (the next power of two) updated a chunk of values at a time (sort the
- *   chunk, half-cleaner, bitonic merger): about 8.5, 12.75 and 24 min/max per value ({@link #registerCost}).
+ *   and k largest values in registers: for k <= 2 by insertion ({@code 2k - 1} min/max per value and side); for
+ *   k = 3, 5, 6, 9, 10 in sorted lists of k merged with each sorted chunk of 8 values by a Batcher merge pruned to
+ *   the k outputs; otherwise in sorted lists of K = 4, 8 or 16 updated by a half-cleaner and a bitonic merger: from
+ *   6.5 (k = 3) to 13.25 (k = 9) and 23 (k = 11..16) min/max per value ({@link #registerCost}).
  *   Chosen when that is below the pruned network's cost (counted as 4 operations per comparator: two loads, two
  *   stores).</li>
  *   <li>{@link #NETWORK}: the values of a lane group are copied (as order-preserving int keys) into a buffer and a
- *   pruned Batcher network ({@link Networks}) runs over it, about {@code B log2(B)^2 / 4} comparators of
- *   2 loads, a min, a max and 2 stores each; used for medians, median of means (over the group means) and for
- *   large c, up to {@code B <= Networks.MAX}.</li>
+ *   network runs over it. For the median of means (over the group means) and for large c, a pruned Batcher network
+ *   ({@link Networks}), about {@code B log2(B)^2 / 4} comparators of 2 loads, a min, a max and 2 stores each; for
+ *   the median, the vector kernels' own bitonic network (16-blocks sorted in registers, bitonic merges of the two
+ *   halves, a final half-cleaner reduction to the two middle ranks; no table, {@link #net} is null). Up to
+ *   {@code B <= Networks.MAX}.</li>
  *   <li>{@link #GENERAL}: above {@code Networks.MAX} inputs, each coordinate's values are copied and sorted
  *   ({@code O(B log B)} per coordinate, scalar).</li>
  * </ul>
@@ -59,7 +62,8 @@ public final class Plan {
                 if (!vector || n > Networks.MAX) {
                     return new Plan(op, rows, param, GENERAL, null, r1, r2);
                 }
-                return new Plan(op, rows, param, NETWORK, Networks.select(n, r1, r2), r1, r2);
+                // the vector median runs its own bitonic network (no table); the median of means a pruned one
+                return new Plan(op, rows, param, NETWORK, op == MEDIAN ? null : Networks.select(n, r1, r2), r1, r2);
             }
             case TRIMMED:
             case WINSORIZED: {
@@ -83,15 +87,23 @@ public final class Plan {
     }
 
     /**
-     * Vector min/max operations per value of the register method for k = c + 1 (the generated kernels): insertion
-     * (4k - 2) for k <= 2; sorted lists of K = 4, 8, 16 keys updated a chunk at a time (chunk sort, half-cleaner,
-     * bitonic merger) for k <= 4, 8, 16.
+     * Vector min/max operations per value of the register method for k = c + 1 (the generated kernels, whose
+     * Javadoc gives each count): insertion (4k - 2) for k <= 2; sorted lists of k keys merged with sorted chunks of
+     * 8 by pruned Batcher merges for k = 3, 5, 6, 9, 10; sorted lists of K = 4, 8, 16 keys updated by half-cleaners
+     * and bitonic mergers for k = 4, 7..8, 11..16.
      */
     static double registerCost(int k) {
-        if (k <= 2) {
-            return 4 * k - 2;
-        }
-        return k <= 4 ? 8.5 : k <= 8 ? 12.75 : 24;
+        return switch (k) {
+            case 1, 2 -> 4 * k - 2;
+            case 3 -> 6.5;
+            case 4 -> 8.5;
+            case 5 -> 8.5;
+            case 6 -> 10.25;
+            case 7, 8 -> 12.75;
+            case 9 -> 13.25;
+            case 10 -> 15.25;
+            default -> 23;
+        };
     }
 
     /** Number of inputs of the network: rows, or groups for the median of means. */

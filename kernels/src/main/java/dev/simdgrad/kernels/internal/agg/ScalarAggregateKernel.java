@@ -43,6 +43,30 @@ public final class ScalarAggregateKernel implements AggregateKernel {
         columns(plan, t, 0, cols, cols, out, oo, s);
     }
 
+    /** Eight partial sums (j mod 8) combined pairwise: a fixed order, eight chains for the latency of a double add. */
+    @Override
+    public double sumOfSquares(float[] v, int o, int n, double[] lanes) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int j = 0;
+        for (; j <= n - 8; j += 8) {
+            double a0 = v[o + j], a1 = v[o + j + 1], a2 = v[o + j + 2], a3 = v[o + j + 3];
+            double a4 = v[o + j + 4], a5 = v[o + j + 5], a6 = v[o + j + 6], a7 = v[o + j + 7];
+            s0 += a0 * a0;
+            s1 += a1 * a1;
+            s2 += a2 * a2;
+            s3 += a3 * a3;
+            s4 += a4 * a4;
+            s5 += a5 * a5;
+            s6 += a6 * a6;
+            s7 += a7 * a7;
+        }
+        for (; j < n; j++) {
+            double a = v[o + j];
+            s0 += a * a;
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
     @Override
     public void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo) {
         medianOfThreeScalar(a, b, c, off, length, out, oo);

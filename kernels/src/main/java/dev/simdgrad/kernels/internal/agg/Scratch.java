@@ -10,6 +10,9 @@ public final class Scratch {
     private float[] tile = new float[0];
     private float[] xTile = new float[0];
     private float[] shared = new float[0];
+    private double[] doubles = new double[0];
+    /** The last plan made on this thread (plans are immutable). */
+    Plan lastPlan;
 
     /** This thread's scratch. */
     public static Scratch get() {
@@ -40,7 +43,7 @@ public final class Scratch {
         return column;
     }
 
-    /** The generated B x tile block of a fused aggregation. */
+    /** A packed block of an explicit matrix, or the generated tail columns of a fused aggregation. */
     public float[] tile(int size) {
         if (tile.length < size) {
             tile = new float[size];
@@ -54,6 +57,14 @@ public final class Scratch {
             xTile = new float[size];
         }
         return xTile;
+    }
+
+    /** Double accumulators. */
+    public double[] doubles(int size) {
+        if (doubles.length < size) {
+            doubles = new double[size];
+        }
+        return doubles;
     }
 
     /** A buffer the caller fills before a parallel run and the workers read (transposed deltas, scaled rows). */

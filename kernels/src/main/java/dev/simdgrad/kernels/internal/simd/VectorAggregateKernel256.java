@@ -5,6 +5,7 @@ import dev.simdgrad.kernels.internal.agg.AggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Plan;
 import dev.simdgrad.kernels.internal.agg.ScalarAggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Scratch;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -20,9 +21,12 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorAggregateKernel256 implements AggregateKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     static final VectorSpecies<Integer> SI = IntVector.SPECIES_256;
+    static final VectorSpecies<Double> SD = DoubleVector.SPECIES_256;
     static final int L = 8;
     static final int SHIFT = 3;
     static final int KMAX = 16;
+    /** Keys of -Inf and +Inf: every NaN key lies below the first or above the second. */
+    static final int KEY_NEG_INF = 0xff800000 ^ 0x7fffffff, KEY_POS_INF = 0x7f800000;
 
     @Override public int lanes() { return L; }
     @Override public int insertionMax() { return KMAX; }
@@ -87,8 +91,24 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             case Plan.TRIMMED, Plan.WINSORIZED -> {
                 int c = plan.param, k = c + 1;
                 boolean trimmed = plan.op == Plan.TRIMMED, network = plan.method == Plan.NETWORK;
-                float[] thr = s.floats(2 * L);
+                float[] thr = s.floats(4 * L);
                 int[] keys = network ? s.keys(rows * L) : null;
+                if (!network) {
+                    // two lane groups at a time: their clamped sums are two independent add chains (a single
+                    // chain of B dependent adds would be bound by the add latency, not by throughput)
+                    for (; j <= cols - 2 * L; j += 2 * L) {
+                        int p = base + j;
+                        if (fused) {
+                            insertF(k, a, p, stride, dt, dOff, rows, thr, 0);
+                            insertF(k, a, p + L, stride, dt, dOff, rows, thr, 2 * L);
+                            clampSumFinish2F(a, p, stride, dt, dOff, rows, c, trimmed, thr, out, oo + j);
+                        } else {
+                            insert(k, a, p, stride, rows, thr, 0);
+                            insert(k, a, p + L, stride, rows, thr, 2 * L);
+                            clampSumFinish2(a, p, stride, rows, c, trimmed, thr, out, oo + j);
+                        }
+                    }
+                }
                 for (; j <= cols - L; j += L) {
                     int p = base + j;
                     if (network) {
@@ -101,9 +121,9 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
                         unkey(IntVector.fromArray(SI, keys, plan.r1 << SHIFT)).intoArray(thr, 0);
                         unkey(IntVector.fromArray(SI, keys, plan.r2 << SHIFT)).intoArray(thr, L);
                     } else if (fused) {
-                        insertF(k, a, p, stride, dt, dOff, rows, thr);
+                        insertF(k, a, p, stride, dt, dOff, rows, thr, 0);
                     } else {
-                        insert(k, a, p, stride, rows, thr);
+                        insert(k, a, p, stride, rows, thr, 0);
                     }
                     if (fused) {
                         clampSumFinishF(a, p, stride, dt, dOff, rows, c, trimmed, thr, out, oo + j);
@@ -124,19 +144,18 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
                 for (; j <= cols - L; j += L) {
                     if (direct) {
                         // rows a power of two: load, key and sort each 16-block straight from the values
-                        FloatVector.broadcast(S, -0f).intoArray(flag, 0);
                         for (int b = 0; b < n; b += 16) {
                             if (fused) {
-                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT, flag);
+                                sortLoad16F(a, base + j + b * stride, stride, dt, dOff + b, keys, b << SHIFT);
                             } else {
-                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT, flag);
+                                sortLoad16(a, base + j + b * stride, stride, keys, b << SHIFT);
                             }
                         }
                     } else if (fused) {
-                        copyKeysFlagNaNF(a, base + j, stride, dt, dOff, rows, keys, flag, 0, lowPad, n);
+                        copyKeysPaddedF(a, base + j, stride, dt, dOff, rows, keys, lowPad, n);
                         sort16Blocks(keys, n);
                     } else {
-                        copyKeysFlagNaN(a, base + j, stride, rows, keys, flag, 0, lowPad, n);
+                        copyKeysPadded(a, base + j, stride, rows, keys, lowPad, n);
                         sort16Blocks(keys, n);
                     }
                     bitonicHalves(keys, n);
@@ -190,6 +209,19 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
         return j;
     }
 
+    /** Winsorized or trimmed mean from the clamped sum and the thresholds, as ScalarAggregateKernel.finishTrimWinsor. */
+    private static FloatVector finish(FloatVector w, FloatVector lo, FloatVector hi, int c, int rows, boolean trimmed) {
+        if (!trimmed) {
+            return w.div((float) rows);
+        }
+        FloatVector r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
+        VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
+                .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        r = r.blend(lo.add(hi), inf);
+        r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
+        return r.blend(w, w.test(VectorOperators.IS_NAN));
+    }
+
     /** Runs the comparators of a network over the key vectors: min to the first position, max to the second. */
     private static void runNetwork(int[] net, int[] keys) {
         for (int q = 0; q < net.length; q += 2) {
@@ -220,14 +252,31 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
      */
     private static void bitonicHalves(int[] keys, int n) {
         for (int block = 32; block < n; block <<= 1) {
+            int q = block / 4;
             for (int b = 0; b < n; b += block) {
-                for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
-                    IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
-                    u.min(v).intoArray(keys, x);
-                    u.max(v).intoArray(keys, y);
+                if (block == 32) {
+                    for (int i = 0, x = b << SHIFT, y = (b + block - 1) << SHIFT; i < block / 2; i++, x += L, y -= L) {
+                        IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
+                        u.min(v).intoArray(keys, x);
+                        u.max(v).intoArray(keys, y);
+                    }
+                    continue;
+                }
+                // the flip level and the level of distance block/4 together: positions i, i + q, 3q - 1 - i,
+                // 4q - 1 - i (i < q) are a closed group of two flip and two level comparators
+                for (int i = 0; i < q; i++) {
+                    int x0 = (b + i) << SHIFT, x1 = (b + i + q) << SHIFT;
+                    int x2 = (b + 3 * q - 1 - i) << SHIFT, x3 = (b + 4 * q - 1 - i) << SHIFT;
+                    IntVector v0 = IntVector.fromArray(SI, keys, x0), v1 = IntVector.fromArray(SI, keys, x1);
+                    IntVector v2 = IntVector.fromArray(SI, keys, x2), v3 = IntVector.fromArray(SI, keys, x3);
+                    IntVector a0 = v0.min(v3), a3 = v0.max(v3), a1 = v1.min(v2), a2 = v1.max(v2);
+                    a0.min(a1).intoArray(keys, x0);
+                    a0.max(a1).intoArray(keys, x1);
+                    a2.min(a3).intoArray(keys, x2);
+                    a2.max(a3).intoArray(keys, x3);
                 }
             }
-            for (int k = block / 4; k >= 16; k >>= 1) {
+            for (int k = block == 32 ? 8 : block / 8; k >= 16; k >>= 1) {
                 for (int b = 0; b < n; b += 2 * k) {
                     for (int i = 0, x = b << SHIFT, y = (b + k) << SHIFT; i < k; i++, x += L, y += L) {
                         IntVector u = IntVector.fromArray(SI, keys, x), v = IntVector.fromArray(SI, keys, y);
@@ -245,7 +294,8 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
     /**
      * With both halves of the n keys sorted, the n/2 smallest are min(a[i], a[n-1-i]) and the n/2 largest
      * max(a[i], a[n-1-i]) (a half-cleaner): rank n/2 - 1 is the largest of the first, rank n/2 the smallest of the
-     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L).
+     * second. Writes them (as floats) to flag[L..2L) and flag[2L..3L), and to flag[0..L) NaN if a lane holds a NaN
+     * (its key is below the key of -Inf or above that of +Inf: the first or last of a sorted half) or -0.0.
      */
     private static void flipReduce(int[] keys, int n, float[] flag) {
         IntVector lo = IntVector.broadcast(SI, Integer.MIN_VALUE), hi = IntVector.broadcast(SI, Integer.MAX_VALUE);
@@ -256,6 +306,12 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
         }
         unkey(lo).intoArray(flag, L);
         unkey(hi).intoArray(flag, 2 * L);
+        int h = (n / 2) << SHIFT;
+        IntVector least = IntVector.fromArray(SI, keys, 0).min(IntVector.fromArray(SI, keys, h));
+        IntVector most = IntVector.fromArray(SI, keys, h - L).max(IntVector.fromArray(SI, keys, (n - 1) << SHIFT));
+        VectorMask<Integer> nan = least.compare(VectorOperators.LT, KEY_NEG_INF)
+                .or(most.compare(VectorOperators.GT, KEY_POS_INF));
+        FloatVector.broadcast(S, -0f).blend(Float.NaN, nan.cast(S)).intoArray(flag, 0);
     }
 
     private static void sort16Blocks(int[] keys, int n) {
@@ -414,6 +470,34 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
         v15.intoArray(keys, at + 15 * L);
     }
 
+    /**
+     * {@code sum v[o + j]^2} in double: each float widened and squared exactly (FMA into a double accumulator, one
+     * rounding per term, as a*a + s), {@code 2 L / 2 = L} partial sums (lane j mod L), then the lanes added in order
+     * and the tail; a fixed order (no reduceLanes, whose order is unspecified).
+     */
+    @Override
+    public double sumOfSquares(float[] v, int o, int n, double[] lanes) {
+        DoubleVector s0 = DoubleVector.zero(SD), s1 = s0;
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector f = FloatVector.fromArray(S, v, o + j);
+            DoubleVector a = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 0);
+            DoubleVector b = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 1);
+            s0 = a.fma(a, s0);
+            s1 = b.fma(b, s1);
+        }
+        s0.add(s1).intoArray(lanes, 0);
+        double s = 0;
+        for (int q = 0; q < L / 2; q++) {
+            s += lanes[q];
+        }
+        for (; j < n; j++) {
+            double a = v[o + j];
+            s += a * a;
+        }
+        return s;
+    }
+
     @Override
     public void medianOfThree(float[] a, float[] b, float[] c, int off, int length, float[] out, int oo) {
         int j = 0;
@@ -444,18 +528,25 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             x = x.blend(hi, x.compare(VectorOperators.GT, hi));
             w = w.add(x);
         }
-        FloatVector r;
-        if (!trimmed) {
-            r = w.div((float) rows);
-        } else {
-            r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
-            VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
-                    .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-            r = r.blend(lo.add(hi), inf);
-            r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
-            r = r.blend(w, w.test(VectorOperators.IS_NAN));
+        finish(w, lo, hi, c, rows, trimmed).intoArray(out, o);
+    }
+
+    /** clampSumFinish for two adjacent lane groups (p and p + L, thresholds at thr[0..2L) and thr[2L..4L)). */
+    private static void clampSumFinish2(float[] a, int p, int stride, int rows, int c, boolean trimmed, float[] thr, float[] out, int o) {
+        FloatVector lo0 = FloatVector.fromArray(S, thr, 0), hi0 = FloatVector.fromArray(S, thr, L);
+        FloatVector lo1 = FloatVector.fromArray(S, thr, 2 * L), hi1 = FloatVector.fromArray(S, thr, 3 * L);
+        FloatVector w0 = FloatVector.zero(S), w1 = w0;
+        for (int i = 0; i < rows; i++, p += stride) {
+            FloatVector x0 = FloatVector.fromArray(S, a, p), x1 = FloatVector.fromArray(S, a, p + L);
+            x0 = x0.blend(lo0, x0.compare(VectorOperators.LT, lo0));
+            x1 = x1.blend(lo1, x1.compare(VectorOperators.LT, lo1));
+            x0 = x0.blend(hi0, x0.compare(VectorOperators.GT, hi0));
+            x1 = x1.blend(hi1, x1.compare(VectorOperators.GT, hi1));
+            w0 = w0.add(x0);
+            w1 = w1.add(x1);
         }
-        r.intoArray(out, o);
+        finish(w0, lo0, hi0, c, rows, trimmed).intoArray(out, o);
+        finish(w1, lo1, hi1, c, rows, trimmed).intoArray(out, o + L);
     }
 
     /** Copies a lane group's values as keys: value i of lane l goes to keys[i * L + l]. */
@@ -467,24 +558,20 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
 
     /**
      * Copies a lane group's values as keys to positions lowPad .. lowPad + rows - 1 of n (keys[pos * L + lane]),
-     * fills the positions below with the smallest key and those above with the largest, and writes -0.0 (no NaN)
-     * or NaN per lane into flag[o..o+L).
+     * and fills the positions below with the key of -Inf and those above with the key of +Inf (NaN keys lie beyond
+     * both, see flipReduce).
      */
-    private static void copyKeysFlagNaN(float[] a, int p, int stride, int rows, int[] keys, float[] flag, int o, int lowPad, int n) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        IntVector min = IntVector.broadcast(SI, Integer.MIN_VALUE), max = IntVector.broadcast(SI, Integer.MAX_VALUE);
+    private static void copyKeysPadded(float[] a, int p, int stride, int rows, int[] keys, int lowPad, int n) {
+        IntVector min = IntVector.broadcast(SI, KEY_NEG_INF), max = IntVector.broadcast(SI, KEY_POS_INF);
         for (int q = 0; q < lowPad; q++) {
             min.intoArray(keys, q << SHIFT);
         }
         for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
-            FloatVector x = FloatVector.fromArray(S, a, p);
-            acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
-            key(x).intoArray(keys, q);
+            key(FloatVector.fromArray(S, a, p)).intoArray(keys, q);
         }
         for (int q = lowPad + rows; q < n; q++) {
             max.intoArray(keys, q << SHIFT);
         }
-        acc.intoArray(flag, o);
     }
 
     /** Group means (sums in row order / size) as keys into keys[g * L], and the NaN flag of the means. */
@@ -505,71 +592,55 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
     }
 
 
-    /** Loads 16 values (rows i = 0..15 from p), NaN-flags them into flag[0..L), keys and sorts them, stores at keys[at..). */
-    private static void sortLoad16(float[] a, int p, int stride, int[] keys, int at, float[] flag) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.fromArray(S, flag, 0), f;
+    /** Loads 16 values (rows i = 0..15 from p) as keys, sorts them in registers and stores them at keys[at..). */
+    private static void sortLoad16(float[] a, int p, int stride, int[] keys, int at) {
+        FloatVector f;
         f = FloatVector.fromArray(S, a, p);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v0 = f.reinterpretAsInts();
         v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 1 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v1 = f.reinterpretAsInts();
         v1 = v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 2 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v2 = f.reinterpretAsInts();
         v2 = v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 3 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v3 = f.reinterpretAsInts();
         v3 = v3.lanewise(VectorOperators.XOR, v3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 4 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v4 = f.reinterpretAsInts();
         v4 = v4.lanewise(VectorOperators.XOR, v4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 5 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v5 = f.reinterpretAsInts();
         v5 = v5.lanewise(VectorOperators.XOR, v5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 6 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v6 = f.reinterpretAsInts();
         v6 = v6.lanewise(VectorOperators.XOR, v6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 7 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v7 = f.reinterpretAsInts();
         v7 = v7.lanewise(VectorOperators.XOR, v7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 8 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v8 = f.reinterpretAsInts();
         v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 9 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v9 = f.reinterpretAsInts();
         v9 = v9.lanewise(VectorOperators.XOR, v9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 10 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v10 = f.reinterpretAsInts();
         v10 = v10.lanewise(VectorOperators.XOR, v10.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 11 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v11 = f.reinterpretAsInts();
         v11 = v11.lanewise(VectorOperators.XOR, v11.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 12 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v12 = f.reinterpretAsInts();
         v12 = v12.lanewise(VectorOperators.XOR, v12.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 13 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v13 = f.reinterpretAsInts();
         v13 = v13.lanewise(VectorOperators.XOR, v13.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 14 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v14 = f.reinterpretAsInts();
         v14 = v14.lanewise(VectorOperators.XOR, v14.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 15 * stride);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v15 = f.reinterpretAsInts();
         v15 = v15.lanewise(VectorOperators.XOR, v15.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         IntVector t;
@@ -652,25 +723,31 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
         v13.intoArray(keys, at + 13 * L);
         v14.intoArray(keys, at + 14 * L);
         v15.intoArray(keys, at + 15 * L);
-        acc.intoArray(flag, 0);
     }
 
     /**
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
-     * k <= 2, else sorted lists of K = 4, 8 or 16 keys per side updated a chunk at a time (see chunk4).
+     * k <= 2; for k = 3, 5, 6, 9, 10 sorted lists of k keys per side merged with sorted chunks of 8 by pruned Batcher
+     * merges (see merge5); else sorted lists of K = 4, 8 or 16 keys updated by half-cleaners and bitonic mergers
+     * (chunk8).
      */
-    private static void insert(int k, float[] a, int p, int stride, int rows, float[] thr) {
+    private static void insert(int k, float[] a, int p, int stride, int rows, float[] thr, int to) {
         switch (k) {
-            case 1 -> insert1(a, p, stride, rows, thr);
-            case 2 -> insert2(a, p, stride, rows, thr);
-            case 3, 4 -> chunk4(k, a, p, stride, rows, thr);
-            case 5, 6, 7, 8 -> chunk8(k, a, p, stride, rows, thr);
-            default -> chunk16(k, a, p, stride, rows, thr);
+            case 1 -> insert1(a, p, stride, rows, thr, to);
+            case 2 -> insert2(a, p, stride, rows, thr, to);
+            case 3 -> merge3(a, p, stride, rows, thr, to);
+            case 4 -> chunk4(k, a, p, stride, rows, thr, to);
+            case 5 -> merge5(a, p, stride, rows, thr, to);
+            case 6 -> merge6(a, p, stride, rows, thr, to);
+            case 7, 8 -> chunk8(k, a, p, stride, rows, thr, to);
+            case 9 -> merge9(a, p, stride, rows, thr, to);
+            case 10 -> merge10(a, p, stride, rows, thr, to);
+            default -> chunk16(k, a, p, stride, rows, thr, to);
         }
     }
 
     /** Keeps the 1 smallest and 1 largest keys of each lane in registers: 2 min/max per value. */
-    private static void insert1(float[] a, int p, int stride, int rows, float[] thr) {
+    private static void insert1(float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE);
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE);
         for (int i = 0; i < rows; i++, p += stride) {
@@ -680,12 +757,12 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             l0 = l0.min(x);
             h0 = h0.max(y);
         }
-        l0.lanewise(VectorOperators.XOR, l0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        h0.lanewise(VectorOperators.XOR, h0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        l0.lanewise(VectorOperators.XOR, l0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h0.lanewise(VectorOperators.XOR, h0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /** Keeps the 2 smallest and 2 largest keys of each lane in registers: 6 min/max per value. */
-    private static void insert2(float[] a, int p, int stride, int rows, float[] thr) {
+    private static void insert2(float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0;
         for (int i = 0; i < rows; i++, p += stride) {
@@ -697,8 +774,8 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             t = h0.max(y); y = h0.min(y); h0 = t;
             h1 = h1.max(y);
         }
-        l1.lanewise(VectorOperators.XOR, l1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        l1.lanewise(VectorOperators.XOR, l1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -706,7 +783,7 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
      * 4 values at a time (a 5-comparator sort of the chunk, a half-cleaner of 4 min (max),
      * a bitonic merger of 4 comparators per side): about 8.5 min/max per value.
      */
-    private static void chunk4(int k, float[] a, int p, int stride, int rows, float[] thr) {
+    private static void chunk4(int k, float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0;
         IntVector t;
@@ -769,8 +846,8 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             case 4 -> h3;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -778,7 +855,7 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
      * 8 values at a time (a 19-comparator sort of the chunk, a half-cleaner of 8 min (max),
      * a bitonic merger of 12 comparators per side): about 12.8 min/max per value.
      */
-    private static void chunk8(int k, float[] a, int p, int stride, int rows, float[] thr) {
+    private static void chunk8(int k, float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0;
         IntVector t;
@@ -903,8 +980,8 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             case 8 -> h7;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -912,7 +989,7 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
      * 8 values at a time (a 19-comparator sort of the chunk, a half-cleaner of 8 min (max),
      * a bitonic merger of 32 comparators per side): about 22.8 min/max per value.
      */
-    private static void chunk16(int k, float[] a, int p, int stride, int rows, float[] thr) {
+    private static void chunk16(int k, float[] a, int p, int stride, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0, l9 = l0, l10 = l0, l11 = l0, l12 = l0, l13 = l0, l14 = l0, l15 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0, h9 = h0, h10 = h0, h11 = h0, h12 = h0, h13 = h0, h14 = h0, h15 = h0;
         IntVector t;
@@ -1109,8 +1186,509 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             case 16 -> h15;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 3) of each lane: sorted lists of 3 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 3 outputs (5 comparators): 6.50 min/max per value.
+     */
+    private static void merge3(float[] a, int p, int stride, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l2 = l2.min(u2);
+            l2 = l2.min(u0);
+            l1 = l1.min(u1);
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h2 = h2.max(s5);
+            h2 = h2.max(s7);
+            h1 = h1.max(s6);
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            l2 = l2.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            h2 = h2.max(y);
+        }
+        l2.lanewise(VectorOperators.XOR, l2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h2.lanewise(VectorOperators.XOR, h2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 5) of each lane: sorted lists of 5 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 5 outputs (10 comparators): 8.50 min/max per value.
+     */
+    private static void merge5(float[] a, int p, int stride, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l4 = l4.min(u4);
+            l4 = l4.min(u0);
+            l2 = l2.min(u2);
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l3 = l3.min(u3);
+            l3 = l3.min(u1);
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h4 = h4.max(s3);
+            h4 = h4.max(s7);
+            h2 = h2.max(s5);
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h3 = h3.max(s4);
+            h3 = h3.max(s6);
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            l4 = l4.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            h4 = h4.max(y);
+        }
+        l4.lanewise(VectorOperators.XOR, l4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h4.lanewise(VectorOperators.XOR, h4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 6) of each lane: sorted lists of 6 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 6 outputs (14 comparators): 10.25 min/max per value.
+     */
+    private static void merge6(float[] a, int p, int stride, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l4 = l4.min(u4);
+            t = l4.min(u0); u0 = l4.max(u0); l4 = t;
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            u2 = u2.min(u0);
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l5 = l5.min(u5);
+            l5 = l5.min(u1);
+            l3 = l3.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            l5 = l5.min(u2);
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h4 = h4.max(s3);
+            t = h4.max(s7); s7 = h4.min(s7); h4 = t;
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            s5 = s5.max(s7);
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h5 = h5.max(s2);
+            h5 = h5.max(s6);
+            h3 = h3.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            h5 = h5.max(s5);
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            l5 = l5.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            h5 = h5.max(y);
+        }
+        l5.lanewise(VectorOperators.XOR, l5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h5.lanewise(VectorOperators.XOR, h5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 9) of each lane: sorted lists of 9 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 9 outputs (21 comparators): 13.25 min/max per value.
+     */
+    private static void merge9(float[] a, int p, int stride, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5, u6 = s6, u7 = s7;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l8 = l8.min(u0);
+            l4 = l4.min(u4);
+            t = l4.min(l8); l8 = l4.max(l8); l4 = t;
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            l6 = l6.min(u6);
+            l6 = l6.min(u2);
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l6.min(l8); l8 = l6.max(l8); l6 = t;
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l5 = l5.min(u5);
+            t = l5.min(u1); u1 = l5.max(u1); l5 = t;
+            t = l3.min(u3); u3 = l3.max(u3); l3 = t;
+            l7 = l7.min(u7);
+            l7 = l7.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            l7 = l7.min(u1);
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = l5.min(l6); l6 = l5.max(l6); l5 = t;
+            t = l7.min(l8); l8 = l7.max(l8); l7 = t;
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h8 = h8.max(s7);
+            h4 = h4.max(s3);
+            t = h4.max(h8); h8 = h4.min(h8); h4 = t;
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            h6 = h6.max(s1);
+            h6 = h6.max(s5);
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h6.max(h8); h8 = h6.min(h8); h6 = t;
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h5 = h5.max(s2);
+            t = h5.max(s6); s6 = h5.min(s6); h5 = t;
+            t = h3.max(s4); s4 = h3.min(s4); h3 = t;
+            h7 = h7.max(s0);
+            h7 = h7.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            h7 = h7.max(s6);
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            t = h5.max(h6); h6 = h5.min(h6); h5 = t;
+            t = h7.max(h8); h8 = h7.min(h8); h7 = t;
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            t = l5.min(x); x = l5.max(x); l5 = t;
+            t = l6.min(x); x = l6.max(x); l6 = t;
+            t = l7.min(x); x = l7.max(x); l7 = t;
+            l8 = l8.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            t = h5.max(y); y = h5.min(y); h5 = t;
+            t = h6.max(y); y = h6.min(y); h6 = t;
+            t = h7.max(y); y = h7.min(y); h7 = t;
+            h8 = h8.max(y);
+        }
+        l8.lanewise(VectorOperators.XOR, l8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h8.lanewise(VectorOperators.XOR, h8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 10) of each lane: sorted lists of 10 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 10 outputs (25 comparators): 15.25 min/max per value.
+     */
+    private static void merge10(float[] a, int p, int stride, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0, l9 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0, h9 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5, u6 = s6, u7 = s7;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            t = l8.min(u0); u0 = l8.max(u0); l8 = t;
+            t = l4.min(u4); u4 = l4.max(u4); l4 = t;
+            t = l4.min(l8); l8 = l4.max(l8); l4 = t;
+            u4 = u4.min(u0);
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            l6 = l6.min(u6);
+            t = l6.min(u2); u2 = l6.max(u2); l6 = t;
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l6.min(l8); l8 = l6.max(l8); l6 = t;
+            u2 = u2.min(u4);
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l9 = l9.min(u1);
+            l5 = l5.min(u5);
+            t = l5.min(l9); l9 = l5.max(l9); l5 = t;
+            t = l3.min(u3); u3 = l3.max(u3); l3 = t;
+            l7 = l7.min(u7);
+            l7 = l7.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            t = l7.min(l9); l9 = l7.max(l9); l7 = t;
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = l5.min(l6); l6 = l5.max(l6); l5 = t;
+            t = l7.min(l8); l8 = l7.max(l8); l7 = t;
+            l9 = l9.min(u2);
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            t = h8.max(s7); s7 = h8.min(s7); h8 = t;
+            t = h4.max(s3); s3 = h4.min(s3); h4 = t;
+            t = h4.max(h8); h8 = h4.min(h8); h4 = t;
+            s3 = s3.max(s7);
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            h6 = h6.max(s1);
+            t = h6.max(s5); s5 = h6.min(s5); h6 = t;
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h6.max(h8); h8 = h6.min(h8); h6 = t;
+            s5 = s5.max(s3);
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h9 = h9.max(s6);
+            h5 = h5.max(s2);
+            t = h5.max(h9); h9 = h5.min(h9); h5 = t;
+            t = h3.max(s4); s4 = h3.min(s4); h3 = t;
+            h7 = h7.max(s0);
+            h7 = h7.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            t = h7.max(h9); h9 = h7.min(h9); h7 = t;
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            t = h5.max(h6); h6 = h5.min(h6); h5 = t;
+            t = h7.max(h8); h8 = h7.min(h8); h7 = t;
+            h9 = h9.max(s5);
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            t = l5.min(x); x = l5.max(x); l5 = t;
+            t = l6.min(x); x = l6.max(x); l6 = t;
+            t = l7.min(x); x = l7.max(x); l7 = t;
+            t = l8.min(x); x = l8.max(x); l8 = t;
+            l9 = l9.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            t = h5.max(y); y = h5.min(y); h5 = t;
+            t = h6.max(y); y = h6.min(y); h6 = t;
+            t = h7.max(y); y = h7.min(y); h7 = t;
+            t = h8.max(y); y = h8.min(y); h8 = t;
+            h9 = h9.max(y);
+        }
+        l9.lanewise(VectorOperators.XOR, l9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h9.lanewise(VectorOperators.XOR, h9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /** Sum of a lane group's values in row order, divided by rows, into out[o..o+L). */
@@ -1132,18 +1710,25 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             x = x.blend(hi, x.compare(VectorOperators.GT, hi));
             w = w.add(x);
         }
-        FloatVector r;
-        if (!trimmed) {
-            r = w.div((float) rows);
-        } else {
-            r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
-            VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
-                    .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-            r = r.blend(lo.add(hi), inf);
-            r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
-            r = r.blend(w, w.test(VectorOperators.IS_NAN));
+        finish(w, lo, hi, c, rows, trimmed).intoArray(out, o);
+    }
+
+    /** clampSumFinish for two adjacent lane groups (p and p + L, thresholds at thr[0..2L) and thr[2L..4L)). */
+    private static void clampSumFinish2F(float[] a, int p, int stride, float[] dt, int dOff, int rows, int c, boolean trimmed, float[] thr, float[] out, int o) {
+        FloatVector lo0 = FloatVector.fromArray(S, thr, 0), hi0 = FloatVector.fromArray(S, thr, L);
+        FloatVector lo1 = FloatVector.fromArray(S, thr, 2 * L), hi1 = FloatVector.fromArray(S, thr, 3 * L);
+        FloatVector w0 = FloatVector.zero(S), w1 = w0;
+        for (int i = 0; i < rows; i++, p += stride) {
+            FloatVector x0 = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]), x1 = FloatVector.fromArray(S, a, p + L).mul(dt[dOff + i]);
+            x0 = x0.blend(lo0, x0.compare(VectorOperators.LT, lo0));
+            x1 = x1.blend(lo1, x1.compare(VectorOperators.LT, lo1));
+            x0 = x0.blend(hi0, x0.compare(VectorOperators.GT, hi0));
+            x1 = x1.blend(hi1, x1.compare(VectorOperators.GT, hi1));
+            w0 = w0.add(x0);
+            w1 = w1.add(x1);
         }
-        r.intoArray(out, o);
+        finish(w0, lo0, hi0, c, rows, trimmed).intoArray(out, o);
+        finish(w1, lo1, hi1, c, rows, trimmed).intoArray(out, o + L);
     }
 
     /** Copies a lane group's values as keys: value i of lane l goes to keys[i * L + l]. */
@@ -1155,24 +1740,20 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
 
     /**
      * Copies a lane group's values as keys to positions lowPad .. lowPad + rows - 1 of n (keys[pos * L + lane]),
-     * fills the positions below with the smallest key and those above with the largest, and writes -0.0 (no NaN)
-     * or NaN per lane into flag[o..o+L).
+     * and fills the positions below with the key of -Inf and those above with the key of +Inf (NaN keys lie beyond
+     * both, see flipReduce).
      */
-    private static void copyKeysFlagNaNF(float[] a, int p, int stride, float[] dt, int dOff, int rows, int[] keys, float[] flag, int o, int lowPad, int n) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.broadcast(S, -0f);
-        IntVector min = IntVector.broadcast(SI, Integer.MIN_VALUE), max = IntVector.broadcast(SI, Integer.MAX_VALUE);
+    private static void copyKeysPaddedF(float[] a, int p, int stride, float[] dt, int dOff, int rows, int[] keys, int lowPad, int n) {
+        IntVector min = IntVector.broadcast(SI, KEY_NEG_INF), max = IntVector.broadcast(SI, KEY_POS_INF);
         for (int q = 0; q < lowPad; q++) {
             min.intoArray(keys, q << SHIFT);
         }
         for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
-            FloatVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]);
-            acc = acc.blend(nan, x.test(VectorOperators.IS_NAN));
-            key(x).intoArray(keys, q);
+            key(FloatVector.fromArray(S, a, p).mul(dt[dOff + i])).intoArray(keys, q);
         }
         for (int q = lowPad + rows; q < n; q++) {
             max.intoArray(keys, q << SHIFT);
         }
-        acc.intoArray(flag, o);
     }
 
     /** Group means (sums in row order / size) as keys into keys[g * L], and the NaN flag of the means. */
@@ -1193,71 +1774,55 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
     }
 
 
-    /** Loads 16 values (rows i = 0..15 from p), NaN-flags them into flag[0..L), keys and sorts them, stores at keys[at..). */
-    private static void sortLoad16F(float[] a, int p, int stride, float[] dt, int dOff, int[] keys, int at, float[] flag) {
-        FloatVector nan = FloatVector.broadcast(S, Float.NaN), acc = FloatVector.fromArray(S, flag, 0), f;
+    /** Loads 16 values (rows i = 0..15 from p) as keys, sorts them in registers and stores them at keys[at..). */
+    private static void sortLoad16F(float[] a, int p, int stride, float[] dt, int dOff, int[] keys, int at) {
+        FloatVector f;
         f = FloatVector.fromArray(S, a, p).mul(dt[dOff + 0]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v0 = f.reinterpretAsInts();
         v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + 1]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v1 = f.reinterpretAsInts();
         v1 = v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + 2]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v2 = f.reinterpretAsInts();
         v2 = v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + 3]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v3 = f.reinterpretAsInts();
         v3 = v3.lanewise(VectorOperators.XOR, v3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + 4]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v4 = f.reinterpretAsInts();
         v4 = v4.lanewise(VectorOperators.XOR, v4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + 5]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v5 = f.reinterpretAsInts();
         v5 = v5.lanewise(VectorOperators.XOR, v5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + 6]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v6 = f.reinterpretAsInts();
         v6 = v6.lanewise(VectorOperators.XOR, v6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + 7]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v7 = f.reinterpretAsInts();
         v7 = v7.lanewise(VectorOperators.XOR, v7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 8 * stride).mul(dt[dOff + 8]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v8 = f.reinterpretAsInts();
         v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 9 * stride).mul(dt[dOff + 9]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v9 = f.reinterpretAsInts();
         v9 = v9.lanewise(VectorOperators.XOR, v9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 10 * stride).mul(dt[dOff + 10]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v10 = f.reinterpretAsInts();
         v10 = v10.lanewise(VectorOperators.XOR, v10.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 11 * stride).mul(dt[dOff + 11]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v11 = f.reinterpretAsInts();
         v11 = v11.lanewise(VectorOperators.XOR, v11.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 12 * stride).mul(dt[dOff + 12]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v12 = f.reinterpretAsInts();
         v12 = v12.lanewise(VectorOperators.XOR, v12.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 13 * stride).mul(dt[dOff + 13]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v13 = f.reinterpretAsInts();
         v13 = v13.lanewise(VectorOperators.XOR, v13.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 14 * stride).mul(dt[dOff + 14]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v14 = f.reinterpretAsInts();
         v14 = v14.lanewise(VectorOperators.XOR, v14.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         f = FloatVector.fromArray(S, a, p + 15 * stride).mul(dt[dOff + 15]);
-        acc = acc.blend(nan, f.test(VectorOperators.IS_NAN));
         IntVector v15 = f.reinterpretAsInts();
         v15 = v15.lanewise(VectorOperators.XOR, v15.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
         IntVector t;
@@ -1340,25 +1905,31 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
         v13.intoArray(keys, at + 13 * L);
         v14.intoArray(keys, at + 14 * L);
         v15.intoArray(keys, at + 15 * L);
-        acc.intoArray(flag, 0);
     }
 
     /**
      * The k-th smallest and k-th largest of each lane into thr[0..L) and thr[L..2L), k <= KMAX: plain insertion for
-     * k <= 2, else sorted lists of K = 4, 8 or 16 keys per side updated a chunk at a time (see chunk4).
+     * k <= 2; for k = 3, 5, 6, 9, 10 sorted lists of k keys per side merged with sorted chunks of 8 by pruned Batcher
+     * merges (see merge5); else sorted lists of K = 4, 8 or 16 keys updated by half-cleaners and bitonic mergers
+     * (chunk8).
      */
-    private static void insertF(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void insertF(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         switch (k) {
-            case 1 -> insert1F(a, p, stride, dt, dOff, rows, thr);
-            case 2 -> insert2F(a, p, stride, dt, dOff, rows, thr);
-            case 3, 4 -> chunk4F(k, a, p, stride, dt, dOff, rows, thr);
-            case 5, 6, 7, 8 -> chunk8F(k, a, p, stride, dt, dOff, rows, thr);
-            default -> chunk16F(k, a, p, stride, dt, dOff, rows, thr);
+            case 1 -> insert1F(a, p, stride, dt, dOff, rows, thr, to);
+            case 2 -> insert2F(a, p, stride, dt, dOff, rows, thr, to);
+            case 3 -> merge3F(a, p, stride, dt, dOff, rows, thr, to);
+            case 4 -> chunk4F(k, a, p, stride, dt, dOff, rows, thr, to);
+            case 5 -> merge5F(a, p, stride, dt, dOff, rows, thr, to);
+            case 6 -> merge6F(a, p, stride, dt, dOff, rows, thr, to);
+            case 7, 8 -> chunk8F(k, a, p, stride, dt, dOff, rows, thr, to);
+            case 9 -> merge9F(a, p, stride, dt, dOff, rows, thr, to);
+            case 10 -> merge10F(a, p, stride, dt, dOff, rows, thr, to);
+            default -> chunk16F(k, a, p, stride, dt, dOff, rows, thr, to);
         }
     }
 
     /** Keeps the 1 smallest and 1 largest keys of each lane in registers: 2 min/max per value. */
-    private static void insert1F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void insert1F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE);
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE);
         for (int i = 0; i < rows; i++, p += stride) {
@@ -1368,12 +1939,12 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             l0 = l0.min(x);
             h0 = h0.max(y);
         }
-        l0.lanewise(VectorOperators.XOR, l0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        h0.lanewise(VectorOperators.XOR, h0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        l0.lanewise(VectorOperators.XOR, l0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h0.lanewise(VectorOperators.XOR, h0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /** Keeps the 2 smallest and 2 largest keys of each lane in registers: 6 min/max per value. */
-    private static void insert2F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void insert2F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0;
         for (int i = 0; i < rows; i++, p += stride) {
@@ -1385,8 +1956,8 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             t = h0.max(y); y = h0.min(y); h0 = t;
             h1 = h1.max(y);
         }
-        l1.lanewise(VectorOperators.XOR, l1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        l1.lanewise(VectorOperators.XOR, l1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -1394,7 +1965,7 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
      * 4 values at a time (a 5-comparator sort of the chunk, a half-cleaner of 4 min (max),
      * a bitonic merger of 4 comparators per side): about 8.5 min/max per value.
      */
-    private static void chunk4F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void chunk4F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0;
         IntVector t;
@@ -1457,8 +2028,8 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             case 4 -> h3;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -1466,7 +2037,7 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
      * 8 values at a time (a 19-comparator sort of the chunk, a half-cleaner of 8 min (max),
      * a bitonic merger of 12 comparators per side): about 12.8 min/max per value.
      */
-    private static void chunk8F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void chunk8F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0;
         IntVector t;
@@ -1591,8 +2162,8 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             case 8 -> h7;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 
     /**
@@ -1600,7 +2171,7 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
      * 8 values at a time (a 19-comparator sort of the chunk, a half-cleaner of 8 min (max),
      * a bitonic merger of 32 comparators per side): about 22.8 min/max per value.
      */
-    private static void chunk16F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr) {
+    private static void chunk16F(int k, float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
         IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0, l9 = l0, l10 = l0, l11 = l0, l12 = l0, l13 = l0, l14 = l0, l15 = l0;
         IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0, h9 = h0, h10 = h0, h11 = h0, h12 = h0, h13 = h0, h14 = h0, h15 = h0;
         IntVector t;
@@ -1797,7 +2368,508 @@ public final class VectorAggregateKernel256 implements AggregateKernel {
             case 16 -> h15;
             default -> throw new IllegalArgumentException("k=" + k);
         };
-        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, 0);
-        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 3) of each lane: sorted lists of 3 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 3 outputs (5 comparators): 6.50 min/max per value.
+     */
+    private static void merge3F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + i + 1]).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + i + 2]).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + i + 3]).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + i + 4]).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + i + 5]).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + i + 6]).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + i + 7]).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l2 = l2.min(u2);
+            l2 = l2.min(u0);
+            l1 = l1.min(u1);
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h2 = h2.max(s5);
+            h2 = h2.max(s7);
+            h1 = h1.max(s6);
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            l2 = l2.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            h2 = h2.max(y);
+        }
+        l2.lanewise(VectorOperators.XOR, l2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h2.lanewise(VectorOperators.XOR, h2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 5) of each lane: sorted lists of 5 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 5 outputs (10 comparators): 8.50 min/max per value.
+     */
+    private static void merge5F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + i + 1]).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + i + 2]).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + i + 3]).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + i + 4]).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + i + 5]).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + i + 6]).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + i + 7]).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l4 = l4.min(u4);
+            l4 = l4.min(u0);
+            l2 = l2.min(u2);
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l3 = l3.min(u3);
+            l3 = l3.min(u1);
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h4 = h4.max(s3);
+            h4 = h4.max(s7);
+            h2 = h2.max(s5);
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h3 = h3.max(s4);
+            h3 = h3.max(s6);
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            l4 = l4.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            h4 = h4.max(y);
+        }
+        l4.lanewise(VectorOperators.XOR, l4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h4.lanewise(VectorOperators.XOR, h4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 6) of each lane: sorted lists of 6 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 6 outputs (14 comparators): 10.25 min/max per value.
+     */
+    private static void merge6F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + i + 1]).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + i + 2]).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + i + 3]).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + i + 4]).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + i + 5]).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + i + 6]).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + i + 7]).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l4 = l4.min(u4);
+            t = l4.min(u0); u0 = l4.max(u0); l4 = t;
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            u2 = u2.min(u0);
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l5 = l5.min(u5);
+            l5 = l5.min(u1);
+            l3 = l3.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            l5 = l5.min(u2);
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h4 = h4.max(s3);
+            t = h4.max(s7); s7 = h4.min(s7); h4 = t;
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            s5 = s5.max(s7);
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h5 = h5.max(s2);
+            h5 = h5.max(s6);
+            h3 = h3.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            h5 = h5.max(s5);
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            l5 = l5.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            h5 = h5.max(y);
+        }
+        l5.lanewise(VectorOperators.XOR, l5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h5.lanewise(VectorOperators.XOR, h5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 9) of each lane: sorted lists of 9 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 9 outputs (21 comparators): 13.25 min/max per value.
+     */
+    private static void merge9F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + i + 1]).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + i + 2]).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + i + 3]).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + i + 4]).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + i + 5]).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + i + 6]).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + i + 7]).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5, u6 = s6, u7 = s7;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            l8 = l8.min(u0);
+            l4 = l4.min(u4);
+            t = l4.min(l8); l8 = l4.max(l8); l4 = t;
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            l6 = l6.min(u6);
+            l6 = l6.min(u2);
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l6.min(l8); l8 = l6.max(l8); l6 = t;
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l5 = l5.min(u5);
+            t = l5.min(u1); u1 = l5.max(u1); l5 = t;
+            t = l3.min(u3); u3 = l3.max(u3); l3 = t;
+            l7 = l7.min(u7);
+            l7 = l7.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            l7 = l7.min(u1);
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = l5.min(l6); l6 = l5.max(l6); l5 = t;
+            t = l7.min(l8); l8 = l7.max(l8); l7 = t;
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            h8 = h8.max(s7);
+            h4 = h4.max(s3);
+            t = h4.max(h8); h8 = h4.min(h8); h4 = t;
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            h6 = h6.max(s1);
+            h6 = h6.max(s5);
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h6.max(h8); h8 = h6.min(h8); h6 = t;
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h5 = h5.max(s2);
+            t = h5.max(s6); s6 = h5.min(s6); h5 = t;
+            t = h3.max(s4); s4 = h3.min(s4); h3 = t;
+            h7 = h7.max(s0);
+            h7 = h7.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            h7 = h7.max(s6);
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            t = h5.max(h6); h6 = h5.min(h6); h5 = t;
+            t = h7.max(h8); h8 = h7.min(h8); h7 = t;
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            t = l5.min(x); x = l5.max(x); l5 = t;
+            t = l6.min(x); x = l6.max(x); l6 = t;
+            t = l7.min(x); x = l7.max(x); l7 = t;
+            l8 = l8.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            t = h5.max(y); y = h5.min(y); h5 = t;
+            t = h6.max(y); y = h6.min(y); h6 = t;
+            t = h7.max(y); y = h7.min(y); h7 = t;
+            h8 = h8.max(y);
+        }
+        l8.lanewise(VectorOperators.XOR, l8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h8.lanewise(VectorOperators.XOR, h8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
+    }
+
+    /**
+     * The k-th smallest and largest keys (k = 10) of each lane: sorted lists of 10 per side in registers,
+     * updated 8 values at a time: a 19-comparator sort of the chunk, then per side a Batcher merge of
+     * list and chunk pruned to the 10 outputs (25 comparators): 15.25 min/max per value.
+     */
+    private static void merge10F(float[] a, int p, int stride, float[] dt, int dOff, int rows, float[] thr, int to) {
+        IntVector l0 = IntVector.broadcast(SI, Integer.MAX_VALUE), l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0, l8 = l0, l9 = l0;
+        IntVector h0 = IntVector.broadcast(SI, Integer.MIN_VALUE), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0, h8 = h0, h9 = h0;
+        IntVector t;
+        int i = 0;
+        for (; i <= rows - 8; i += 8, p += 8 * stride) {
+            IntVector s0 = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            s0 = s0.lanewise(VectorOperators.XOR, s0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s1 = FloatVector.fromArray(S, a, p + 1 * stride).mul(dt[dOff + i + 1]).reinterpretAsInts();
+            s1 = s1.lanewise(VectorOperators.XOR, s1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s2 = FloatVector.fromArray(S, a, p + 2 * stride).mul(dt[dOff + i + 2]).reinterpretAsInts();
+            s2 = s2.lanewise(VectorOperators.XOR, s2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s3 = FloatVector.fromArray(S, a, p + 3 * stride).mul(dt[dOff + i + 3]).reinterpretAsInts();
+            s3 = s3.lanewise(VectorOperators.XOR, s3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s4 = FloatVector.fromArray(S, a, p + 4 * stride).mul(dt[dOff + i + 4]).reinterpretAsInts();
+            s4 = s4.lanewise(VectorOperators.XOR, s4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s5 = FloatVector.fromArray(S, a, p + 5 * stride).mul(dt[dOff + i + 5]).reinterpretAsInts();
+            s5 = s5.lanewise(VectorOperators.XOR, s5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s6 = FloatVector.fromArray(S, a, p + 6 * stride).mul(dt[dOff + i + 6]).reinterpretAsInts();
+            s6 = s6.lanewise(VectorOperators.XOR, s6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector s7 = FloatVector.fromArray(S, a, p + 7 * stride).mul(dt[dOff + i + 7]).reinterpretAsInts();
+            s7 = s7.lanewise(VectorOperators.XOR, s7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            t = s0.min(s2); s2 = s0.max(s2); s0 = t;
+            t = s1.min(s3); s3 = s1.max(s3); s1 = t;
+            t = s4.min(s6); s6 = s4.max(s6); s4 = t;
+            t = s5.min(s7); s7 = s5.max(s7); s5 = t;
+            t = s0.min(s4); s4 = s0.max(s4); s0 = t;
+            t = s1.min(s5); s5 = s1.max(s5); s1 = t;
+            t = s2.min(s6); s6 = s2.max(s6); s2 = t;
+            t = s3.min(s7); s7 = s3.max(s7); s3 = t;
+            t = s0.min(s1); s1 = s0.max(s1); s0 = t;
+            t = s2.min(s3); s3 = s2.max(s3); s2 = t;
+            t = s4.min(s5); s5 = s4.max(s5); s4 = t;
+            t = s6.min(s7); s7 = s6.max(s7); s6 = t;
+            t = s2.min(s4); s4 = s2.max(s4); s2 = t;
+            t = s3.min(s5); s5 = s3.max(s5); s3 = t;
+            t = s1.min(s4); s4 = s1.max(s4); s1 = t;
+            t = s3.min(s6); s6 = s3.max(s6); s3 = t;
+            t = s1.min(s2); s2 = s1.max(s2); s1 = t;
+            t = s3.min(s4); s4 = s3.max(s4); s3 = t;
+            t = s5.min(s6); s6 = s5.max(s6); s5 = t;
+            IntVector u0 = s0, u1 = s1, u2 = s2, u3 = s3, u4 = s4, u5 = s5, u6 = s6, u7 = s7;
+            t = l0.min(u0); u0 = l0.max(u0); l0 = t;
+            t = l8.min(u0); u0 = l8.max(u0); l8 = t;
+            t = l4.min(u4); u4 = l4.max(u4); l4 = t;
+            t = l4.min(l8); l8 = l4.max(l8); l4 = t;
+            u4 = u4.min(u0);
+            t = l2.min(u2); u2 = l2.max(u2); l2 = t;
+            l6 = l6.min(u6);
+            t = l6.min(u2); u2 = l6.max(u2); l6 = t;
+            t = l2.min(l4); l4 = l2.max(l4); l2 = t;
+            t = l6.min(l8); l8 = l6.max(l8); l6 = t;
+            u2 = u2.min(u4);
+            t = l1.min(u1); u1 = l1.max(u1); l1 = t;
+            l9 = l9.min(u1);
+            l5 = l5.min(u5);
+            t = l5.min(l9); l9 = l5.max(l9); l5 = t;
+            t = l3.min(u3); u3 = l3.max(u3); l3 = t;
+            l7 = l7.min(u7);
+            l7 = l7.min(u3);
+            t = l3.min(l5); l5 = l3.max(l5); l3 = t;
+            t = l7.min(l9); l9 = l7.max(l9); l7 = t;
+            t = l1.min(l2); l2 = l1.max(l2); l1 = t;
+            t = l3.min(l4); l4 = l3.max(l4); l3 = t;
+            t = l5.min(l6); l6 = l5.max(l6); l5 = t;
+            t = l7.min(l8); l8 = l7.max(l8); l7 = t;
+            l9 = l9.min(u2);
+            t = h0.max(s7); s7 = h0.min(s7); h0 = t;
+            t = h8.max(s7); s7 = h8.min(s7); h8 = t;
+            t = h4.max(s3); s3 = h4.min(s3); h4 = t;
+            t = h4.max(h8); h8 = h4.min(h8); h4 = t;
+            s3 = s3.max(s7);
+            t = h2.max(s5); s5 = h2.min(s5); h2 = t;
+            h6 = h6.max(s1);
+            t = h6.max(s5); s5 = h6.min(s5); h6 = t;
+            t = h2.max(h4); h4 = h2.min(h4); h2 = t;
+            t = h6.max(h8); h8 = h6.min(h8); h6 = t;
+            s5 = s5.max(s3);
+            t = h1.max(s6); s6 = h1.min(s6); h1 = t;
+            h9 = h9.max(s6);
+            h5 = h5.max(s2);
+            t = h5.max(h9); h9 = h5.min(h9); h5 = t;
+            t = h3.max(s4); s4 = h3.min(s4); h3 = t;
+            h7 = h7.max(s0);
+            h7 = h7.max(s4);
+            t = h3.max(h5); h5 = h3.min(h5); h3 = t;
+            t = h7.max(h9); h9 = h7.min(h9); h7 = t;
+            t = h1.max(h2); h2 = h1.min(h2); h1 = t;
+            t = h3.max(h4); h4 = h3.min(h4); h3 = t;
+            t = h5.max(h6); h6 = h5.min(h6); h5 = t;
+            t = h7.max(h8); h8 = h7.min(h8); h7 = t;
+            h9 = h9.max(s5);
+        }
+        for (; i < rows; i++, p += stride) {
+            IntVector x = FloatVector.fromArray(S, a, p).mul(dt[dOff + i]).reinterpretAsInts();
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
+            IntVector y = x;
+            t = l0.min(x); x = l0.max(x); l0 = t;
+            t = l1.min(x); x = l1.max(x); l1 = t;
+            t = l2.min(x); x = l2.max(x); l2 = t;
+            t = l3.min(x); x = l3.max(x); l3 = t;
+            t = l4.min(x); x = l4.max(x); l4 = t;
+            t = l5.min(x); x = l5.max(x); l5 = t;
+            t = l6.min(x); x = l6.max(x); l6 = t;
+            t = l7.min(x); x = l7.max(x); l7 = t;
+            t = l8.min(x); x = l8.max(x); l8 = t;
+            l9 = l9.min(x);
+            t = h0.max(y); y = h0.min(y); h0 = t;
+            t = h1.max(y); y = h1.min(y); h1 = t;
+            t = h2.max(y); y = h2.min(y); h2 = t;
+            t = h3.max(y); y = h3.min(y); h3 = t;
+            t = h4.max(y); y = h4.min(y); h4 = t;
+            t = h5.max(y); y = h5.min(y); h5 = t;
+            t = h6.max(y); y = h6.min(y); h6 = t;
+            t = h7.max(y); y = h7.min(y); h7 = t;
+            t = h8.max(y); y = h8.min(y); h8 = t;
+            h9 = h9.max(y);
+        }
+        l9.lanewise(VectorOperators.XOR, l9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to);
+        h9.lanewise(VectorOperators.XOR, h9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(thr, to + L);
     }
 }

@@ -3,8 +3,8 @@ package dev.simdgrad.verify;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Comparisons of kernel results against double references. */
-final class Checks {
-    private Checks() {
+final class AggregateChecks {
+    private AggregateChecks() {
     }
 
     /** Same value exactly (as numbers: -0.0 == 0.0), or both NaN; infinities equal. */
