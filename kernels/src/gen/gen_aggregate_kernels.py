@@ -59,15 +59,17 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
     @Override public int insertionMax() { return KMAX; }
     @Override public boolean vector() { return true; }
 
-    /** Order-preserving int key of a float (total order of Float.compare); its own inverse. */
-    private static IntVector key(FloatVector v) {
-        IntVector b = v.reinterpretAsInts();
-        return b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff));
-    }
+    /*
+     * Order-preserving int key of a float (total order of Float.compare), its own inverse:
+     * key(x) = bits(x) ^ ((bits(x) >> 31) >>> 1). Written out at every use, never as a helper taking or returning a
+     * vector: a vector that crosses a call C2 does not inline (its inlining budget can run out in these big methods,
+     * depending on what else the JVM compiled first) is boxed, and the kernel then allocates on every call.
+     */
 
-    private static FloatVector unkey(IntVector k) {
-        return k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff))
-                .reinterpretAsFloats();
+    /** dst[o..o+L) = the floats whose keys are keys[from..from+L). */
+    private static void unkeyInto(int[] keys, int from, float[] dst, int o) {
+        IntVector k = IntVector.fromArray(SI, keys, from);
+        k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(dst, o);
     }
 
     @Override
@@ -145,8 +147,8 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
                             copyKeys(a, p, stride, rows, keys);
                         }
                         runNetwork(plan.net, keys);
-                        unkey(IntVector.fromArray(SI, keys, plan.r1 << SHIFT)).intoArray(thr, 0);
-                        unkey(IntVector.fromArray(SI, keys, plan.r2 << SHIFT)).intoArray(thr, L);
+                        unkeyInto(keys, plan.r1 << SHIFT, thr, 0);
+                        unkeyInto(keys, plan.r2 << SHIFT, thr, L);
                     } else if (fused) {
                         insertF(k, a, p, stride, dt, dOff, rows, thr, 0);
                     } else {
@@ -236,19 +238,6 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
         return j;
     }
 
-    /** Winsorized or trimmed mean from the clamped sum and the thresholds, as ScalarAggregateKernel.finishTrimWinsor. */
-    private static FloatVector finish(FloatVector w, FloatVector lo, FloatVector hi, int c, int rows, boolean trimmed) {
-        if (!trimmed) {
-            return w.div((float) rows);
-        }
-        FloatVector r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
-        VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
-                .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-        r = r.blend(lo.add(hi), inf);
-        r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
-        return r.blend(w, w.test(VectorOperators.IS_NAN));
-    }
-
     /** Runs the comparators of a network over the key vectors: min to the first position, max to the second. */
     private static void runNetwork(int[] net, int[] keys) {
         for (int q = 0; q < net.length; q += 2) {
@@ -261,10 +250,12 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
 
     /** The middle of ranks r1 <= r2 (equal for an odd count), plus the flag (-0.0 or NaN) in flag[o..o+L). */
     private static void finishMedian(int[] keys, int r1, int r2, float[] flag, int o, float[] out, int oo) {
-        FloatVector b = unkey(IntVector.fromArray(SI, keys, r2 << SHIFT));
+        IntVector kb = IntVector.fromArray(SI, keys, r2 << SHIFT);
+        FloatVector b = kb.lanewise(VectorOperators.XOR, kb.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats();
         FloatVector r = b;
         if (r1 != r2) {
-            FloatVector a = unkey(IntVector.fromArray(SI, keys, r1 << SHIFT));
+            IntVector ka = IntVector.fromArray(SI, keys, r1 << SHIFT);
+            FloatVector a = ka.lanewise(VectorOperators.XOR, ka.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats();
             FloatVector sum = a.add(b);
             r = sum.mul(0.5f).blend(a.mul(0.5f).add(b.mul(0.5f)),
                     sum.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
@@ -331,8 +322,8 @@ public final class VectorAggregateKernel{BITS} implements AggregateKernel {
             lo = lo.max(u.min(v));
             hi = hi.min(u.max(v));
         }
-        unkey(lo).intoArray(flag, L);
-        unkey(hi).intoArray(flag, 2 * L);
+        lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(flag, L);
+        hi.lanewise(VectorOperators.XOR, hi.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).reinterpretAsFloats().intoArray(flag, 2 * L);
         int h = (n / 2) << SHIFT;
         IntVector least = IntVector.fromArray(SI, keys, 0).min(IntVector.fromArray(SI, keys, h));
         IntVector most = IntVector.fromArray(SI, keys, h - L).max(IntVector.fromArray(SI, keys, (n - 1) << SHIFT));
@@ -421,7 +412,18 @@ LOADER_TEMPLATES = r'''
             x = x.blend(hi, x.compare(VectorOperators.GT, hi));
             w = w.add(x);
         }
-        finish(w, lo, hi, c, rows, trimmed).intoArray(out, o);
+        { // winsorized or trimmed mean from the clamped sum and the thresholds, as ScalarAggregateKernel.finishTrimWinsor
+            FloatVector r = w.div((float) rows);
+            if (trimmed) {
+                r = w.sub(lo.mul((float) c)).sub(hi.mul((float) c)).div((float) (rows - 2 * c));
+                VectorMask<Float> inf = lo.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
+                        .or(hi.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+                r = r.blend(lo.add(hi), inf);
+                r = r.blend(lo, lo.compare(VectorOperators.EQ, hi));
+                r = r.blend(w, w.test(VectorOperators.IS_NAN));
+            }
+            r.intoArray(out, o);
+        }
     }
 
     /** clampSumFinish for two adjacent lane groups (p and p + L, thresholds at thr[0..2L) and thr[2L..4L)). */
@@ -438,14 +440,37 @@ LOADER_TEMPLATES = r'''
             w0 = w0.add(x0);
             w1 = w1.add(x1);
         }
-        finish(w0, lo0, hi0, c, rows, trimmed).intoArray(out, o);
-        finish(w1, lo1, hi1, c, rows, trimmed).intoArray(out, o + L);
+        { // winsorized or trimmed mean from the clamped sum and the thresholds, as ScalarAggregateKernel.finishTrimWinsor
+            FloatVector r = w0.div((float) rows);
+            if (trimmed) {
+                r = w0.sub(lo0.mul((float) c)).sub(hi0.mul((float) c)).div((float) (rows - 2 * c));
+                VectorMask<Float> inf = lo0.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
+                        .or(hi0.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+                r = r.blend(lo0.add(hi0), inf);
+                r = r.blend(lo0, lo0.compare(VectorOperators.EQ, hi0));
+                r = r.blend(w0, w0.test(VectorOperators.IS_NAN));
+            }
+            r.intoArray(out, o);
+        }
+        { // winsorized or trimmed mean from the clamped sum and the thresholds, as ScalarAggregateKernel.finishTrimWinsor
+            FloatVector r = w1.div((float) rows);
+            if (trimmed) {
+                r = w1.sub(lo1.mul((float) c)).sub(hi1.mul((float) c)).div((float) (rows - 2 * c));
+                VectorMask<Float> inf = lo1.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)
+                        .or(hi1.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+                r = r.blend(lo1.add(hi1), inf);
+                r = r.blend(lo1, lo1.compare(VectorOperators.EQ, hi1));
+                r = r.blend(w1, w1.test(VectorOperators.IS_NAN));
+            }
+            r.intoArray(out, o + L);
+        }
     }
 
     /** Copies a lane group's values as keys: value i of lane l goes to keys[i * L + l]. */
     private static void copyKeys$(SRC, int rows, int[] keys) {
         for (int i = 0, q = 0; i < rows; i++, p += stride, q += L) {
-            key(LOAD(p, i)).intoArray(keys, q);
+            IntVector kb = LOAD(p, i).reinterpretAsInts();
+            kb.lanewise(VectorOperators.XOR, kb.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).intoArray(keys, q);
         }
     }
 
@@ -460,7 +485,8 @@ LOADER_TEMPLATES = r'''
             min.intoArray(keys, q << SHIFT);
         }
         for (int i = 0, q = lowPad << SHIFT; i < rows; i++, p += stride, q += L) {
-            key(LOAD(p, i)).intoArray(keys, q);
+            IntVector kb = LOAD(p, i).reinterpretAsInts();
+            kb.lanewise(VectorOperators.XOR, kb.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).intoArray(keys, q);
         }
         for (int q = lowPad + rows; q < n; q++) {
             max.intoArray(keys, q << SHIFT);
@@ -479,7 +505,8 @@ LOADER_TEMPLATES = r'''
             }
             FloatVector m = sum.div((float) (to - from));
             acc = acc.blend(nan, m.test(VectorOperators.IS_NAN));
-            key(m).intoArray(keys, g << SHIFT);
+            IntVector kb = m.reinterpretAsInts();
+            kb.lanewise(VectorOperators.XOR, kb.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)).intoArray(keys, g << SHIFT);
         }
         acc.intoArray(flag, 0);
     }
