@@ -7,4 +7,5 @@ module dev.simdgrad.verify {
     requires transitive dev.simdgrad.nn;
 
     exports dev.simdgrad.verify;
+    exports dev.simdgrad.verify.check;
 }

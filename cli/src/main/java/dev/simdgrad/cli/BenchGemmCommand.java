@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * machine's measured FMA peak.
  */
 @Command(name = "gemm", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Benchmark SGEMM (JMH) against EJML, ojAlgo and the measured FMA peak; print a table.",
+        description = {"Benchmark SGEMM (JMH) against EJML, ojAlgo and the measured FMA peak; print a table,"
+            + " optionally compare with a saved run and draw a PNG chart.",
             "Full run: 2 forks, every shape, peers everywhere (about 45 minutes on 2 cores).",
             "--quick: about 3 minutes."})
 final class BenchGemmCommand implements Callable<Integer> {
@@ -44,6 +45,16 @@ final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write JMH's JSON results and a machine record (CPU, JDK, width, peak) to FILE.")
     private Path json;
+
+    @Option(names = "--compare", paramLabel = "BASELINE.json",
+            description = "Print each benchmark's change against a run saved with --json; flag regressions larger"
+                    + " than the two runs' error bars together.")
+    private Path compare;
+
+    @Option(names = "--chart", paramLabel = "FILE.png",
+            description = "Write the PNG chart here (default: next to the --json file, same name with .png; no"
+                    + " chart without either).")
+    private Path chart;
 
     @Option(names = "--shapes", split = ",", paramLabel = "SHAPE",
             description = "Shapes instead of the defaults, as TT:MxNxK, e.g. NN:512x512x512,TN:784x256x512.")
@@ -70,6 +81,8 @@ final class BenchGemmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, RunnerException {
         GemmPlan plan = plan();
+        // The baseline is read before hours of measuring, so that a wrong path fails at once.
+        GemmRun baseline = compare == null ? null : BenchReportCommand.readBaseline(spec, compare);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // The peak first, while no forked JVM competes for the cores.
@@ -115,6 +128,21 @@ final class BenchGemmCommand implements Callable<Integer> {
         if (json != null) {
             GemmJsonReport.write(json, machine, plan, jmhJson);
             out.println("Wrote " + json.toAbsolutePath());
+            out.flush();
+        }
+        GemmRun run = GemmRun.of(machine, results);
+        if (baseline != null) {
+            out.println();
+            out.print(GemmComparison.format(compare.getFileName().toString(), baseline, run));
+            out.flush();
+        }
+        Path png = BenchReportCommand.chartPath(chart, json);
+        if (png != null) {
+            try {
+                out.println("Wrote " + GemmChart.write(png, run, "SGEMM, " + run.machine()).toAbsolutePath());
+            } catch (IllegalArgumentException e) {
+                out.println("No chart: " + e.getMessage() + ".");
+            }
             out.flush();
         }
         if (!expected.isEmpty()) {
