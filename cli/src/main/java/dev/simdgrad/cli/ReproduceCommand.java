@@ -84,6 +84,7 @@ final class ReproduceCommand implements Callable<Integer> {
             List<Path> files = switch (name) {
                 case "coherent-gradients" -> coherentGradients(o, dir);
                 case "min-norm" -> minNorm(o, dir);
+                case "gradient-regularization" -> gradientRegularization(o, dir);
                 default -> throw new IllegalStateException(name);
             };
             o.println();
@@ -173,5 +174,38 @@ final class ReproduceCommand implements Callable<Integer> {
         o.print(MinNormReport.table(r));
         o.flush();
         return MinNormReport.write(r, dir);
+    }
+
+    private List<Path> gradientRegularization(PrintWriter o, Path dir) throws IOException {
+        var d = full ? GradientRegularizationExperiment.Config.full(data, seed)
+                : GradientRegularizationExperiment.Config.small(data, seed);
+        var c = new GradientRegularizationExperiment.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
+                widths != null ? widths.getFirst() : d.hidden(), epochs != null ? epochs : d.epochs(), d.batch(),
+                d.lr(), d.gammas(), d.epsilons(), d.rho(), d.flood(), d.timingSteps(), d.scales(), d.seed());
+        o.printf(Locale.ROOT, "reproduce gradient-regularization: %s, %d threads%n",
+                full ? "full scale" : "default size", Parallelism.threads());
+        o.flush();
+        GradientRegularizationExperiment.Result r;
+        int n = Math.min(c.trainSize(), full && data != null ? 60000 : 5000);
+        try (Progress p = Progress.start("gradient-regularization", GradientRegularizationExperiment.work(c, n))) {
+            r = GradientRegularizationExperiment.run(c, p, row -> {
+                if (row instanceof GradientRegularizationExperiment.Cost x) {
+                    o.printf(Locale.ROOT, "cost %-9s %.2f ms/step  %.2fx plain%n", x.method(), x.msPerStep(),
+                            x.ratioToPlain());
+                } else if (row instanceof GradientRegularizationExperiment.Accuracy a) {
+                    o.printf(Locale.ROOT, "%-9s gamma %-5s epsilon %-5s test acc %.3f  (%.1f s)%n", a.method(),
+                            Double.isNaN(a.gamma()) ? "-" : (float) a.gamma(),
+                            Double.isNaN(a.epsilon()) ? "-" : (float) a.epsilon(), a.testAccuracy(), a.seconds());
+                } else if (row instanceof GradientRegularizationExperiment.Sparsity s) {
+                    o.printf(Locale.ROOT, "diagonal net, scale %-5s %-15s l1 %.3f  loss %.1e%n", s.scale(), s.method(),
+                            s.l1(), s.loss());
+                }
+                o.flush();
+            });
+        }
+        o.println();
+        o.print(GradientRegularizationReport.table(r));
+        o.flush();
+        return GradientRegularizationReport.write(r, dir);
     }
 }
