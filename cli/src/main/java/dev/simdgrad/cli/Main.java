@@ -23,7 +23,19 @@ public final class Main {
      * without its required subcommand is a usage error (exit 2), as picocli reports it.
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main());
+        // picocli prints "did you mean" suggestions instead of the usage for a mistyped option; we want both: the
+        // one-line error first, then the suggestions if any, then the usage.
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            java.io.PrintWriter err = c.getErr();
+            err.println(ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            c.usage(err, c.getColorScheme());
+            err.flush();
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cl;
     }
 
     /** {@code --version}: the Implementation-Version the build writes into simdgrad.jar's manifest. */

@@ -76,7 +76,8 @@ final class MinNormExperiment {
      * @param width             m
      * @param relativeDistance  ‖W_T - W*‖ / ‖W* - W₀‖
      * @param distance          ‖W_T - W₀‖
-     * @param predictedDistance √(yᵀH⁻¹y) with H the Gram matrix at W₀ of this width
+     * @param predictedDistance √(yᵀH⁻¹y) with H the Gram matrix at W₀ of this width (NaN, as is the relative
+     *                          distance, when that H is singular)
      * @param trainLoss         final training loss (mean of ½ r²)
      * @param testError         test error (sign disagreement)
      * @param seconds           wall time of the training
@@ -153,13 +154,20 @@ final class MinNormExperiment {
             TwoLayerNet net = TwoLayerNet.initialize(NetSpec.ntk(train.features(), m, 1, Activation.RELU),
                     config.seed());
             float[] theta0 = net.parameters().clone();
-            MinNormSolution star = MinNormSolution.compute(net, train);
+            MinNormSolution star;
+            try {
+                star = MinNormSolution.compute(net, train);
+            } catch (IllegalArgumentException singular) {
+                // At a small width H can be singular (an example that activates no unit has a zero row): then
+                // there is no W*, and the row says so with NaN rather than ending the experiment.
+                star = null;
+            }
             gradientDescent(net, train, eta, config.steps(), config.seed(), progress, Math.max(1, m / 256));
             Evaluator ev = new Evaluator(new SquaredLoss(), 1000);
             var trainEval = ev.evaluate(net, train);
-            WidthRow row = new WidthRow(m, star.relativeDistance(net, theta0), Norms.distanceFromInit(net, theta0),
-                    star.predictedDistance(), trainEval.loss(), 1 - ev.evaluate(net, test).accuracy(),
-                    (System.nanoTime() - t0) / 1e9);
+            WidthRow row = new WidthRow(m, star == null ? Double.NaN : star.relativeDistance(net, theta0),
+                    Norms.distanceFromInit(net, theta0), star == null ? Double.NaN : star.predictedDistance(),
+                    trainEval.loss(), 1 - ev.evaluate(net, test).accuracy(), (System.nanoTime() - t0) / 1e9);
             widths.add(row);
             onRow.accept(row);
         }

@@ -166,6 +166,10 @@ final class TrainCommand implements Callable<Integer> {
                     testSize == null ? Integer.MAX_VALUE : testSize);
         } catch (FashionMnistSource.MissingDataException e) {
             throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("simdgrad train: could not load the data: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
         }
         LabelCorruption train = LabelCorruption.apply(split.train(), noise, seed);
         // He for the ReLU family, Xavier for the saturating/smooth ones, as NetSpec.standard chooses.
