@@ -1,5 +1,6 @@
 package dev.simdgrad.nn.metrics;
 
+import dev.simdgrad.kernels.PerExample;
 import dev.simdgrad.nn.DenseLayerBatch;
 import dev.simdgrad.nn.PerExampleDeltas;
 import dev.simdgrad.nn.strategy.Sum;
@@ -11,11 +12,12 @@ import dev.simdgrad.nn.strategy.Sum;
  *   m-coherence = ‖Σ_i g_i‖² / Σ_i ‖g_i‖²        (1 for orthogonal gradients, B for identical ones)
  *   α           = ‖E g_i‖² / E ‖g_i‖² = m-coherence / B
  * </pre>
- * with Σ_i g_i from one SGEMM per layer ({@link Sum}) and ‖g_i‖² = Σ_layers ‖δ_i‖² (‖x_i‖² + [bias]), O(B(in + out))
- * per layer. Sums of squares accumulate in double. (The per-example norms are plain loops here; they can move to
- * the kernels' per-example norm routine when it exists.)
+ * with Σ_i g_i from one SGEMM per layer ({@link Sum}), the per-example squared norms
+ * ‖g_i‖² = Σ_layers ‖δ_i‖² (‖x_i‖² + [bias]) from the kernels' {@code PerExample.squaredNorms} (O(B(in + out)) per
+ * layer, accumulated over the layers) and the ratio from the kernels' {@code Coherence.mCoherence} (sums of squares
+ * in double).
  *
- * @param mCoherence ‖Σ g_i‖² / Σ ‖g_i‖² (NaN when every g_i is 0)
+ * @param mCoherence ‖Σ g_i‖² / Σ ‖g_i‖² (NaN when every g_i is 0, or for an empty batch)
  * @param batch      B
  */
 public record Coherence(double mCoherence, int batch) {
@@ -26,37 +28,24 @@ public record Coherence(double mCoherence, int batch) {
     }
 
     /**
-     * Coherence of the per-example gradients in {@code deltas}.
+     * Coherence of the per-example gradients in {@code deltas}. Allocates B floats for the per-example norms (a
+     * metric, computed once in a while, not per step).
      *
      * @param scratch at least {@code deltas.gradientLength()} floats, overwritten with Σ_i g_i
      */
     public static Coherence of(PerExampleDeltas deltas, float[] scratch) {
+        int b = deltas.batchSize();
         new Sum().aggregate(deltas, scratch);
-        double sumSq = 0;
-        for (int i = 0; i < deltas.gradientLength(); i++) {
-            sumSq += (double) scratch[i] * scratch[i];
+        if (b == 0) {
+            return new Coherence(Double.NaN, 0);
         }
-        return new Coherence(sumSq / perExampleSquaredNorms(deltas), deltas.batchSize());
-    }
-
-    /** Σ_i ‖g_i‖² = Σ_i Σ_layers ‖δ_i‖² (‖x_i‖² + [bias]). */
-    static double perExampleSquaredNorms(PerExampleDeltas deltas) {
-        double total = 0;
+        float[] norms = new float[b];
         for (int l = 0; l < deltas.layerCount(); l++) {
             DenseLayerBatch layer = deltas.layer(l);
-            float[] x = layer.input(), d = layer.delta();
-            for (int i = 0; i < layer.batch(); i++) {
-                double xx = layer.hasBias() ? 1 : 0, dd = 0;
-                int xo = layer.inputOffset() + i * layer.inputStride(), dof = i * layer.deltaStride();
-                for (int j = 0; j < layer.in(); j++) {
-                    xx += (double) x[xo + j] * x[xo + j];
-                }
-                for (int j = 0; j < layer.out(); j++) {
-                    dd += (double) d[dof + j] * d[dof + j];
-                }
-                total += dd * xx;
-            }
+            PerExample.squaredNorms(b, layer.out(), layer.in(), layer.delta(), 0, layer.deltaStride(),
+                    layer.input(), layer.inputOffset(), layer.inputStride(), layer.hasBias(), l > 0, norms, 0);
         }
-        return total;
+        double m = dev.simdgrad.kernels.Coherence.mCoherence(scratch, 0, deltas.gradientLength(), norms, 0, b);
+        return new Coherence(m, b);
     }
 }

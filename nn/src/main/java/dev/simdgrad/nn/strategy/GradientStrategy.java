@@ -11,14 +11,20 @@ import dev.simdgrad.nn.PerExampleDeltas;
  * writes one value per trainable parameter into the flat gradient vector, each layer's block at its
  * {@code weightOffset} (out x in row-major) and {@code biasOffset}.
  *
- * <p>Implemented here, on SGEMM: {@link Sum} (Σ_i g_i = Δᵀ X) and {@link Mean} ((1/B) Δᵀ X, the gradient of the
- * mean loss). The robust strategies of the source papers plug into the same interface from the same (Δ, X) pairs
- * and are to be built on the per-example kernels of the kernels module ({@code PerExample}, {@code Aggregate}) once
- * those exist: ClipNorm(C) (scale each example by min(1, C/‖g_i‖) using ‖g_i‖² = Σ_layers ‖δ_i‖²(‖x_i‖² + [bias])
- * and fold the scales into one GEMM, (diag(s)Δ)ᵀX), Winsorize(c) and Trim(c) (coordinate-wise over the B values
- * δ_i[r]·x_i[c], generated tile by tile without materializing the B x P matrix), Median, MedianOfMeans(groups), and
- * RM3 (stateful: coordinate-wise median of this and the two previous minibatch gradients). Stateful strategies keep
- * their state in the instance; {@link #reset()} clears it.
+ * <p><b>Scale.</b> Every strategy but {@link Sum} is on the scale of {@link Mean}, the gradient of the mean loss
+ * L = (1/B) Σ ℓ_i, so one learning rate serves them all; each robust strategy reduces to {@code Mean} in its
+ * degenerate case (c = 0, one group, no example clipped), bitwise or within a stated bound.
+ *
+ * <p>The strategies, all from the same (Δ, X) pairs and none materializing the B x P per-example gradients:
+ * <ul>
+ *   <li>{@link Sum}, {@link Mean}: Σ_i g_i = ΔᵀX, one SGEMM per layer;</li>
+ *   <li>{@link ClipNorm}(C): each g_i scaled to network-wide norm at most C (DP-SGD), norms
+ *   Σ_layers ‖δ_i‖²(‖x_i‖² + [bias]), scales folded into one GEMM (diag(s)Δ)ᵀX;</li>
+ *   <li>{@link Winsorize}(c), {@link Trim}(c), {@link Median}, {@link MedianOfMeans}(groups): coordinate-wise order
+ *   statistics over the B values δ_i[r]·x_i[c], generated tile by tile by the kernels' {@code FusedAggregate};</li>
+ *   <li>{@link RM3}: stateful, the coordinate-wise median of this and the two previous minibatch gradients.</li>
+ * </ul>
+ * Stateful strategies keep their state in the instance; {@link #reset()} clears it.
  *
  * <p>Implementations may keep scratch buffers; an instance is not thread-safe.
  */

@@ -3,8 +3,9 @@ package dev.simdgrad.nn.strategy;
 import dev.simdgrad.nn.PerExampleDeltas;
 
 /**
- * The sum of the per-example gradients, Σ_i g_i: ΔᵀX per layer (and 1ᵀΔ for biases), one SGEMM each. This is the
- * c = 0 case of winsorized gradient descent as Chatterjee (2020) writes it (the step is lr · Σ_i g_i).
+ * The sum of the per-example gradients, Σ_i g_i: ΔᵀX per layer (and 1ᵀΔ for biases), one SGEMM each: B times
+ * {@link Mean}, the gradient of the summed loss Σ ℓ_i. (Chatterjee (2020) writes winsorized SGD as a sum, but of the
+ * per-example gradients of the mean loss; see {@link Winsorize} for why its c = 0 case is {@link Mean}, not this.)
  */
 public final class Sum implements GradientStrategy {
     private final WeightedSum sum = new WeightedSum();

@@ -33,7 +33,7 @@ public final class GemmDriver {
     /** Columns of a packed B block: KC x NC floats (4 MiB) sit in L3 and are reused by every ic. */
     static final int NC = 4096;
     /**
-     * Multiply-adds each thread must get (2^21, ~15 us of work): below it, waking a worker and two barriers per KC
+     * Multiply-adds each thread must get (2^21, ~15 us of work): below it, waking a worker and a barrier per KC
      * block cost more than they save, and on an oversubscribed machine a waiting thread can lose a time slice.
      */
     static final long MIN_WORK_PER_THREAD = 1L << 21;
@@ -112,7 +112,7 @@ public final class GemmDriver {
             try {
                 j.ta = ta; j.tb = tb; j.m = m; j.n = n; j.k = k; j.alpha = alpha; j.beta = beta;
                 j.a = a; j.ao = ao; j.lda = lda; j.b = b; j.bo = bo; j.ldb = ldb; j.c = c; j.co = co; j.ldc = ldc;
-                j.sharedB = SHARED.b(blockB(n, k));
+                j.sharedB = SHARED.b(2 * blockB(n, k)); // two halves: see loops
                 WorkerPool.run(j, threads);
             } finally {
                 j.a = j.b = j.c = j.sharedB = null; // do not keep the caller's arrays alive
@@ -144,59 +144,69 @@ public final class GemmDriver {
     }
 
     /**
-     * The five loops for one worker. With several workers, the B block is packed cooperatively into
-     * {@code sharedB}, then each worker computes its own rows (or, for a short C, its own column panels).
+     * The five loops for one worker. With several workers splitting rows, each B block is packed cooperatively
+     * into one of two halves of {@code sharedB} (alternating), then, after one barrier, each worker computes its own
+     * rows against the whole block. One barrier per block suffices: a worker passing the barrier of block t knows
+     * everyone has finished computing block t - 1, the last reader of the half that block t + 1 will overwrite.
+     * With few rows, workers split the column panels instead, each packing its own into its own buffer: no barrier.
      */
     static void loops(boolean ta, boolean tb, int m, int n, int k, float alpha,
                       float[] a, int ao, int lda, float[] b, int bo, int ldb,
                       float beta, float[] c, int co, int ldc, float[] sharedB, int worker, int workers) {
         Buffers own = BUFFERS.get();
         int kcb = kcFor(k);
-        float[] bbuf = workers > 1 ? sharedB : own.b(blockB(n, k));
+        int half = blockB(n, k);
         int rowBlocks = (m + MR - 1) / MR;
         // Split rows when every worker gets at least two MR blocks; otherwise split column panels.
-        boolean splitRows = rowBlocks >= 2 * workers;
+        boolean splitRows = workers > 1 && rowBlocks >= 2 * workers;
+        float[] bbuf = splitRows ? sharedB : own.b(half);
         int r0 = 0, r1 = m;
         if (splitRows) {
             r0 = Math.min(m, splitStart(rowBlocks, worker, workers) * MR);
             r1 = Math.min(m, splitStart(rowBlocks, worker + 1, workers) * MR);
         }
         float[] abuf = own.a(Math.min(MC, Math.max(1, r1 - r0)) * kcb + MR * kcb);
+        int block = 0;
         for (int jc = 0; jc < n; jc += NC) {                                 // loopFive
             int nc = Math.min(NC, n - jc);
             int panels = (nc + NR - 1) / NR;
             int p0 = splitStart(panels, worker, workers), p1 = splitStart(panels, worker + 1, workers);
-            for (int pc = 0; pc < k; pc += kcb) {                             // loopFour
+            for (int pc = 0; pc < k; pc += kcb, block++) {                    // loopFour
                 int kc = Math.min(kcb, k - pc);
                 boolean first = pc == 0;
+                // Split rows: alternate halves of the shared buffer. Otherwise this worker's own buffer holds its
+                // panels [p0, p1) from index 0, and panel q sits at bBase + q * kc * NR as the macro-kernel expects.
+                int bBase = splitRows ? (block & 1) * half : -p0 * kc * NR;
                 if (p1 > p0) {
                     int cols = Math.min(nc - p0 * NR, (p1 - p0) * NR);
                     int src = tb ? bo + (jc + p0 * NR) * ldb + pc : bo + pc * ldb + jc + p0 * NR;
-                    K.packB(tb, b, src, ldb, kc, cols, bbuf, p0 * kc * NR);
+                    K.packB(tb, b, src, ldb, kc, cols, bbuf, bBase + p0 * kc * NR);
                 }
-                WorkerPool.barrier(workers);
+                if (splitRows) {
+                    WorkerPool.barrier(workers);
+                }
                 int q0 = splitRows ? 0 : p0, q1 = splitRows ? panels : p1;
                 if (q1 > q0) {
                     for (int ic = r0; ic < r1; ic += MC) {                    // loopThree
                         int mc = Math.min(MC, r1 - ic);
                         int src = ta ? ao + pc * lda + ic : ao + ic * lda + pc;
                         K.packA(ta, a, src, lda, mc, kc, abuf);
-                        macroKernel(mc, nc, kc, q0, q1, alpha, beta, first, abuf, bbuf, c, co + ic * ldc + jc, ldc,
-                                own.tile);
+                        macroKernel(mc, nc, kc, q0, q1, alpha, beta, first, abuf, bbuf, bBase, c,
+                                co + ic * ldc + jc, ldc, own.tile);
                     }
                 }
-                WorkerPool.barrier(workers); // nobody repacks B while another worker still reads it
             }
         }
     }
 
     /** loopTwo and loopOne over panels [q0, q1) of the packed B block and all MR panels of the packed A block. */
     private static void macroKernel(int mc, int nc, int kc, int q0, int q1, float alpha, float beta, boolean first,
-                                    float[] abuf, float[] bbuf, float[] c, int cBase, int ldc, float[] tile) {
+                                    float[] abuf, float[] bbuf, int bBase, float[] c, int cBase, int ldc,
+                                    float[] tile) {
         for (int q = q0; q < q1; q++) {                                       // loopTwo
             int jr = q * NR;
             int nr = Math.min(NR, nc - jr);
-            int bpo = q * kc * NR;
+            int bpo = bBase + q * kc * NR;
             for (int ir = 0; ir < mc; ir += MR) {                             // loopOne
                 int mr = Math.min(MR, mc - ir);
                 int apo = ir * kc;
