@@ -45,6 +45,15 @@ final class Progress implements AutoCloseable {
         return console != null && console.isTerminal();
     }
 
+    /**
+     * What to print before a line of output while the bar is showing: a carriage return and an erase-line escape,
+     * so that the line replaces the bar (which redraws itself below on its next update) instead of running into
+     * it; empty when there is no bar.
+     */
+    String lineStart() {
+        return bar == null ? "" : "\r\033[K";
+    }
+
     /** Advances by {@code steps}. */
     void step(long steps) {
         if (bar != null) {

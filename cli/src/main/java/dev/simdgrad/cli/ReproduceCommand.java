@@ -137,6 +137,7 @@ final class ReproduceCommand implements Callable<Integer> {
         try (Progress p = Progress.start("coherent-gradients", CoherentGradientsExperiment.steps(c, n))) {
             r = CoherentGradientsExperiment.run(c, p, run -> {
                 var e = run.last();
+                o.print(p.lineStart());
                 o.printf(Locale.ROOT, "p=%.2f %-12s train %.3f  clean %.3f  corrupted %s  test %.3f  (%.1f s)%n",
                         run.noise(), run.strategy(), e.trainAccuracy(), e.cleanAccuracy(),
                         CoherentGradientsReport.f3(e.corruptedAccuracy()), e.testAccuracy(), e.seconds());
@@ -160,6 +161,7 @@ final class ReproduceCommand implements Callable<Integer> {
         MinNormExperiment.Result r;
         try (Progress p = Progress.start("min-norm", MinNormExperiment.work(c))) {
             r = MinNormExperiment.run(c, p, row -> {
+                o.print(p.lineStart());
                 if (row instanceof MinNormExperiment.WidthRow w) {
                     o.printf(Locale.ROOT, "m=%-6d ||W_T-W*||/||W*-W0|| %.3f  ||W_T-W0|| %.3f vs %.3f  (%.1f s)%n",
                             w.width(), w.relativeDistance(), w.distance(), w.predictedDistance(), w.seconds());
@@ -189,6 +191,7 @@ final class ReproduceCommand implements Callable<Integer> {
         int n = Math.min(c.trainSize(), full && data != null ? 60000 : 5000);
         try (Progress p = Progress.start("gradient-regularization", GradientRegularizationExperiment.work(c, n))) {
             r = GradientRegularizationExperiment.run(c, p, row -> {
+                o.print(p.lineStart());
                 if (row instanceof GradientRegularizationExperiment.Cost x) {
                     o.printf(Locale.ROOT, "cost %-9s %.2f ms/step  %.2fx plain%n", x.method(), x.msPerStep(),
                             x.ratioToPlain());

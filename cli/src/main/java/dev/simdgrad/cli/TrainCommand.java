@@ -189,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Progress p = Progress.start("train", (long) stepsPerEpoch * epochs)) {
             epochsRun = TrainingRun.run(net, s.loss(), objective, sgd, batch, epochs, train, split.test(), seed, p,
                     e -> {
-                        o.println(epochLine(e, epochs, noise > 0));
+                        o.println(p.lineStart() + epochLine(e, epochs, noise > 0));
                         o.flush();
                     });
         }
