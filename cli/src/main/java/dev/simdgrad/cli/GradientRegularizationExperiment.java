@@ -56,7 +56,7 @@ final class GradientRegularizationExperiment {
                   List<Float> epsilons, float rho, double flood, int timingSteps, List<Double> scales, long seed) {
 
         static Config small(Path data, long seed) {
-            return new Config(data, 5000, 256, 10, 100, 0.1, List.of(0.01f, 0.05f), List.of(0.01f, 0.1f), 0.05f,
+            return new Config(data, 5000, 256, 30, 100, 0.1, List.of(0.02f, 0.1f), List.of(0.01f, 0.1f), 0.05f,
                     0.1, 30, List.of(0.01, 0.1, 0.5, 1.0), seed);
         }
 
