@@ -28,8 +28,9 @@ final class MinNormReport {
                     f(row.testError()), String.format(Locale.ROOT, "%.1f", row.seconds()));
         }
         sb.append(w.format());
-        sb.append(String.format(Locale.ROOT, "GD on the linearized infinite-width model reaches a ratio of %.3f in"
-                + " the same T steps (the share of the distance due to stopping at T).%n%n", r.linearFloor()));
+        sb.append(String.format(Locale.ROOT, "GD on the linearized infinite-width model reaches a ratio of %.3f and"
+                + " ||W_T-W0|| = %.3f in the same T steps (what stopping at T accounts for).%n%n", r.linearFloor(),
+                r.linearDistance()));
         TextTable t = new TextTable(List.of("label noise", "train error", "train loss", "test error",
                 "bound sqrt(2y'Hinf^-1y/n)"));
         for (var row : r.noise()) {

@@ -75,13 +75,16 @@ final class TrainingRun {
         for (int e = 1; e <= epochs; e++) {
             double l = trainer.epoch(data);
             progress.step(stepsPerEpoch);
-            Evaluation all = evaluator.evaluate(net, data);
+            // The two subsets partition the training set: its accuracy is their count-weighted mean, without a
+            // third pass over the data.
             Evaluation c = evaluator.evaluate(net, data, clean);
             Evaluation x = evaluator.evaluate(net, data, corrupted);
+            double trainAccuracy = ((c.count() > 0 ? c.accuracy() * c.count() : 0)
+                    + (x.count() > 0 ? x.accuracy() * x.count() : 0)) / data.size();
             Evaluation t = evaluator.evaluate(net, test);
             net.lossAndDeltas(loss, Batch.of(sample), ws);
             double coherence = Coherence.of(ws, scratch).mCoherence();
-            Epoch ep = new Epoch(e, l, all.accuracy(), c.accuracy(), x.accuracy(), t.loss(), t.accuracy(),
+            Epoch ep = new Epoch(e, l, trainAccuracy, c.accuracy(), x.accuracy(), t.loss(), t.accuracy(),
                     coherence, Norms.distanceFromInit(net, theta0), (System.nanoTime() - start) / 1e9);
             out.add(ep);
             listener.accept(ep);
