@@ -142,7 +142,7 @@ final class CoherentGradientsExperiment {
                         FashionMnist.CLASSES, Activation.RELU), config.seed());
                 var loss = new SoftmaxCrossEntropy();
                 List<TrainingRun.Epoch> epochs = TrainingRun.run(net, loss, new LossGradient(loss, strategy),
-                        Sgd.plain(config.lr()), config.batch(), config.epochs(), noisy, split.test(), config.seed(),
+                        Sgd.plain(config.lr()), config.batch(), true, config.epochs(), noisy, split.test(), config.seed(),
                         progress, e -> { });
                 Run run = new Run(p, names.get(i), levels.get(i), correct, epochs);
                 runs.add(run);

@@ -138,6 +138,10 @@ final class TrainCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     private int batch;
 
+    @Option(names = "--drop-last", description = "Skip each epoch's last partial batch (always on for winsorize,"
+            + " trim and mom, which need whole batches).")
+    private boolean dropLast;
+
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of init, noise and batch"
             + " order (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -177,7 +181,8 @@ final class TrainCommand implements Callable<Integer> {
         NetSpec netSpec = new NetSpec(split.train().features(), hidden, FashionMnist.CLASSES, s.activation(),
                 s.par(), init, !noBias, !noBias, freezeOutput, symmetric);
         TwoLayerNet net = TwoLayerNet.initialize(netSpec, seed);
-        int stepsPerEpoch = (train.data().size() + batch - 1) / batch;
+        boolean drop = dropLast || StrategyFactory.needsWholeBatches(strategy);
+        int stepsPerEpoch = TrainingRun.stepsPerEpoch(train.data().size(), batch, drop);
         Sgd sgd = new Sgd(parseSchedule(stepsPerEpoch, epochs), momentum, nesterov, weightDecay);
         Objective objective = s.regularizer().objective(s.loss(), s.strategy(), gamma, epsilon, rho, flood);
         o.printf(Locale.ROOT, "Data: %s (%d train, %d test), label noise %.2f (%d corrupted)%n", split.source(),
@@ -187,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
         o.flush();
         List<TrainingRun.Epoch> epochsRun;
         try (Progress p = Progress.start("train", (long) stepsPerEpoch * epochs)) {
-            epochsRun = TrainingRun.run(net, s.loss(), objective, sgd, batch, epochs, train, split.test(), seed, p,
+            epochsRun = TrainingRun.run(net, s.loss(), objective, sgd, batch, drop, epochs, train, split.test(), seed, p,
                     e -> {
                         o.println(p.lineStart() + epochLine(e, epochs, noise > 0));
                         o.flush();
@@ -234,6 +239,7 @@ final class TrainCommand implements Callable<Integer> {
         c.put("weightDecay", weightDecay);
         c.put("schedule", schedule);
         c.put("batch", batch);
+        c.put("dropLast", dropLast || StrategyFactory.needsWholeBatches(strategy));
         c.put("epochs", epochs);
         c.put("seed", seed);
         c.put("threads", Parallelism.threads());

@@ -54,22 +54,23 @@ final class TrainingRun {
      * Trains {@code net} for {@code epochs} epochs of minibatch steps on {@code train} and returns one record per
      * epoch.
      *
+     * @param dropLast skip each epoch's last partial batch (for the order-statistic strategies)
      * @param seed     seeds the minibatch order and the coherence sample
      * @param progress advanced by the number of steps of each epoch
      * @param listener called after every epoch (e.g. to print a line)
      */
-    static List<Epoch> run(TwoLayerNet net, Loss loss, Objective objective, Sgd sgd, int batch, int epochs,
-                           LabelCorruption train, Dataset test, long seed, Progress progress,
+    static List<Epoch> run(TwoLayerNet net, Loss loss, Objective objective, Sgd sgd, int batch, boolean dropLast,
+                           int epochs, LabelCorruption train, Dataset test, long seed, Progress progress,
                            Consumer<Epoch> listener) {
         Dataset data = train.data();
         boolean[] clean = train.clean(), corrupted = train.corrupted();
-        Trainer trainer = new Trainer(net, objective, sgd, batch, seed);
+        Trainer trainer = new Trainer(net, objective, sgd, batch, seed, dropLast);
         Evaluator evaluator = new Evaluator(loss, 1000);
         float[] theta0 = net.parameters().clone();
         Dataset sample = coherenceSample(data, seed);
         Workspace ws = net.workspace(sample.size());
         float[] scratch = new float[net.trainableCount()];
-        int stepsPerEpoch = (data.size() + batch - 1) / batch;
+        int stepsPerEpoch = stepsPerEpoch(data.size(), batch, dropLast);
         List<Epoch> out = new ArrayList<>();
         long start = System.nanoTime();
         for (int e = 1; e <= epochs; e++) {
@@ -90,6 +91,14 @@ final class TrainingRun {
             listener.accept(ep);
         }
         return out;
+    }
+
+    /** Minibatch steps in an epoch of n examples (one full-batch step when B &gt;= n). */
+    static int stepsPerEpoch(int n, int batch, boolean dropLast) {
+        if (batch >= n) {
+            return 1;
+        }
+        return dropLast ? n / batch : (n + batch - 1) / batch;
     }
 
     /** A fixed, seeded sample of up to {@link #COHERENCE_SAMPLE} training examples (with their training labels). */

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The falsifiable check of the Coherent Gradients mechanism, at a size that runs in seconds: with half the labels
- * permuted, winsorized SGD (c = 4) fits the corrupted examples less than plain SGD (c = 0). 500 examples, 128 hidden
+ * permuted, winsorized SGD (nn's {@code Winsorize(4)}) fits the corrupted examples less than plain SGD
+ * ({@code Winsorize(0)}, the mean). 500 examples, 128 hidden
  * units, 40 epochs of batch 100: plain SGD starts memorizing (about a third of the corrupted labels fitted) while
  * c = 4 stays near chance; across seeds the gap was 0.09 to 0.16, so the assertion has a wide margin. Seeded, so the
  * outcome is the same on every run.

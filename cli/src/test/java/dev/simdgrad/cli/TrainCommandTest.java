@@ -64,6 +64,10 @@ class TrainCommandTest {
             CliRun r = train("--regularizer", reg, "--out", dir.resolve(reg).toString());
             assertEquals(0, r.exitCode(), reg + ": " + r.err());
         }
+        for (String strategy : new String[] {"sum", "median", "trim:2", "mom:5", "clip:1.0", "rm3"}) {
+            CliRun r = train("--strategy", strategy, "--out", dir.resolve(strategy.replace(':', '-')).toString());
+            assertEquals(0, r.exitCode(), strategy + ": " + r.err());
+        }
         CliRun w = train("--strategy", "winsorize:2", "--momentum", "0.9", "--nesterov",
                 "--schedule", "cosine", "--activation", "tanh", "--out", dir.resolve("w").toString());
         assertEquals(0, w.exitCode(), w.err());
@@ -75,7 +79,8 @@ class TrainCommandTest {
         String[][] cases = {
             {"--hidden", "0"}, {"--strategy", "bogus"}, {"--activation", "sigmoid"}, {"--noise", "1.5"},
             {"--schedule", "step:x:1"}, {"--regularizer", "l2"}, {"--nesterov"}, {"--no-such-option"},
-            {"--epochs", "many"}, {"--gamma", "-1", "--regularizer", "fgr"},
+            {"--epochs", "many"}, {"--gamma", "-1", "--regularizer", "fgr"}, {"--strategy", "clip:0"},
+            {"--strategy", "winsorize"}, {"--strategy", "mom:x"},
         };
         for (String[] c : cases) {
             CliRun r = train(c);
