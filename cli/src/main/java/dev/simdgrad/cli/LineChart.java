@@ -80,7 +80,7 @@ final class LineChart {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setYAxisLogarithmic(logY);
-        chart.getStyler().setXAxisDecimalPattern(logX ? "#" : null);
+        chart.getStyler().setXAxisDecimalPattern(logX ? "0.###" : null);
         for (var e : series.entrySet()) {
             if (e.getValue()[0].length == 0) {
                 continue;

@@ -133,7 +133,7 @@ final class ReproduceCommand implements Callable<Integer> {
                 Parallelism.threads());
         o.flush();
         CoherentGradientsExperiment.Result r;
-        int n = Math.min(c.trainSize(), full && data != null ? 60000 : 5000);
+        int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
         try (Progress p = Progress.start("coherent-gradients", CoherentGradientsExperiment.steps(c, n))) {
             r = CoherentGradientsExperiment.run(c, p, run -> {
                 var e = run.last();
@@ -188,7 +188,7 @@ final class ReproduceCommand implements Callable<Integer> {
                 full ? "full scale" : "default size", Parallelism.threads());
         o.flush();
         GradientRegularizationExperiment.Result r;
-        int n = Math.min(c.trainSize(), full && data != null ? 60000 : 5000);
+        int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
         try (Progress p = Progress.start("gradient-regularization", GradientRegularizationExperiment.work(c, n))) {
             r = GradientRegularizationExperiment.run(c, p, row -> {
                 o.print(p.lineStart());
