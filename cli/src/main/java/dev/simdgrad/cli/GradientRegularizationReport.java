@@ -15,6 +15,7 @@ final class GradientRegularizationReport {
     private GradientRegularizationReport() {
     }
 
+    /** The printed tables. */
     static String table(GradientRegularizationExperiment.Result r) {
         var c = r.config();
         StringBuilder sb = new StringBuilder();
@@ -50,6 +51,7 @@ final class GradientRegularizationReport {
         return sb.toString();
     }
 
+    /** Writes the CSV, JSON and PNG files into {@code dir}; returns their paths. */
     static List<Path> write(GradientRegularizationExperiment.Result r, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         List<List<?>> cr = new ArrayList<>();

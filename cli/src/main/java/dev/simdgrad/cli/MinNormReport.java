@@ -15,6 +15,7 @@ final class MinNormReport {
     private MinNormReport() {
     }
 
+    /** The printed tables. */
     static String table(MinNormExperiment.Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Min-norm convergence: %s; n = %d train, %d test, centred unit-norm"
@@ -43,6 +44,7 @@ final class MinNormReport {
         return sb.toString();
     }
 
+    /** Writes the CSV, JSON and PNG files into {@code dir}; returns their paths. */
     static List<Path> write(MinNormExperiment.Result r, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         List<List<?>> wr = new ArrayList<>();

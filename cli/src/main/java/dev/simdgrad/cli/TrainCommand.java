@@ -211,6 +211,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The line printed after an epoch; the clean/corrupted split only when there is label noise. */
     static String epochLine(TrainingRun.Epoch e, int epochs, boolean noisy) {
         String corrupt = noisy ? String.format(Locale.ROOT, " (clean %.3f, corrupted %.3f)", e.cleanAccuracy(),
                 e.corruptedAccuracy()) : "";
