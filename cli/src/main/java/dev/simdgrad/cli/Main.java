@@ -4,13 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code simdgrad} command line: {@code info}, {@code verify}, {@code bench gemm}, {@code bench report}. Exit
+ * The {@code simdgrad} command line: {@code info}, {@code train}, {@code reproduce}, {@code verify}, {@code bench gemm}, {@code bench report}. Exit
  * codes: 0 success, 1 failure while running, 2 bad usage (a one-line error and the usage on stderr).
  */
 @Command(name = "simdgrad", mixinStandardHelpOptions = true,
         description = "SIMD kernels on the JDK Vector API for per-example gradient research.",
         versionProvider = Main.ManifestVersion.class,
-        subcommands = {InfoCommand.class, VerifyCommand.class, VerifyWorkerCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, TrainCommand.class, ReproduceCommand.class, VerifyCommand.class, VerifyWorkerCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     /** Entry point of {@code simdgrad.jar}; exits with the command's exit code. */
@@ -23,7 +23,19 @@ public final class Main {
      * without its required subcommand is a usage error (exit 2), as picocli reports it.
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main());
+        // picocli prints "did you mean" suggestions instead of the usage for a mistyped option; we want both: the
+        // one-line error first, then the suggestions if any, then the usage.
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            java.io.PrintWriter err = c.getErr();
+            err.println(ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            c.usage(err, c.getColorScheme());
+            err.flush();
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cl;
     }
 
     /** {@code --version}: the Implementation-Version the build writes into simdgrad.jar's manifest. */

@@ -1,0 +1,19 @@
+package dev.simdgrad.cli;
+
+import java.util.List;
+
+/** The verdict table every {@code reproduce} experiment ends with: claim, our measurement, agrees or not. */
+final class ClaimTable {
+    private ClaimTable() {
+    }
+
+    /** The claims as a table, and a last line counting how many hold. */
+    static String format(List<Claim> claims) {
+        TextTable t = new TextTable(List.of("paper's claim", "our measurement", "holds"));
+        for (Claim c : claims) {
+            t.add(c.paper(), c.measured(), c.holds() ? "yes" : "NO");
+        }
+        long holds = claims.stream().filter(Claim::holds).count();
+        return t.format() + holds + " of " + claims.size() + " claims hold in this run.\n";
+    }
+}

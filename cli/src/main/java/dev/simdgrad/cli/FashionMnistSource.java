@@ -1,0 +1,47 @@
+package dev.simdgrad.cli;
+
+import dev.simdgrad.nn.data.FashionMnist;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where {@code train} and {@code reproduce} take Fashion-MNIST from: the directory of {@code --data}, else the
+ * subset embedded in the jar (5,000 train + 1,000 test images). The default is the embedded subset, not
+ * {@link FashionMnist#locate}'s search of the environment and {@value FashionMnist#SYSTEM_DIR}, so that a default
+ * run gives the same numbers on every machine; a full dataset is used only when asked for.
+ */
+final class FashionMnistSource {
+    private FashionMnistSource() {
+    }
+
+    /**
+     * Loads the training and test sets.
+     *
+     * @param dir      the {@code --data} directory, or null for the embedded subset
+     * @param maxTrain at most this many training examples (the first ones of the files)
+     * @param maxTest  at most this many test examples
+     * @throws MissingDataException if {@code dir} is not a directory, naming the absolute path looked at
+     * @throws IOException          if a file is missing or malformed (the message names the file)
+     */
+    static FashionMnist.Split load(Path dir, int maxTrain, int maxTest) throws IOException {
+        if (dir == null) {
+            FashionMnist.Split e = FashionMnist.embedded();
+            return new FashionMnist.Split(e.train().head(maxTrain), e.test().head(maxTest), e.source());
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new MissingDataException("data directory not found: looked at " + dir.toAbsolutePath()
+                    + " (it needs train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],"
+                    + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]; without --data the embedded"
+                    + " subset is used)");
+        }
+        return FashionMnist.load(dir, maxTrain, maxTest);
+    }
+
+    /** A {@code --data} directory that does not exist: a usage error, not a failure while running. */
+    static final class MissingDataException extends IOException {
+        MissingDataException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.simdgrad.cli;
+
+import dev.simdgrad.kernels.Parallelism;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code simdgrad reproduce <experiment>}: runs one of the three papers' experiments, prints a table with the
+ * paper's claim beside our measurement, and writes CSV, JSON and PNG charts into the output directory it names.
+ * Each experiment is a class computing a result record; its report class renders it.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Reproduce a paper's experiment: coherent-gradients (Chatterjee 2020), min-norm (Satpathi &"
+            + " Srikant 2021), gradient-regularization (Karakida et al. 2023).",
+            "Default sizes finish in a few minutes on 2 cores on the embedded data; --full runs the paper's scale."})
+final class ReproduceCommand implements Callable<Integer> {
+    /** The experiments' command-line names. */
+    static final List<String> EXPERIMENTS = List.of("coherent-gradients", "min-norm", "gradient-regularization");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "coherent-gradients, min-norm or"
+            + " gradient-regularization.")
+    private String experiment;
+
+    @Option(names = "--full", description = "The paper's scale (tens of minutes to hours; more data with --data).")
+    private boolean full;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default:"
+            + " simdgrad-results/EXPERIMENT).")
+    private Path out;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX directory (default: the embedded"
+            + " subset).")
+    private Path data;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: available processors).")
+    private Integer threads;
+
+    @Option(names = "--train-size", paramLabel = "N", description = "Override: training examples.")
+    private Integer trainSize;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override: epochs (min-norm: gradient-descent"
+            + " steps).")
+    private Integer epochs;
+
+    @Option(names = "--widths", split = ",", paramLabel = "M", description = "Override: hidden widths (min-norm:"
+            + " all of them; others: the first).")
+    private List<Integer> widths;
+
+    @Option(names = "--noises", split = ",", paramLabel = "P", description = "Override: label-noise fractions.")
+    private List<Double> noises;
+
+    @Override
+    public Integer call() throws IOException {
+        String name = experiment.toLowerCase(Locale.ROOT);
+        if (!EXPERIMENTS.contains(name)) {
+            throw new ParameterException(spec.commandLine(), "unknown experiment '" + experiment + "' (one of "
+                    + String.join(", ", EXPERIMENTS) + ")");
+        }
+        checkOverrides();
+        if (threads != null) {
+            Parallelism.setThreads(threads);
+        }
+        Path dir = out != null ? out : Path.of("simdgrad-results", name);
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long start = System.nanoTime();
+        try {
+            List<Path> files = switch (name) {
+                case "coherent-gradients" -> coherentGradients(o, dir);
+                case "min-norm" -> minNorm(o, dir);
+                case "gradient-regularization" -> gradientRegularization(o, dir);
+                default -> throw new IllegalStateException(name);
+            };
+            o.println();
+            o.println("Wrote " + files.size() + " files into " + dir.toAbsolutePath() + ":");
+            for (Path f : files) {
+                o.println("  " + dir.relativize(f));
+            }
+            o.printf(Locale.ROOT, "%s took %.1f s.%n", name, (System.nanoTime() - start) / 1e9);
+            o.flush();
+            return 0;
+        } catch (FashionMnistSource.MissingDataException e) {
+            throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            o.flush();
+            err.println("simdgrad reproduce " + name + ": could not run: " + e);
+            err.flush();
+            return 1;
+        }
+    }
+
+    private void checkOverrides() {
+        if (trainSize != null && trainSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--train-size: must be >= 1");
+        }
+        if (epochs != null && epochs < 1) {
+            throw new ParameterException(spec.commandLine(), "--epochs: must be >= 1");
+        }
+        if (widths != null && (widths.isEmpty() || widths.stream().anyMatch(w -> w < 2 || w % 2 != 0))) {
+            throw new ParameterException(spec.commandLine(), "--widths: need even widths >= 2");
+        }
+        if (noises != null && noises.stream().anyMatch(p -> !(p >= 0 && p <= 1))) {
+            throw new ParameterException(spec.commandLine(), "--noises: fractions must be in [0, 1]");
+        }
+        if (threads != null && (threads < 1 || threads > 1024)) {
+            throw new ParameterException(spec.commandLine(), "--threads: must be in 1..1024");
+        }
+    }
+
+    private List<Path> coherentGradients(PrintWriter o, Path dir) throws IOException {
+        var d = full ? CoherentGradientsExperiment.Config.full(data, seed)
+                : CoherentGradientsExperiment.Config.small(data, seed);
+        var c = new CoherentGradientsExperiment.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
+                d.testSize(), widths != null ? widths.getFirst() : d.hidden(), epochs != null ? epochs : d.epochs(),
+                d.batch(), d.lr(), noises != null ? noises : d.noises(), d.cs(), d.extras(), d.seed());
+        o.printf(Locale.ROOT, "reproduce coherent-gradients: %s, %d threads%n", full ? "full scale" : "default size",
+                Parallelism.threads());
+        o.flush();
+        CoherentGradientsExperiment.Result r;
+        int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
+        try (Progress p = Progress.start("coherent-gradients", CoherentGradientsExperiment.steps(c, n))) {
+            r = CoherentGradientsExperiment.run(c, p, run -> {
+                var e = run.last();
+                o.print(p.lineStart());
+                o.printf(Locale.ROOT, "p=%.2f %-12s train %.3f  clean %.3f  corrupted %s  test %.3f  (%.1f s)%n",
+                        run.noise(), run.strategy(), e.trainAccuracy(), e.cleanAccuracy(),
+                        CoherentGradientsReport.f3(e.corruptedAccuracy()), e.testAccuracy(), e.seconds());
+                o.flush();
+            });
+        }
+        o.println();
+        o.print(CoherentGradientsReport.table(r));
+        o.flush();
+        return CoherentGradientsReport.write(r, dir);
+    }
+
+    private List<Path> minNorm(PrintWriter o, Path dir) throws IOException {
+        var d = full ? MinNormExperiment.Config.full(data, seed) : MinNormExperiment.Config.small(data, seed);
+        var c = new MinNormExperiment.Config(d.data(), trainSize != null ? trainSize : d.trainSize(), d.positive(),
+                d.negative(), widths != null ? widths : d.widths(), epochs != null ? epochs : d.steps(),
+                widths != null ? widths.getFirst() : d.noiseWidth(), noises != null ? noises : d.noises(), d.seed());
+        o.printf(Locale.ROOT, "reproduce min-norm: %s, %d threads%n", full ? "full scale" : "default size",
+                Parallelism.threads());
+        o.flush();
+        MinNormExperiment.Result r;
+        try (Progress p = Progress.start("min-norm", MinNormExperiment.work(c))) {
+            r = MinNormExperiment.run(c, p, row -> {
+                o.print(p.lineStart());
+                if (row instanceof MinNormExperiment.WidthRow w) {
+                    o.printf(Locale.ROOT, "m=%-6d ||W_T-W*||/||W*-W0|| %.3f  ||W_T-W0|| %.3f vs %.3f  (%.1f s)%n",
+                            w.width(), w.relativeDistance(), w.distance(), w.predictedDistance(), w.seconds());
+                } else if (row instanceof MinNormExperiment.NoiseRow nr) {
+                    o.printf(Locale.ROOT, "p=%.2f  test error %.3f  bound %.3f%n", nr.noise(), nr.testError(),
+                            nr.bound());
+                }
+                o.flush();
+            });
+        }
+        o.println();
+        o.print(MinNormReport.table(r));
+        o.flush();
+        return MinNormReport.write(r, dir);
+    }
+
+    private List<Path> gradientRegularization(PrintWriter o, Path dir) throws IOException {
+        var d = full ? GradientRegularizationExperiment.Config.full(data, seed)
+                : GradientRegularizationExperiment.Config.small(data, seed);
+        var c = new GradientRegularizationExperiment.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
+                widths != null ? widths.getFirst() : d.hidden(), epochs != null ? epochs : d.epochs(), d.batch(),
+                d.lr(), d.gammas(), d.epsilons(), d.rho(), d.flood(), d.timingSteps(), d.scales(), d.seed());
+        o.printf(Locale.ROOT, "reproduce gradient-regularization: %s, %d threads%n",
+                full ? "full scale" : "default size", Parallelism.threads());
+        o.flush();
+        GradientRegularizationExperiment.Result r;
+        int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
+        try (Progress p = Progress.start("gradient-regularization", GradientRegularizationExperiment.work(c, n))) {
+            r = GradientRegularizationExperiment.run(c, p, row -> {
+                o.print(p.lineStart());
+                if (row instanceof GradientRegularizationExperiment.Cost x) {
+                    o.printf(Locale.ROOT, "cost %-9s %.2f ms/step  %.2fx plain%n", x.method(), x.msPerStep(),
+                            x.ratioToPlain());
+                } else if (row instanceof GradientRegularizationExperiment.Accuracy a) {
+                    o.printf(Locale.ROOT, "%-9s gamma %-5s epsilon %-5s test acc %.3f  (%.1f s)%n", a.method(),
+                            Double.isNaN(a.gamma()) ? "-" : (float) a.gamma(),
+                            Double.isNaN(a.epsilon()) ? "-" : (float) a.epsilon(), a.testAccuracy(), a.seconds());
+                } else if (row instanceof GradientRegularizationExperiment.Sparsity s) {
+                    o.printf(Locale.ROOT, "diagonal net, scale %-5s %-15s l1 %.3f  loss %.1e%n", s.scale(), s.method(),
+                            s.l1(), s.loss());
+                }
+                o.flush();
+            });
+        }
+        o.println();
+        o.print(GradientRegularizationReport.table(r));
+        o.flush();
+        return GradientRegularizationReport.write(r, dir);
+    }
+}

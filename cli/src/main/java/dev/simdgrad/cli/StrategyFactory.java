@@ -1,0 +1,100 @@
+package dev.simdgrad.cli;
+
+import dev.simdgrad.nn.strategy.ClipNorm;
+import dev.simdgrad.nn.strategy.GradientStrategy;
+import dev.simdgrad.nn.strategy.Mean;
+import dev.simdgrad.nn.strategy.Median;
+import dev.simdgrad.nn.strategy.MedianOfMeans;
+import dev.simdgrad.nn.strategy.RM3;
+import dev.simdgrad.nn.strategy.Sum;
+import dev.simdgrad.nn.strategy.Trim;
+import dev.simdgrad.nn.strategy.Winsorize;
+import java.util.Locale;
+
+/**
+ * The one place where the command line turns a strategy name into a {@link GradientStrategy}: {@code train
+ * --strategy} and every row of {@code reproduce coherent-gradients} come through here.
+ *
+ * <p>Names: {@code mean}, {@code sum}, {@code winsorize:C} (Chatterjee's winsorized gradient, C values clipped at
+ * each end of every coordinate), {@code trim:C}, {@code median}, {@code mom:G} (median of means over G groups),
+ * {@code clip:C} (per-example norm clipping at C, a real number) and {@code rm3} (median of this and the two
+ * previous minibatch gradients): nn's {@link Mean}, {@link Sum}, {@link Winsorize}, {@link Trim}, {@link Median},
+ * {@link MedianOfMeans}, {@link ClipNorm} and {@link RM3}.
+ */
+final class StrategyFactory {
+    /** The names accepted, for usage messages. */
+    static final String NAMES = "mean, sum, winsorize:C, trim:C, median, mom:G, clip:C, rm3";
+
+    private StrategyFactory() {
+    }
+
+    /**
+     * A fresh strategy (stateful ones such as RM3 must not be shared between runs).
+     *
+     * @throws IllegalArgumentException for an unknown name or a bad parameter, with a one-line message
+     */
+    static GradientStrategy create(String name) {
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        int colon = n.indexOf(':');
+        String kind = colon < 0 ? n : n.substring(0, colon);
+        String arg = colon < 0 ? null : n.substring(colon + 1);
+        return switch (kind) {
+            case "mean" -> noArg(kind, arg, new Mean());
+            case "sum" -> noArg(kind, arg, new Sum());
+            case "median" -> noArg(kind, arg, new Median());
+            case "rm3" -> noArg(kind, arg, new RM3());
+            case "winsorize" -> new Winsorize(count(kind, arg, 0));
+            case "trim" -> new Trim(count(kind, arg, 0));
+            case "mom" -> new MedianOfMeans(count(kind, arg, 1));
+            case "clip" -> new ClipNorm(positive(kind, arg));
+            default -> throw new IllegalArgumentException("unknown strategy '" + name + "' (one of " + NAMES + ")");
+        };
+    }
+
+    /**
+     * Whether the strategy needs every batch to be whole (2c &lt; B for winsorize and trim, G &lt;= B for median of
+     * means), so that training drops the last partial batch of an epoch.
+     */
+    static boolean needsWholeBatches(String name) {
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        return n.startsWith("winsorize") || n.startsWith("trim") || n.startsWith("mom");
+    }
+
+    private static float positive(String kind, String arg) {
+        if (arg == null) {
+            throw new IllegalArgumentException("strategy " + kind + " needs a parameter, e.g. " + kind + ":1.0");
+        }
+        try {
+            float v = Float.parseFloat(arg);
+            if (!(v > 0) || Float.isInfinite(v)) {
+                throw new IllegalArgumentException("strategy " + kind + ": " + arg + " must be finite and > 0");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("strategy " + kind + ": '" + arg + "' is not a number");
+        }
+    }
+
+    private static GradientStrategy noArg(String kind, String arg, GradientStrategy s) {
+        if (arg != null) {
+            throw new IllegalArgumentException("strategy " + kind + " takes no parameter, got '" + kind + ":" + arg
+                    + "'");
+        }
+        return s;
+    }
+
+    private static int count(String kind, String arg, int min) {
+        if (arg == null) {
+            throw new IllegalArgumentException("strategy " + kind + " needs a parameter, e.g. " + kind + ":4");
+        }
+        try {
+            int c = Integer.parseInt(arg);
+            if (c < min) {
+                throw new IllegalArgumentException("strategy " + kind + ": " + c + " must be >= " + min);
+            }
+            return c;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("strategy " + kind + ": '" + arg + "' is not an integer");
+        }
+    }
+}

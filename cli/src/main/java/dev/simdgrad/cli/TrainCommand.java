@@ -1,0 +1,342 @@
+package dev.simdgrad.cli;
+
+import dev.simdgrad.kernels.Parallelism;
+import dev.simdgrad.nn.Activation;
+import dev.simdgrad.nn.Init;
+import dev.simdgrad.nn.Loss;
+import dev.simdgrad.nn.NetSpec;
+import dev.simdgrad.nn.Parametrization;
+import dev.simdgrad.nn.SoftmaxCrossEntropy;
+import dev.simdgrad.nn.SquaredLoss;
+import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.data.FashionMnist;
+import dev.simdgrad.nn.data.LabelCorruption;
+import dev.simdgrad.nn.io.ModelFile;
+import dev.simdgrad.nn.optim.Objective;
+import dev.simdgrad.nn.optim.Schedule;
+import dev.simdgrad.nn.optim.Sgd;
+import dev.simdgrad.nn.strategy.GradientStrategy;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code simdgrad train}: trains a two-layer network on Fashion-MNIST (the embedded subset unless {@code --data}
+ * names a directory) with any model, loss, strategy, optimizer and regularizer of the nn module, prints a line per
+ * epoch, and writes the per-epoch metrics as CSV and JSON and accuracy/loss charts as PNG into {@code --out}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a two-layer network on Fashion-MNIST (embedded 5000 + 1000 subset unless --data)"
+            + " and write metrics (CSV, JSON) and charts (PNG) into --out."})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--hidden", defaultValue = "256", paramLabel = "M", description = "Hidden units (default:"
+            + " ${DEFAULT-VALUE}).")
+    private int hidden;
+
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
+            description = "relu, tanh, softplus or gelu (default: ${DEFAULT-VALUE}).")
+    private String activation;
+
+    @Option(names = "--parametrization", defaultValue = "standard", paramLabel = "NAME",
+            description = "standard (He/Xavier init) or ntk (1/sqrt(m) output scale, N(0,1) and +-1 init)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String parametrization;
+
+    @Option(names = "--no-bias", description = "No biases in either layer.")
+    private boolean noBias;
+
+    @Option(names = "--freeze-output", description = "Train only the first layer (output weights fixed at init).")
+    private boolean freezeOutput;
+
+    @Option(names = "--symmetric-init", description = "Hidden units in pairs with opposite output weights, so the"
+            + " network starts at f = 0 (needs an even --hidden).")
+    private boolean symmetric;
+
+    @Option(names = "--loss", defaultValue = "cross-entropy", paramLabel = "NAME",
+            description = "cross-entropy or squared (on one-hot labels) (default: ${DEFAULT-VALUE}).")
+    private String loss;
+
+    @Option(names = "--strategy", defaultValue = "mean", paramLabel = "NAME",
+            description = "How per-example gradients become a step: " + StrategyFactory.NAMES
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String strategy;
+
+    @Option(names = "--lr", defaultValue = "0.1", paramLabel = "RATE", description = "Learning rate (default:"
+            + " ${DEFAULT-VALUE}).")
+    private double lr;
+
+    @Option(names = "--momentum", defaultValue = "0", paramLabel = "MU", description = "Heavy-ball momentum in"
+            + " [0, 1) (default: ${DEFAULT-VALUE}).")
+    private float momentum;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum (needs --momentum > 0).")
+    private boolean nesterov;
+
+    @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "LAMBDA", description = "L2 weight decay"
+            + " (default: ${DEFAULT-VALUE}).")
+    private float weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "constant", paramLabel = "SPEC",
+            description = "constant, step:FACTOR:EVERY_EPOCHS or cosine[:MIN_RATE] (default: ${DEFAULT-VALUE}).")
+    private String schedule;
+
+    @Option(names = "--regularizer", defaultValue = "none", paramLabel = "NAME",
+            description = "none, fgr, bgr, db (gradient regularization, --gamma, --epsilon), sam (--rho) or"
+                    + " flooding (--flood) (default: ${DEFAULT-VALUE}).")
+    private String regularizer;
+
+    @Option(names = "--gamma", defaultValue = "0.05", paramLabel = "G", description = "GR weight gamma (default:"
+            + " ${DEFAULT-VALUE}).")
+    private float gamma;
+
+    @Option(names = "--epsilon", defaultValue = "0.05", paramLabel = "E", description = "F-GR/B-GR step epsilon"
+            + " (default: ${DEFAULT-VALUE}).")
+    private float epsilon;
+
+    @Option(names = "--rho", defaultValue = "0.05", paramLabel = "R", description = "SAM radius (default:"
+            + " ${DEFAULT-VALUE}).")
+    private float rho;
+
+    @Option(names = "--flood", defaultValue = "0.1", paramLabel = "B", description = "Flooding level (default:"
+            + " ${DEFAULT-VALUE}).")
+    private double flood;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST/MNIST IDX directory (default: the"
+            + " embedded subset).")
+    private Path data;
+
+    @Option(names = "--train-size", paramLabel = "N", description = "Use the first N training examples (default:"
+            + " all).")
+    private Integer trainSize;
+
+    @Option(names = "--test-size", paramLabel = "N", description = "Use the first N test examples (default: all).")
+    private Integer testSize;
+
+    @Option(names = "--noise", defaultValue = "0", paramLabel = "P", description = "Fraction of training labels"
+            + " permuted among themselves (default: ${DEFAULT-VALUE}).")
+    private double noise;
+
+    @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Epochs (default:"
+            + " ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--batch", defaultValue = "100", paramLabel = "B", description = "Minibatch size (default:"
+            + " ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = "--drop-last", description = "Skip each epoch's last partial batch (always on for winsorize,"
+            + " trim and mom, which need whole batches).")
+    private boolean dropLast;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of init, noise and batch"
+            + " order (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: available processors;"
+            + " results are the same for any number).")
+    private Integer threads;
+
+    @Option(names = "--out", defaultValue = "simdgrad-results/train", paramLabel = "DIR",
+            description = "Where metrics.csv, metrics.json and the charts go (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(names = "--save", paramLabel = "MODEL", description = "Save the trained model to this file.")
+    private Path save;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        Setup s = setup();
+        if (threads != null) {
+            Parallelism.setThreads(threads);
+        }
+        FashionMnist.Split split;
+        try {
+            split = FashionMnistSource.load(data, trainSize == null ? Integer.MAX_VALUE : trainSize,
+                    testSize == null ? Integer.MAX_VALUE : testSize);
+        } catch (FashionMnistSource.MissingDataException e) {
+            throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("simdgrad train: could not load the data: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        LabelCorruption train = LabelCorruption.apply(split.train(), noise, seed);
+        // He for the ReLU family, Xavier for the saturating/smooth ones, as NetSpec.standard chooses.
+        Init init = s.activation() == Activation.RELU ? Init.HE : Init.XAVIER;
+        NetSpec netSpec = new NetSpec(split.train().features(), hidden, FashionMnist.CLASSES, s.activation(),
+                s.par(), init, !noBias, !noBias, freezeOutput, symmetric);
+        TwoLayerNet net = TwoLayerNet.initialize(netSpec, seed);
+        boolean drop = dropLast || StrategyFactory.needsWholeBatches(strategy);
+        int stepsPerEpoch = TrainingRun.stepsPerEpoch(train.data().size(), batch, drop);
+        Sgd sgd = new Sgd(parseSchedule(stepsPerEpoch, epochs), momentum, nesterov, weightDecay);
+        Objective objective = s.regularizer().objective(s.loss(), s.strategy(), gamma, epsilon, rho, flood);
+        o.printf(Locale.ROOT, "Data: %s (%d train, %d test), label noise %.2f (%d corrupted)%n", split.source(),
+                train.data().size(), split.test().size(), noise, train.corruptedCount());
+        o.printf(Locale.ROOT, "Model: %s, loss %s, strategy %s, objective %s, lr %s, batch %d, %d epochs, seed %d,"
+                + " %d threads%n", net, loss, s.strategy(), objective, lr, batch, epochs, seed, Parallelism.threads());
+        o.flush();
+        List<TrainingRun.Epoch> epochsRun;
+        try (Progress p = Progress.start("train", (long) stepsPerEpoch * epochs)) {
+            epochsRun = TrainingRun.run(net, s.loss(), objective, sgd, batch, drop, epochs, train, split.test(), seed, p,
+                    e -> {
+                        o.println(p.lineStart() + epochLine(e, epochs, noise > 0));
+                        o.flush();
+                    });
+        }
+        Map<String, Object> config = config(netSpec, split, train);
+        List<Path> files = new ArrayList<>(TrainReport.write(out, config, epochsRun));
+        if (save != null) {
+            ModelFile.save(net, save);
+            files.add(save);
+        }
+        for (Path f : files) {
+            o.println("Wrote " + f.toAbsolutePath());
+        }
+        o.flush();
+        return 0;
+    }
+
+    /** The line printed after an epoch; the clean/corrupted split only when there is label noise. */
+    static String epochLine(TrainingRun.Epoch e, int epochs, boolean noisy) {
+        String corrupt = noisy ? String.format(Locale.ROOT, " (clean %.3f, corrupted %.3f)", e.cleanAccuracy(),
+                e.corruptedAccuracy()) : "";
+        return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  train acc %.3f%s  test acc %.3f  m-coherence"
+                + " %.2f  |θ-θ0| %.3f  %.1fs", e.epoch(), epochs, e.trainLoss(), e.trainAccuracy(), corrupt,
+                e.testAccuracy(), e.mCoherence(), e.distanceFromInit(), e.seconds());
+    }
+
+    private Map<String, Object> config(NetSpec netSpec, FashionMnist.Split split, LabelCorruption train) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("data", split.source());
+        c.put("trainSize", train.data().size());
+        c.put("testSize", split.test().size());
+        c.put("noise", noise);
+        c.put("net", netSpec.toString());
+        c.put("loss", loss);
+        c.put("strategy", strategy);
+        c.put("regularizer", regularizer);
+        c.put("gamma", gamma);
+        c.put("epsilon", epsilon);
+        c.put("rho", rho);
+        c.put("flood", flood);
+        c.put("lr", lr);
+        c.put("momentum", momentum);
+        c.put("nesterov", nesterov);
+        c.put("weightDecay", weightDecay);
+        c.put("schedule", schedule);
+        c.put("batch", batch);
+        c.put("dropLast", dropLast || StrategyFactory.needsWholeBatches(strategy));
+        c.put("epochs", epochs);
+        c.put("seed", seed);
+        c.put("threads", Parallelism.threads());
+        return c;
+    }
+
+    /** The options checked and turned into nn objects; a bad value is a usage error (exit 2). */
+    private Setup setup() {
+        try {
+            check(hidden >= 1, "--hidden: must be >= 1");
+            check(epochs >= 1, "--epochs: must be >= 1");
+            check(batch >= 1, "--batch: must be >= 1");
+            check(noise >= 0 && noise <= 1, "--noise: must be in [0, 1]");
+            check(lr >= 0 && Double.isFinite(lr), "--lr: must be finite and >= 0");
+            check(trainSize == null || trainSize >= 1, "--train-size: must be >= 1");
+            check(testSize == null || testSize >= 1, "--test-size: must be >= 1");
+            check(threads == null || threads >= 1 && threads <= 1024, "--threads: must be in 1..1024");
+            check(!symmetric || hidden % 2 == 0, "--symmetric-init: needs an even --hidden");
+            check(momentum >= 0 && momentum < 1, "--momentum: must be in [0, 1)");
+            check(!nesterov || momentum > 0, "--nesterov: needs --momentum > 0");
+            check(weightDecay >= 0, "--weight-decay: must be >= 0");
+            Activation act = Activation.valueOf(enumName("--activation", activation, Activation.values()));
+            Parametrization par = Parametrization.valueOf(enumName("--parametrization", parametrization,
+                    Parametrization.values()));
+            Loss l = switch (loss.toLowerCase(Locale.ROOT)) {
+                case "cross-entropy", "ce" -> new SoftmaxCrossEntropy();
+                case "squared", "mse" -> new SquaredLoss();
+                default -> throw new IllegalArgumentException("--loss: '" + loss + "' is not cross-entropy or squared");
+            };
+            GradientStrategy st;
+            try {
+                st = StrategyFactory.create(strategy);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--strategy: " + e.getMessage());
+            }
+            Regularizer reg;
+            try {
+                reg = Regularizer.parse(regularizer);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--regularizer: " + e.getMessage());
+            }
+            // Let nn validate gamma/epsilon/rho/flood once, here, rather than mid-run.
+            reg.objective(l, new dev.simdgrad.nn.strategy.Mean(), gamma, epsilon, rho, flood);
+            parseSchedule(1, 1);
+            return new Setup(act, par, l, st, reg);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static String enumName(String option, String value, Enum<?>[] values) {
+        for (Enum<?> v : values) {
+            if (v.name().equalsIgnoreCase(value)) {
+                return v.name();
+            }
+        }
+        throw new IllegalArgumentException(option + ": '" + value + "' is not one of "
+                + java.util.Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    private Schedule parseSchedule(int stepsPerEpoch, int totalEpochs) {
+        String[] p = schedule.toLowerCase(Locale.ROOT).split(":");
+        try {
+            return switch (p[0]) {
+                case "constant" -> {
+                    check(p.length == 1, "--schedule: constant takes no parameters");
+                    yield Schedule.constant(lr);
+                }
+                case "step" -> {
+                    check(p.length == 3, "--schedule: step:FACTOR:EVERY_EPOCHS, e.g. step:0.1:30");
+                    yield Schedule.step(lr, Double.parseDouble(p[1]), Long.parseLong(p[2]) * stepsPerEpoch);
+                }
+                case "cosine" -> {
+                    check(p.length <= 2, "--schedule: cosine or cosine:MIN_RATE");
+                    yield Schedule.cosine(lr, p.length == 2 ? Double.parseDouble(p[1]) : 0,
+                            (long) stepsPerEpoch * totalEpochs);
+                }
+                default -> throw new IllegalArgumentException("--schedule: '" + schedule + "' is not constant,"
+                        + " step:FACTOR:EVERY_EPOCHS or cosine[:MIN_RATE]");
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--schedule: bad number in '" + schedule + "'");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith("--") ? e.getMessage()
+                    : "--schedule: " + e.getMessage());
+        }
+    }
+
+    /** The checked options as nn objects. */
+    private record Setup(Activation activation, Parametrization par, Loss loss, GradientStrategy strategy,
+                         Regularizer regularizer) {
+    }
+}

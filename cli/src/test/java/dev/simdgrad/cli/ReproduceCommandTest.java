@@ -1,0 +1,99 @@
+package dev.simdgrad.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code reproduce} end to end on tiny sizes (the size overrides shrink each experiment to seconds): the printed
+ * table with the papers' claims, and CSV, JSON and PNG files that exist and hold numbers.
+ */
+class ReproduceCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void coherentGradients() throws Exception {
+        Path out = dir.resolve("cg");
+        CliRun r = CliRun.of("reproduce", "coherent-gradients", "--train-size", "200", "--epochs", "2", "--widths",
+                "16", "--noises", "0,0.5", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String o = r.out();
+        assertTrue(o.contains("paper's claim") && o.contains("our measurement"), o);
+        assertTrue(o.contains("winsorize:4") && o.contains("mom:10") && o.contains("rm3"), o);
+        assertTrue(!o.contains("not run:"), o);
+        assertTrue(o.contains("fits the corrupted labels less than SGD"), o);
+        assertTrue(o.matches("(?s).*\\d+ of \\d+ claims hold.*"), o);
+        assertTrue(o.contains("Wrote ") && o.contains(out.toAbsolutePath().toString()), o);
+        var runs = CliRun.numericCsv(out.resolve("runs.csv"), 1);
+        assertEquals(14, runs.size(), runs.toString());
+        CliRun.numericCsv(out.resolve("epochs.csv"), 1);
+        assertTrue(Files.readString(out.resolve("result.json")).contains("\"claims\""));
+        for (String png : List.of("accuracy-vs-c.png", "corrupted-accuracy-p050.png", "test-accuracy-p000.png",
+                "m-coherence-p050.png")) {
+            assertTrue(Files.size(out.resolve(png)) > 1000, png);
+        }
+    }
+
+    @Test
+    void minNorm() throws Exception {
+        Path out = dir.resolve("mn");
+        CliRun r = CliRun.of("reproduce", "min-norm", "--train-size", "80", "--widths", "64,256", "--epochs", "20",
+                "--noises", "0,1", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String o = r.out();
+        assertTrue(o.contains("paper's claim") && o.contains("||W_T - W*|| / ||W* - W0|| falls as m grows"), o);
+        assertTrue(o.contains("sqrt(2 y^T Hinf^-1 y / n)"), o);
+        assertEquals(2, CliRun.numericCsv(out.resolve("widths.csv")).size());
+        assertEquals(2, CliRun.numericCsv(out.resolve("noise.csv")).size());
+        assertTrue(Files.readString(out.resolve("result.json")).contains("\"linearFloor\""));
+        assertTrue(Files.size(out.resolve("distance-vs-width.png")) > 1000);
+        assertTrue(Files.size(out.resolve("test-error-vs-bound.png")) > 1000);
+    }
+
+    @Test
+    void gradientRegularization() throws Exception {
+        Path out = dir.resolve("gr");
+        CliRun r = CliRun.of("reproduce", "gradient-regularization", "--train-size", "200", "--epochs", "1",
+                "--widths", "16", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String o = r.out();
+        assertTrue(o.contains("paper's claim") && o.contains("F-GR costs less per step than DB"), o);
+        assertTrue(o.contains("Diagonal linear network"), o);
+        assertEquals(6, CliRun.numericCsv(out.resolve("cost.csv"), 0).size());
+        assertTrue(CliRun.numericCsv(out.resolve("accuracy.csv"), 0).size() >= 10);
+        assertTrue(CliRun.numericCsv(out.resolve("sparsity.csv"), 1).size() >= 12);
+        for (String png : List.of("cost.png", "accuracy.png", "sparsity.png")) {
+            assertTrue(Files.size(out.resolve(png)) > 1000, png);
+        }
+    }
+
+    @Test
+    void unknownExperimentAndBadOverridesAreUsageErrors() {
+        for (String[] args : new String[][] {
+            {"reproduce", "nonsense"}, {"reproduce"}, {"reproduce", "min-norm", "--widths", "3"},
+            {"reproduce", "coherent-gradients", "--noises", "2"}, {"reproduce", "min-norm", "--epochs", "0"},
+        }) {
+            CliRun r = CliRun.of(args);
+            assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains("Usage: simdgrad reproduce"), r.err());
+        }
+        assertTrue(CliRun.of("reproduce", "nonsense").firstErrorLine().contains("unknown experiment 'nonsense'"));
+    }
+
+    @Test
+    void aMissingDataDirectorySaysWhereItLooked() {
+        Path missing = dir.resolve("nothing-here");
+        for (String experiment : ReproduceCommand.EXPERIMENTS) {
+            CliRun r = CliRun.of("reproduce", experiment, "--data", missing.toString(), "--out",
+                    dir.resolve("x").toString());
+            assertEquals(2, r.exitCode(), experiment + ": " + r.err());
+            assertTrue(r.firstErrorLine().contains("looked at " + missing.toAbsolutePath()), r.err());
+        }
+    }
+}
