@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gemm", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark SGEMM (JMH) against EJML, ojAlgo and the measured FMA peak; print a table,"
             + " optionally compare with a saved run and draw a PNG chart.",
-            "Full run: 2 forks, every shape, peers everywhere (about 45 minutes on 2 cores).",
+            "Full run: 2 forks, every shape, peers everywhere (about 50 minutes on 2 cores).",
             "--quick: about 3 minutes."})
 final class BenchGemmCommand implements Callable<Integer> {
     @Spec

@@ -89,6 +89,7 @@ final class GemmChart {
         chart.getStyler().setPlotGridVerticalLinesVisible(false);
         chart.getStyler().setAvailableSpaceFill(0.8);
         chart.getStyler().setOverlapped(false);
+        chart.getStyler().setXAxisLabelRotation(30); // shape names overlap when horizontal
         List<String> x = shapes.stream().map(GemmShape::toString).toList();
         double maxGflops = 0;
         double minGflops = Double.POSITIVE_INFINITY;

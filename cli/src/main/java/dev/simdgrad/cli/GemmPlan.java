@@ -60,17 +60,18 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
     }
 
     /**
-     * The defaults: {@code quick} is 1 fork, 2 warm-up and 3 measured iterations of 1 s (one warm-up second is not
+     * The defaults: {@code quick} is 1 fork, 3 warm-up and 3 measured iterations of 1 s (one warm-up second is not
      * always enough for C2 to compile every edge path, as allocation shows; JMH gives no error below 3 iterations),
      * six shapes, and the peers at 1 thread up to {@link #QUICK_PEER_MAX_FLOPS} (about 3 minutes on 2 cores);
-     * otherwise 2 forks, 3 warm-up and 5 measured iterations of 2 s, every shape, peers everywhere (about 45 minutes
-     * on 2 cores: the peers take seconds per call at 2048).
+     * otherwise 2 forks, 5 warm-up and 5 measured iterations of 2 s, every shape, peers everywhere (about 50 minutes
+     * on 2 cores: the peers take seconds per call at 2048). The 2-thread path needs the longer warm-up: measured at
+     * 1024^3, its calls/s still climb from ~100 to ~125 between the 3rd and the 8th second of a fork.
      */
     static GemmPlan defaults(boolean quick, List<Integer> threads) {
         return quick
-                ? new GemmPlan(true, QUICK_SHAPES, threads, 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1),
+                ? new GemmPlan(true, QUICK_SHAPES, threads, 1, 3, TimeValue.seconds(1), 3, TimeValue.seconds(1),
                         QUICK_PEER_MAX_FLOPS)
-                : new GemmPlan(false, ALL_SHAPES, threads, 2, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2),
+                : new GemmPlan(false, ALL_SHAPES, threads, 2, 5, TimeValue.seconds(2), 5, TimeValue.seconds(2),
                         Long.MAX_VALUE);
     }
 
