@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The {@code --json} file of {@code bench gemm}: {@code {"machine": {...}, "plan": {...}, "jmh": [...]}}, where
@@ -26,7 +28,33 @@ final class GemmJsonReport {
         Files.writeString(file, json(m, plan, jmhArrays));
     }
 
+    /** Writes the report of another suite; see {@link #json(MachineInfo, Map, List)}. */
+    static void write(Path file, MachineInfo m, Map<String, String> plan, List<String> jmhArrays)
+            throws IOException {
+        Files.writeString(file, json(m, plan, jmhArrays));
+    }
+
     static String json(MachineInfo m, GemmPlan plan, List<String> jmhArrays) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("quick", Boolean.toString(plan.quick()));
+        fields.put("shapes", "[" + String.join(", ", plan.shapes().stream().map(s -> str(s.toString())).toList())
+                + "]");
+        fields.put("threads", plan.threads().toString());
+        fields.put("forks", Integer.toString(plan.forks()));
+        fields.put("warmupIterations", Integer.toString(plan.warmupIterations()));
+        fields.put("warmupTime", str(plan.warmupTime().toString()));
+        fields.put("iterations", Integer.toString(plan.iterations()));
+        fields.put("iterationTime", str(plan.iterationTime().toString()));
+        fields.put("peerMaxFlops", plan.peerMaxFlops() == Long.MAX_VALUE ? "null"
+                : Long.toString(plan.peerMaxFlops()));
+        return json(m, fields, jmhArrays);
+    }
+
+    /**
+     * The report with any plan: {@code plan} maps member names to JSON values (already rendered), in order. Shared
+     * by the other suites ({@link SuitePlan#jsonFields()}).
+     */
+    static String json(MachineInfo m, Map<String, String> plan, List<String> jmhArrays) {
         List<String> elements = new ArrayList<>();
         for (String array : jmhArrays) {
             String a = array.strip();
@@ -56,17 +84,10 @@ final class GemmJsonReport {
         field(sb, "fmaPeakGflopsPerCore", num(m.peakGflopsPerCore()), true);
         field(sb, "fmaPeakNote", str(m.peakNote()), false);
         sb.append("  },\n  \"plan\": {\n");
-        field(sb, "quick", Boolean.toString(plan.quick()), true);
-        field(sb, "shapes", "[" + String.join(", ", plan.shapes().stream().map(s -> str(s.toString())).toList())
-                + "]", true);
-        field(sb, "threads", plan.threads().toString(), true);
-        field(sb, "forks", Integer.toString(plan.forks()), true);
-        field(sb, "warmupIterations", Integer.toString(plan.warmupIterations()), true);
-        field(sb, "warmupTime", str(plan.warmupTime().toString()), true);
-        field(sb, "iterations", Integer.toString(plan.iterations()), true);
-        field(sb, "iterationTime", str(plan.iterationTime().toString()), true);
-        field(sb, "peerMaxFlops", plan.peerMaxFlops() == Long.MAX_VALUE ? "null"
-                : Long.toString(plan.peerMaxFlops()), false);
+        int left = plan.size();
+        for (Map.Entry<String, String> e : plan.entrySet()) {
+            field(sb, e.getKey(), e.getValue(), --left > 0);
+        }
         sb.append("  },\n  \"jmh\": [\n").append(String.join(",\n", elements)).append("\n  ]\n}\n");
         return sb.toString();
     }
@@ -81,7 +102,7 @@ final class GemmJsonReport {
     }
 
     /** A JSON string literal: quotes, backslashes and control characters escaped. */
-    private static String str(String s) {
+    static String str(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);

@@ -1,0 +1,69 @@
+package dev.simdgrad.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** The options every one-class suite shares: {@code --quick}, {@code --json} and the JMH effort. */
+final class JmhEffortOptions {
+    @Option(names = "--quick", description = "One small configuration, 1 fork, short iterations.")
+    boolean quick;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write JMH's JSON results and a machine record (CPU, JDK, width) to FILE.")
+    Path json;
+
+    @Option(names = "--forks", paramLabel = "N", description = "JVM forks per cell instead of the default.")
+    Integer forks;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Warm-up iterations per fork instead of the default.")
+    Integer warmup;
+
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "Measured iterations per fork instead of the default.")
+    Integer iterations;
+
+    @Option(names = "--time", paramLabel = "TIME",
+            description = "Time of each iteration (warm-up too), e.g. 500ms or 2s, instead of the default.")
+    String time;
+
+    /** The plan with the effort options applied; bad values are usage errors (exit 2). */
+    SuitePlan apply(CommandSpec spec, SuitePlan d) {
+        TimeValue t = d.iterationTime();
+        if (time != null) {
+            try {
+                t = TimeValue.fromString(time);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--time: '" + time + "' is not a time such as 500ms"
+                        + " or 2s");
+            }
+        }
+        int f = at("--forks", forks, d.forks(), 1, spec);
+        int w = at("--warmup", warmup, d.warmupIterations(), 0, spec);
+        int i = at("--iterations", iterations, d.iterations(), 1, spec);
+        return d.withEffort(f, w, time != null ? t : d.warmupTime(), i, t);
+    }
+
+    private static int at(String name, Integer value, int fallback, int min, CommandSpec spec) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < min) {
+            throw new ParameterException(spec.commandLine(), name + ": " + value + " must be >= " + min);
+        }
+        return value;
+    }
+
+    /** Checks that every value of a list option matches {@code regex}; returns them without duplicates. */
+    static List<String> checked(CommandSpec spec, String name, List<String> values, String regex, String what) {
+        for (String v : values) {
+            if (!v.matches(regex)) {
+                throw new ParameterException(spec.commandLine(), name + ": '" + v + "' is not " + what);
+            }
+        }
+        return values.stream().distinct().toList();
+    }
+}
