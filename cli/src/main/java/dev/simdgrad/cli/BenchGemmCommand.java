@@ -174,18 +174,10 @@ final class BenchGemmCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--shapes: " + e.getMessage());
             }
         }
-        TimeValue t = d.iterationTime();
-        if (time != null) {
-            try {
-                t = TimeValue.fromString(time);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--time: '" + time + "' is not a time such as 500ms"
-                        + " or 2s");
-            }
-        }
-        int f = positive("--forks", forks, d.forks(), 1);
-        int w = positive("--warmup", warmup, d.warmupIterations(), 0);
-        int i = positive("--iterations", iterations, d.iterations(), 1);
+        TimeValue t = JmhEffortOptions.time(spec, time, d.iterationTime());
+        int f = JmhEffortOptions.at("--forks", forks, d.forks(), 1, spec);
+        int w = JmhEffortOptions.at("--warmup", warmup, d.warmupIterations(), 0, spec);
+        int i = JmhEffortOptions.at("--iterations", iterations, d.iterations(), 1, spec);
         long peerMax = d.peerMaxFlops();
         if (peerMaxGflop != null) {
             if (!(peerMaxGflop >= 0)) {
@@ -196,16 +188,6 @@ final class BenchGemmCommand implements Callable<Integer> {
         // An explicit --time applies to warm-up iterations too: a smoke run wants both short.
         TimeValue wt = time != null ? t : d.warmupTime();
         return new GemmPlan(quick, shapeList, ts, f, w, wt, i, t, peerMax);
-    }
-
-    private int positive(String name, Integer value, int fallback, int min) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value < min) {
-            throw new ParameterException(spec.commandLine(), name + ": " + value + " must be >= " + min);
-        }
-        return value;
     }
 
     private static GemmResult toGemmResult(RunResult r) {

@@ -32,22 +32,28 @@ final class JmhEffortOptions {
 
     /** The plan with the effort options applied; bad values are usage errors (exit 2). */
     SuitePlan apply(CommandSpec spec, SuitePlan d) {
-        TimeValue t = d.iterationTime();
-        if (time != null) {
-            try {
-                t = TimeValue.fromString(time);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--time: '" + time + "' is not a time such as 500ms"
-                        + " or 2s");
-            }
-        }
+        TimeValue t = time(spec, time, d.iterationTime());
         int f = at("--forks", forks, d.forks(), 1, spec);
         int w = at("--warmup", warmup, d.warmupIterations(), 0, spec);
         int i = at("--iterations", iterations, d.iterations(), 1, spec);
         return d.withEffort(f, w, time != null ? t : d.warmupTime(), i, t);
     }
 
-    private static int at(String name, Integer value, int fallback, int min, CommandSpec spec) {
+    /** {@code --time}'s value, or {@code fallback} when absent; a malformed one is a usage error. */
+    static TimeValue time(CommandSpec spec, String time, TimeValue fallback) {
+        if (time == null) {
+            return fallback;
+        }
+        try {
+            return TimeValue.fromString(time);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--time: '" + time + "' is not a time such as 500ms"
+                    + " or 2s");
+        }
+    }
+
+    /** A count option's value, or {@code fallback} when absent; below {@code min} is a usage error. */
+    static int at(String name, Integer value, int fallback, int min, CommandSpec spec) {
         if (value == null) {
             return fallback;
         }

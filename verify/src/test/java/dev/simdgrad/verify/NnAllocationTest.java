@@ -15,8 +15,6 @@ import dev.simdgrad.nn.optim.Sgd;
 import dev.simdgrad.nn.strategy.Mean;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A training step allocates nothing once its workspaces exist (measured with the JVM's per-thread counter). */
@@ -24,8 +22,7 @@ class NnAllocationTest {
 
     @Test
     void steadyStateStepsDoNotAllocate() {
-        var bean = ManagementFactory.getThreadMXBean();
-        if (!(bean instanceof com.sun.management.ThreadMXBean mx) || !mx.isThreadAllocatedMemorySupported()) {
+        if (!SteadyStateAllocation.supported()) {
             return;
         }
         int saved = Parallelism.threads();
@@ -39,22 +36,10 @@ class NnAllocationTest {
             for (Objective o : objectives) {
                 Sgd sgd = new Sgd(Schedule.cosine(0.01, 0, 1000), 0.9f, true, 1e-4f);
                 float[] g = new float[net.trainableCount()];
-                // C2 compiles in the background (and, interpreted, vectors are objects), so warm up in rounds until
-                // a measured round is clean; still allocating after 60 rounds (60,000 steps) is a real allocation.
-                long perStep = Long.MAX_VALUE;
-                for (int round = 0; round < 60 && perStep >= 256; round++) {
-                    for (int i = 0; i < 1000; i++) {
-                        o.gradient(net, batch, g);
-                        sgd.step(net, g);
-                    }
-                    long id = Thread.currentThread().threadId();
-                    long before = mx.getThreadAllocatedBytes(id);
-                    for (int i = 0; i < 50; i++) {
-                        o.gradient(net, batch, g);
-                        sgd.step(net, g);
-                    }
-                    perStep = (mx.getThreadAllocatedBytes(id) - before) / 50;
-                }
+                long perStep = SteadyStateAllocation.perCall(() -> {
+                    o.gradient(net, batch, g);
+                    sgd.step(net, g);
+                }, 1000, 50, 60, 256);
                 assertTrue(perStep < 256, o + " allocates " + perStep + " bytes per step");
             }
         } finally {

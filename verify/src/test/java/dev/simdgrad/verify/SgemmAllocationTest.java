@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simdgrad.kernels.Parallelism;
 import dev.simdgrad.kernels.Sgemm;
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +19,7 @@ class SgemmAllocationTest {
 
     @Test
     void warmCallsAllocateNothing() {
-        var bean = ManagementFactory.getThreadMXBean();
-        if (!(bean instanceof com.sun.management.ThreadMXBean mx) || !mx.isThreadAllocatedMemorySupported()) {
+        if (!SteadyStateAllocation.supported()) {
             return;
         }
         int saved = Parallelism.threads();
@@ -34,20 +32,9 @@ class SgemmAllocationTest {
                     float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
                     java.util.Arrays.fill(a, 0.5f);
                     java.util.Arrays.fill(b, 0.25f);
-                    // C2 compiles in the background, so warm up in rounds until a measured round is clean; a path
-                    // that still allocates after 100 rounds (400,000 calls) is a real allocation, not a late JIT.
-                    long perCall = Long.MAX_VALUE;
-                    for (int round = 0; round < 100 && perCall >= 16; round++) {
-                        for (int i = 0; i < 4000; i++) {
-                            call(ta, tb, m, n, k, a, b, c);
-                        }
-                        long id = Thread.currentThread().threadId();
-                        long before = mx.getThreadAllocatedBytes(id);
-                        for (int i = 0; i < 200; i++) {
-                            call(ta, tb, m, n, k, a, b, c);
-                        }
-                        perCall = (mx.getThreadAllocatedBytes(id) - before) / 200;
-                    }
+                    // A path still allocating after 100 rounds (400,000 calls) allocates for real, not a late JIT.
+                    long perCall = SteadyStateAllocation.perCall(() -> call(ta, tb, m, n, k, a, b, c),
+                            4000, 200, 100, 16);
                     assertTrue(perCall < 16, (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + n + "x" + k
                             + " allocates " + perCall + " bytes per call");
                 }
