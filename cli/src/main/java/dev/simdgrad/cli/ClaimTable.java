@@ -7,13 +7,16 @@ final class ClaimTable {
     private ClaimTable() {
     }
 
-    /** The claims as a table, and a last line counting how many hold. */
+    /** The claims as a table, and a last line counting how many hold (and how many are within seed noise). */
     static String format(List<Claim> claims) {
         TextTable t = new TextTable(List.of("paper's claim", "our measurement", "holds"));
         for (Claim c : claims) {
-            t.add(c.paper(), c.measured(), c.holds() ? "yes" : "NO");
+            t.add(c.paper(), c.measured(), c.verdict().label());
         }
         long holds = claims.stream().filter(Claim::holds).count();
-        return t.format() + holds + " of " + claims.size() + " claims hold in this run.\n";
+        long noise = claims.stream().filter(c -> c.verdict() == Claim.Verdict.WITHIN_NOISE).count();
+        return t.format() + holds + " of " + claims.size() + " claims hold in this run"
+                + (noise == 0 ? "" : " (" + noise + " within seed-to-seed noise: neither supported nor contradicted)")
+                + ".\n";
     }
 }

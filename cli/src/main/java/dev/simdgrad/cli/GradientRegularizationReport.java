@@ -29,12 +29,16 @@ final class GradientRegularizationReport {
         }
         sb.append("Cost per step (gamma = ").append(c.gammas().getFirst()).append(", epsilon = ")
                 .append(c.epsilons().getFirst()).append("; best of 4 rounds):\n").append(cost.format()).append('\n');
-        TextTable acc = new TextTable(List.of("method", "gamma", "epsilon", "train acc", "test acc", "seconds"));
+        TextTable acc = new TextTable(List.of("method", "gamma", "epsilon", "train acc", "test acc", "sd",
+                "test acc by seed", "seconds"));
         for (var a : r.accuracy()) {
-            acc.add(a.method(), num(a.gamma()), num(a.epsilon()), f3(a.trainAccuracy()), f3(a.testAccuracy()),
+            acc.add(a.method(), num(a.gamma()), num(a.epsilon()), f4(a.trainAccuracy()), f4(a.testAccuracy()),
+                    f4(a.testSpread()), String.join(" ", a.testBySeed().stream().map(x -> f3(x)).toList()),
                     String.format(Locale.ROOT, "%.1f", a.seconds()));
         }
-        sb.append("Fashion-MNIST accuracy:\n").append(acc.format()).append('\n');
+        sb.append(String.format(Locale.ROOT, "Fashion-MNIST accuracy (mean and standard deviation over seeds %d..%d;"
+                + " each seed: the same initialization and batch order for every method):%n", c.seed(),
+                c.seed() + c.seeds() - 1)).append(acc.format()).append('\n');
         TextTable sp = new TextTable(List.of("init scale", "method", "l1 norm", "||b - b*||", "support found",
                 "loss"));
         for (var s : r.sparsity()) {
@@ -61,10 +65,13 @@ final class GradientRegularizationReport {
         files.add(ResultFiles.csv(dir.resolve("cost.csv"), List.of("method", "ms_per_step", "ratio_to_plain"), cr));
         List<List<?>> ar = new ArrayList<>();
         for (var a : r.accuracy()) {
-            ar.add(List.of(a.method(), a.gamma(), a.epsilon(), a.trainAccuracy(), a.testAccuracy(), a.seconds()));
+            for (int k = 0; k < a.testBySeed().size(); k++) {
+                ar.add(List.of(a.method(), a.gamma(), a.epsilon(), r.config().seed() + k, a.trainBySeed().get(k),
+                        a.testBySeed().get(k)));
+            }
         }
-        files.add(ResultFiles.csv(dir.resolve("accuracy.csv"), List.of("method", "gamma", "epsilon",
-                "train_accuracy", "test_accuracy", "seconds"), ar));
+        files.add(ResultFiles.csv(dir.resolve("accuracy.csv"), List.of("method", "gamma", "epsilon", "seed",
+                "train_accuracy", "test_accuracy"), ar));
         List<List<?>> sr = new ArrayList<>();
         for (var s : r.sparsity()) {
             sr.add(List.of(s.scale(), s.method(), s.l1(), s.error(), s.support(), s.loss()));
@@ -81,7 +88,7 @@ final class GradientRegularizationReport {
         cost.series("ratio to plain", idx, r.costs().stream()
                 .mapToDouble(GradientRegularizationExperiment.Cost::ratioToPlain).toArray());
         files.add(cost.write(dir.resolve("cost.png")));
-        LineChart acc = new LineChart("Test accuracy against epsilon", "epsilon", "test accuracy").logX().markers();
+        LineChart acc = new LineChart("Test accuracy against epsilon (mean over seeds)", "epsilon", "test accuracy").logX().markers();
         for (String m : List.of("F-GR", "B-GR")) {
             for (float g : r.config().gammas()) {
                 var rows = r.accuracy().stream().filter(a -> a.method().equals(m) && (float) a.gamma() == g).toList();
@@ -115,6 +122,10 @@ final class GradientRegularizationReport {
 
     private static String num(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%s", (float) v);
+    }
+
+    private static String f4(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static String f3(double v) {

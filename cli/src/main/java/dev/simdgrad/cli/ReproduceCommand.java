@@ -48,6 +48,10 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--seeds", paramLabel = "K", description = "gradient-regularization: train each setting from"
+            + " K seeds (S, S+1, ...) and judge the accuracy claims on their spread (default: 3).")
+    private Integer seeds;
+
     @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: available processors).")
     private Integer threads;
 
@@ -73,6 +77,10 @@ final class ReproduceCommand implements Callable<Integer> {
                     + String.join(", ", EXPERIMENTS) + ")");
         }
         checkOverrides();
+        if (seeds != null && !name.equals("gradient-regularization")) {
+            throw new ParameterException(spec.commandLine(), "--seeds: only gradient-regularization repeats its"
+                    + " runs over seeds (use --seed S to pick the seed of " + name + ")");
+        }
         if (threads != null) {
             Parallelism.setThreads(threads);
         }
@@ -108,6 +116,9 @@ final class ReproduceCommand implements Callable<Integer> {
     private void checkOverrides() {
         if (trainSize != null && trainSize < 1) {
             throw new ParameterException(spec.commandLine(), "--train-size: must be >= 1");
+        }
+        if (seeds != null && seeds < 1) {
+            throw new ParameterException(spec.commandLine(), "--seeds: must be >= 1");
         }
         if (epochs != null && epochs < 1) {
             throw new ParameterException(spec.commandLine(), "--epochs: must be >= 1");
@@ -183,7 +194,8 @@ final class ReproduceCommand implements Callable<Integer> {
                 : GradientRegularizationExperiment.Config.small(data, seed);
         var c = new GradientRegularizationExperiment.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
                 widths != null ? widths.getFirst() : d.hidden(), epochs != null ? epochs : d.epochs(), d.batch(),
-                d.lr(), d.gammas(), d.epsilons(), d.rho(), d.flood(), d.timingSteps(), d.scales(), d.seed());
+                d.lr(), d.gammas(), d.epsilons(), d.rho(), d.flood(), d.timingSteps(), d.scales(), d.seed(),
+                seeds != null ? seeds : d.seeds());
         o.printf(Locale.ROOT, "reproduce gradient-regularization: %s, %d threads%n",
                 full ? "full scale" : "default size", Parallelism.threads());
         o.flush();
@@ -196,7 +208,7 @@ final class ReproduceCommand implements Callable<Integer> {
                     o.printf(Locale.ROOT, "cost %-9s %.2f ms/step  %.2fx plain%n", x.method(), x.msPerStep(),
                             x.ratioToPlain());
                 } else if (row instanceof GradientRegularizationExperiment.Accuracy a) {
-                    o.printf(Locale.ROOT, "%-9s gamma %-5s epsilon %-5s test acc %.3f  (%.1f s)%n", a.method(),
+                    o.printf(Locale.ROOT, "%-9s gamma %-5s epsilon %-5s test acc %.4f  (%.1f s)%n", a.method(),
                             Double.isNaN(a.gamma()) ? "-" : (float) a.gamma(),
                             Double.isNaN(a.epsilon()) ? "-" : (float) a.epsilon(), a.testAccuracy(), a.seconds());
                 } else if (row instanceof GradientRegularizationExperiment.Sparsity s) {

@@ -60,13 +60,15 @@ class ReproduceCommandTest {
     void gradientRegularization() throws Exception {
         Path out = dir.resolve("gr");
         CliRun r = CliRun.of("reproduce", "gradient-regularization", "--train-size", "200", "--epochs", "1",
-                "--widths", "16", "--out", out.toString());
+                "--widths", "16", "--seeds", "2", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());
         String o = r.out();
         assertTrue(o.contains("paper's claim") && o.contains("F-GR costs less per step than DB"), o);
         assertTrue(o.contains("Diagonal linear network"), o);
         assertEquals(6, CliRun.numericCsv(out.resolve("cost.csv"), 0).size());
-        assertTrue(CliRun.numericCsv(out.resolve("accuracy.csv"), 0).size() >= 10);
+        assertTrue(o.contains("mean paired difference") && o.contains("2 pairs"), o);
+        // 13 settings (plain, 2 x 2 F-GR and B-GR, 2 DB, SAM, flooding), one row per seed.
+        assertEquals(26, CliRun.numericCsv(out.resolve("accuracy.csv"), 0).size());
         assertTrue(CliRun.numericCsv(out.resolve("sparsity.csv"), 1).size() >= 12);
         for (String png : List.of("cost.png", "accuracy.png", "sparsity.png")) {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
@@ -78,6 +80,7 @@ class ReproduceCommandTest {
         for (String[] args : new String[][] {
             {"reproduce", "nonsense"}, {"reproduce"}, {"reproduce", "min-norm", "--widths", "3"},
             {"reproduce", "coherent-gradients", "--noises", "2"}, {"reproduce", "min-norm", "--epochs", "0"},
+            {"reproduce", "gradient-regularization", "--seeds", "0"}, {"reproduce", "min-norm", "--seeds", "2"},
         }) {
             CliRun r = CliRun.of(args);
             assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r.err());
