@@ -28,9 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * per-example norms and the clipped gradient; and the plain gradient {@code D^T X} (one SGEMM) as the unit.
  *
  * <p>Single thread by default ({@code -p threads=...} to change). Report: ms per call (average time), the ratio to
- * {@link #plainGradient}, and GB/s of the equivalent B x P float matrix ({@code 4 B P / time}). The explicit
- * benchmarks materialize at most 2^27 floats (512 MiB): above that they aggregate the first {@code 2^27 / B}
- * coordinates only (see {@link Explicit#cols}); the per-coordinate cost is what to compare.
+ * {@link #plainGradient}, and GB/s of the equivalent B x P float matrix ({@code 4 B P / time}). The explicit path,
+ * the peer of the fused one, is {@link #materialize} (writing the B x P matrix) followed by an {@code explicit*}
+ * aggregator over it; the two halves are timed separately. The explicit benchmarks materialize at most 2^27 floats
+ * (512 MiB): above that they cover the first {@link #explicitColumns} coordinates only; the per-coordinate cost is
+ * what to compare.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar AggregateBenchmark
  * -f 1 -wi 3 -i 5}.
@@ -75,7 +77,15 @@ public class AggregateBenchmark {
         }
     }
 
-    /** The materialized B x P matrix (P = dOut x dIn, capped at 2^27 / B columns). */
+    /**
+     * Coordinates the explicit benchmarks cover: all P = dOut x dIn, or the first 2^27 / B when the B x P matrix would
+     * exceed 2^27 floats (512 MiB). Public so that reports scale the explicit times by the same rule.
+     */
+    public static int explicitColumns(int batch, int dOut, int dIn) {
+        return (int) Math.min((long) dOut * dIn, (1L << 27) / batch);
+    }
+
+    /** The materialized B x P matrix (P = dOut x dIn, capped at {@link #explicitColumns} columns). */
     @State(Scope.Benchmark)
     public static class Explicit {
         float[] g, out;
@@ -83,8 +93,7 @@ public class AggregateBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Layer l) {
-            long p = (long) l.dOut * l.dIn;
-            cols = (int) Math.min(p, (1L << 27) / l.batch);
+            cols = explicitColumns(l.batch, l.dOut, l.dIn);
             g = new float[l.batch * cols];
             out = new float[cols];
             PerExample.gradients(l.batch, l.dOut, l.dIn, l.d, 0, l.dOut, l.x, 0, l.dIn, false, 0, cols, g, 0, cols);
@@ -182,6 +191,13 @@ public class AggregateBenchmark {
     }
 
     // ---- explicit ----
+
+    /** The explicit path's first half: writes the B x P per-example gradient matrix every explicit aggregator reads. */
+    @Benchmark
+    public float[] materialize(Layer l, Explicit e) {
+        PerExample.gradients(l.batch, l.dOut, l.dIn, l.d, 0, l.dOut, l.x, 0, l.dIn, false, 0, e.cols, e.g, 0, e.cols);
+        return e.g;
+    }
 
     @Benchmark
     public float[] explicitMean(Layer l, Explicit e) {

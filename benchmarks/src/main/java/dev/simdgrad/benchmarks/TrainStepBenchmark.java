@@ -66,7 +66,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class TrainStepBenchmark {
-    static final int INPUTS = 784, CLASSES = 10, BATCH = 128;
+    /** Input size, output size and batch size: fixed; the shape parameter sets only the hidden layer. */
+    public static final int INPUTS = 784, CLASSES = 10, BATCH = 128;
     static final float LEARNING_RATE = 0.01f;
 
     /** The network, its batch, objective and optimizer. */

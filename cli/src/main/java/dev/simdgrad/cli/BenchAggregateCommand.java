@@ -18,13 +18,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code simdgrad bench aggregate}: runs the JMH {@code AggregateBenchmark} (per-example gradient aggregation:
  * plain gradient, norms, clipping, fused and explicit robust aggregators) and prints ms/op, the bandwidth of the
- * equivalent B x P matrix and the ratio to the plain gradient.
+ * B x P matrix and its share of the measured read bandwidth, the ratio to the plain gradient, and the speed-up over
+ * the explicit materialize-then-aggregate path measured in the same run.
  */
 @Command(name = "aggregate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark per-example gradient aggregation (JMH AggregateBenchmark); print ms/op, GB/s of"
-            + " the equivalent B x P matrix and the ratio to plainGradient.",
-            "Full run: 2 shapes x 3 batches x 3 c, 1 fork (about 30 minutes).",
-            "--quick: 784x256, B=128, c=4 (about 1-2 minutes)."})
+            + " the B x P matrix and % of the measured read bandwidth, the ratio to plainGradient and the speed-up"
+            + " over the explicit path (materialize + explicit aggregator); optionally compare with a saved run and"
+            + " draw a PNG chart.",
+            "Full run: 2 shapes x 3 batches x 3 c, 1 fork (about 35 minutes).",
+            "--quick: 784x256, B=128, c=4 (about 2 minutes)."})
 final class BenchAggregateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -86,9 +89,6 @@ final class BenchAggregateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, RunnerException {
-        SuitePlan plan = plan();
-        return SuiteRunner.run("aggregate", plan, effort.json,
-                (results, notes) -> AggregateTable.format(results, plan.params().get("shape"), notes),
-                spec.commandLine().getOut(), spec.commandLine().getErr());
+        return SuiteRunner.run(spec, BenchSuite.AGGREGATE, plan(), effort);
     }
 }

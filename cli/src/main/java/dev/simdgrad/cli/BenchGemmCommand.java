@@ -3,16 +3,16 @@ package dev.simdgrad.cli;
 import dev.simdgrad.benchmarks.GemmShape;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
+import java.util.function.Function;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +21,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code simdgrad bench gemm}: runs the JMH {@code SgemmBenchmark} in-process through JMH's {@link Runner} (each
+ * {@code simdgrad bench gemm}: runs the JMH {@code SgemmBenchmark} through JMH's Runner ({@link SuiteRunner}; each
  * trial in a forked JVM on this jar's class path) and prints simdgrad's GFLOP/s against EJML, ojAlgo and the
  * machine's measured FMA peak.
  */
@@ -43,12 +43,13 @@ final class BenchGemmCommand implements Callable<Integer> {
     private List<Integer> threads;
 
     @Option(names = "--json", paramLabel = "FILE",
-            description = "Also write JMH's JSON results and a machine record (CPU, JDK, width, peak) to FILE.")
+            description = "Also write JMH's JSON results and a machine record (CPU, JDK, width, measured peaks) to"
+                    + " FILE.")
     private Path json;
 
     @Option(names = "--compare", paramLabel = "BASELINE.json",
-            description = "Print each benchmark's change against a run saved with --json; flag regressions larger"
-                    + " than the two runs' error bars together.")
+            description = "Print each benchmark's change against a bench gemm run saved with --json; flag"
+                    + " regressions larger than the two runs' error bars together.")
     private Path compare;
 
     @Option(names = "--chart", paramLabel = "FILE.png",
@@ -60,7 +61,7 @@ final class BenchGemmCommand implements Callable<Integer> {
             description = "Shapes instead of the defaults, as TT:MxNxK, e.g. NN:512x512x512,TN:784x256x512.")
     private List<String> shapes;
 
-    @Option(names = "--forks", paramLabel = "N", description = "JVM forks per cell instead of the default.")
+    @Option(names = "--forks", paramLabel = "N", description = JmhEffortOptions.FORKS_HELP)
     private Integer forks;
 
     @Option(names = "--warmup", paramLabel = "N", description = "Warm-up iterations per fork instead of the default.")
@@ -82,17 +83,16 @@ final class BenchGemmCommand implements Callable<Integer> {
     public Integer call() throws IOException, RunnerException {
         GemmPlan plan = plan();
         // The baseline is read before hours of measuring, so that a wrong path fails at once.
-        GemmRun baseline = compare == null ? null : BenchReportCommand.readBaseline(spec, compare);
+        SuiteRunner.Outputs outputs = SuiteRunner.outputs(spec, BenchSuite.GEMM, json, compare, chart);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        // The peak first, while no forked JVM competes for the cores.
+        // The peaks first, while no forked JVM competes for the cores.
         MachineInfo machine = MachineInfo.detect(true);
         out.print(machine.report());
         out.flush();
 
-        List<GemmResult> results = new ArrayList<>();
-        List<String> jmhJson = new ArrayList<>();
         Set<String> expected = new LinkedHashSet<>();
+        List<Function<Path, Options>> runs = new ArrayList<>();
         for (GemmPlan.Run run : plan.runs()) {
             for (String method : run.methods().split("\\|")) {
                 for (GemmShape s : run.shapes()) {
@@ -101,50 +101,20 @@ final class BenchGemmCommand implements Callable<Integer> {
                     }
                 }
             }
-            Path tmp = json == null ? null : Files.createTempFile("simdgrad-jmh-", ".json");
-            try {
-                for (RunResult r : new Runner(plan.options(run, tmp)).run()) {
-                    GemmResult g = toGemmResult(r);
-                    results.add(g);
-                    expected.remove(cell(g.implementation(), g.shape(), g.threads()));
-                }
-                if (tmp != null) {
-                    jmhJson.add(Files.readString(tmp));
-                }
-            } finally {
-                if (tmp != null) {
-                    Files.deleteIfExists(tmp);
-                }
-            }
+            runs.add(tmp -> plan.options(run, tmp));
+        }
+        SuiteRunner.Measured measured = SuiteRunner.measure(runs, json != null);
+        for (GemmResult g : GemmResult.of(measured.results())) {
+            expected.remove(cell(g.implementation(), g.shape(), g.threads()));
         }
 
         List<String> notes = new ArrayList<>(plan.notes());
         for (String missing : expected) {
             notes.add("FAILED, no result: " + missing + " (see the JMH output above for why).");
         }
-        out.println();
-        out.print(GemmTable.format(results, plan.shapes(), machine.peakGflopsPerCore(), machine.cores(), notes));
-        out.flush();
-        if (json != null) {
-            GemmJsonReport.write(json, machine, plan, jmhJson);
-            out.println("Wrote " + json.toAbsolutePath());
-            out.flush();
-        }
-        GemmRun run = GemmRun.of(machine, results);
-        if (baseline != null) {
-            out.println();
-            out.print(GemmComparison.format(compare.getFileName().toString(), baseline, run));
-            out.flush();
-        }
-        Path png = BenchReportCommand.chartPath(chart, json);
-        if (png != null) {
-            try {
-                out.println("Wrote " + GemmChart.write(png, run, "SGEMM, " + run.machine()).toAbsolutePath());
-            } catch (IllegalArgumentException e) {
-                out.println("No chart: " + e.getMessage() + ".");
-            }
-            out.flush();
-        }
+        BenchRun run = BenchRun.of(BenchSuite.GEMM, machine, plan.forks(),
+                Map.of("shapes", plan.shapes().stream().map(GemmShape::toString).toList()), measured.results());
+        SuiteRunner.report(out, run, notes, machine, plan.jsonFields(), measured.jmhArrays(), outputs);
         if (!expected.isEmpty()) {
             err.println("simdgrad bench gemm: " + expected.size() + " benchmark cell(s) failed; see above.");
             err.flush();
@@ -175,7 +145,7 @@ final class BenchGemmCommand implements Callable<Integer> {
             }
         }
         TimeValue t = JmhEffortOptions.time(spec, time, d.iterationTime());
-        int f = JmhEffortOptions.at("--forks", forks, d.forks(), 1, spec);
+        int f = JmhEffortOptions.at("--forks", forks, d.forks(), 0, spec);
         int w = JmhEffortOptions.at("--warmup", warmup, d.warmupIterations(), 0, spec);
         int i = JmhEffortOptions.at("--iterations", iterations, d.iterations(), 1, spec);
         long peerMax = d.peerMaxFlops();
@@ -188,14 +158,5 @@ final class BenchGemmCommand implements Callable<Integer> {
         // An explicit --time applies to warm-up iterations too: a smoke run wants both short.
         TimeValue wt = time != null ? t : d.warmupTime();
         return new GemmPlan(quick, shapeList, ts, f, w, wt, i, t, peerMax);
-    }
-
-    private static GemmResult toGemmResult(RunResult r) {
-        String bench = r.getParams().getBenchmark();
-        String method = bench.substring(bench.lastIndexOf('.') + 1);
-        GemmShape s = GemmShape.parse(r.getParams().getParam("shape"));
-        int t = Integer.parseInt(r.getParams().getParam("threads"));
-        var primary = r.getPrimaryResult();
-        return GemmResult.fromThroughput(s, t, method, primary.getScore(), primary.getScoreError());
     }
 }

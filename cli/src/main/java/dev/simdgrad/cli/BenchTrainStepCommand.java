@@ -17,11 +17,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code simdgrad bench train-step}: runs the JMH {@code TrainStepBenchmark} (one SGD step of a two-layer network
- * under each objective) and prints ms/step and the ratio to the {@code mean} objective.
+ * under each objective) and prints ms/step, the GFLOP/s of the plain step's matrix products and their share of the
+ * measured FMA peak, and the ratio to the {@code mean} objective measured in the same run.
  */
 @Command(name = "train-step", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Benchmark one training step per objective (JMH TrainStepBenchmark); print ms/step and the"
-            + " ratio to mean.",
+        description = {"Benchmark one training step per objective (JMH TrainStepBenchmark); print ms/step, GFLOP/s"
+            + " and % of the measured FMA peak, and the ratio to mean; optionally compare with a saved run and draw"
+            + " a PNG chart.",
             "Full run: 2 shapes x 12 objectives x threads 1,2, 1 fork (about 8 minutes).",
             "--quick: 784-256-10, 1 thread, every objective (about 1-2 minutes)."})
 final class BenchTrainStepCommand implements Callable<Integer> {
@@ -32,7 +34,7 @@ final class BenchTrainStepCommand implements Callable<Integer> {
     private JmhEffortOptions effort;
 
     @Option(names = "--shapes", split = ",", paramLabel = "IN-HIDDEN-OUT",
-            description = "Network shapes instead of the defaults, e.g. 784-256-10.")
+            description = "Network shapes instead of the defaults, 784-HIDDEN-10, e.g. 784-256-10.")
     private List<String> shapes;
 
     @Option(names = "--objectives", split = ",", paramLabel = "NAME",
@@ -70,8 +72,12 @@ final class BenchTrainStepCommand implements Callable<Integer> {
         SuitePlan d = effort.apply(spec, defaults(effort.quick));
         Map<String, List<String>> p = new LinkedHashMap<>(d.params());
         if (shapes != null) {
+            // The benchmark reads only the hidden size from the shape: another input or output size would be
+            // measured as 784 and 10 under a wrong label.
             p.put("shape", JmhEffortOptions.checked(spec, "--shapes", shapes,
-                    "[1-9][0-9]{0,5}-[1-9][0-9]{0,5}-[1-9][0-9]{0,5}", "a shape such as 784-256-10"));
+                    TrainStepBenchmark.INPUTS + "-[1-9][0-9]{0,5}-" + TrainStepBenchmark.CLASSES,
+                    "a shape " + TrainStepBenchmark.INPUTS + "-HIDDEN-" + TrainStepBenchmark.CLASSES
+                            + " such as 784-256-10 (input and output sizes are fixed)"));
         }
         if (objectives != null) {
             List<String> known = new Objectives();
@@ -96,10 +102,6 @@ final class BenchTrainStepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, RunnerException {
-        SuitePlan plan = plan();
-        return SuiteRunner.run("train-step", plan, effort.json,
-                (results, notes) -> TrainStepTable.format(results, plan.params().get("shape"),
-                        plan.params().get("objective"), notes),
-                spec.commandLine().getOut(), spec.commandLine().getErr());
+        return SuiteRunner.run(spec, BenchSuite.TRAIN_STEP, plan(), effort);
     }
 }

@@ -5,8 +5,10 @@ import dev.simdgrad.benchmarks.SgemmBenchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -125,6 +127,22 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
         return b.build();
     }
 
+    /** The plan as {@code "name": value} JSON members, for the {@code --json} report. */
+    Map<String, String> jsonFields() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("quick", Boolean.toString(quick));
+        fields.put("shapes", "[" + String.join(", ", shapes.stream().map(s -> BenchJsonReport.str(s.toString()))
+                .toList()) + "]");
+        fields.put("threads", threads.toString());
+        fields.put("forks", Integer.toString(forks));
+        fields.put("warmupIterations", Integer.toString(warmupIterations));
+        fields.put("warmupTime", BenchJsonReport.str(warmupTime.toString()));
+        fields.put("iterations", Integer.toString(iterations));
+        fields.put("iterationTime", BenchJsonReport.str(iterationTime.toString()));
+        fields.put("peerMaxFlops", peerMaxFlops == Long.MAX_VALUE ? "null" : Long.toString(peerMaxFlops));
+        return fields;
+    }
+
     /** Lines for under the table: which shapes the slow implementations ran on, and the JMH effort. */
     List<String> notes() {
         List<String> notes = new ArrayList<>();
@@ -137,9 +155,7 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
         }
         notes.add(String.format(Locale.ROOT, "reference (scalar, double accumulation) ran at 1 thread on shapes of"
                 + " at most %.3f GFLOP per call.", SgemmBenchmark.REFERENCE_MAX_FLOPS / 1e9));
-        notes.add(String.format(Locale.ROOT, "JMH: %d fork(s), %d warm-up x %s, %d measured x %s per cell%s.",
-                forks, warmupIterations, warmupTime, iterations, iterationTime,
-                quick ? " (--quick: indicative only)" : ""));
+        notes.add(SuitePlan.effortNote(forks, warmupIterations, warmupTime, iterations, iterationTime, quick));
         return notes;
     }
 }

@@ -1,6 +1,7 @@
 package dev.simdgrad.cli;
 
 import dev.simdgrad.benchmarks.GemmShape;
+import java.util.List;
 
 /**
  * One measured cell of the SGEMM table: an implementation on a shape with a thread budget.
@@ -22,5 +23,16 @@ record GemmResult(GemmShape shape, int threads, String implementation, double gf
                                      double callsPerSecondError) {
         double scale = shape.flops() / 1e9;
         return new GemmResult(shape, threads, implementation, callsPerSecond * scale, callsPerSecondError * scale);
+    }
+
+    /** The SGEMM cell of a measured {@code bench gemm} result (parameters shape and threads). */
+    static GemmResult of(BenchResult r) {
+        return fromThroughput(GemmShape.parse(r.param("shape")), Integer.parseInt(r.param("threads")), r.method(),
+                r.score(), r.error());
+    }
+
+    /** {@link #of(BenchResult)} of each. */
+    static List<GemmResult> of(List<BenchResult> results) {
+        return results.stream().map(GemmResult::of).toList();
     }
 }

@@ -6,10 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code simdgrad info}: the JDK, the CPU, which SIMD path the kernels take and why, and the measured FMA peak. */
+/**
+ * {@code simdgrad info}: the JDK, the CPU, which SIMD path the kernels take and why, and the measured FMA peak and
+ * read bandwidth.
+ */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Print the JDK, CPU, SIMD path and width, threads, and this machine's measured FP32 FMA peak"
-                + " (about a second to measure).")
+                + " and single-core read bandwidth (about two seconds to measure).")
 final class InfoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -7,16 +7,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** The options every one-class suite shares: {@code --quick}, {@code --json} and the JMH effort. */
+/**
+ * The options every one-class suite shares: {@code --quick}, the output files ({@code --json}, {@code --compare},
+ * {@code --chart}) and the JMH effort.
+ */
 final class JmhEffortOptions {
+    /** {@code --forks}'s help, shared with {@code bench gemm}. */
+    static final String FORKS_HELP = "JVM forks per cell instead of the default. 0 runs the benchmarks inside this"
+            + " JVM: a smoke test only, its numbers are not comparable with forked runs.";
+
     @Option(names = "--quick", description = "One small configuration, 1 fork, short iterations.")
     boolean quick;
 
     @Option(names = "--json", paramLabel = "FILE",
-            description = "Also write JMH's JSON results and a machine record (CPU, JDK, width) to FILE.")
+            description = "Also write JMH's JSON results and a machine record (CPU, JDK, width, measured peaks) to"
+                    + " FILE.")
     Path json;
 
-    @Option(names = "--forks", paramLabel = "N", description = "JVM forks per cell instead of the default.")
+    @Option(names = "--compare", paramLabel = "BASELINE.json",
+            description = "Print each benchmark's change against a run of the same suite saved with --json; flag"
+                    + " regressions larger than the two runs' error bars together.")
+    Path compare;
+
+    @Option(names = "--chart", paramLabel = "FILE.png",
+            description = "Write the PNG chart here (default: next to the --json file, same name with .png; no"
+                    + " chart without either).")
+    Path chart;
+
+    @Option(names = "--forks", paramLabel = "N", description = FORKS_HELP)
     Integer forks;
 
     @Option(names = "--warmup", paramLabel = "N", description = "Warm-up iterations per fork instead of the default.")
@@ -33,7 +51,7 @@ final class JmhEffortOptions {
     /** The plan with the effort options applied; bad values are usage errors (exit 2). */
     SuitePlan apply(CommandSpec spec, SuitePlan d) {
         TimeValue t = time(spec, time, d.iterationTime());
-        int f = at("--forks", forks, d.forks(), 1, spec);
+        int f = at("--forks", forks, d.forks(), 0, spec);
         int w = at("--warmup", warmup, d.warmupIterations(), 0, spec);
         int i = at("--iterations", iterations, d.iterations(), 1, spec);
         return d.withEffort(f, w, time != null ? t : d.warmupTime(), i, t);

@@ -1,6 +1,7 @@
 package dev.simdgrad.cli;
 
 import dev.simdgrad.benchmarks.FmaPeak;
+import dev.simdgrad.benchmarks.ReadBandwidth;
 import dev.simdgrad.kernels.Parallelism;
 import dev.simdgrad.kernels.Simd;
 import java.io.IOException;
@@ -28,18 +29,22 @@ import java.util.Set;
  * @param threads          {@link Parallelism#threads()}
  * @param peakGflopsPerCore measured single-core FP32 FMA peak in GFLOP/s, NaN when not measured
  * @param peakNote         how the peak was measured, or why it was not
+ * @param peakReadGbPerSecond measured single-core read bandwidth from memory in GB/s ({@link ReadBandwidth}), NaN
+ *                         when not measured
+ * @param readPeakNote     how the bandwidth was measured, or why it was not
  */
 record MachineInfo(String jdk, String jdkVendor, String os, String cpuModel, List<String> cpuFlags, int cores,
                    String simd, int vectorBits, int preferredBits, boolean fma, int threads,
-                   double peakGflopsPerCore, String peakNote) {
+                   double peakGflopsPerCore, String peakNote, double peakReadGbPerSecond, String readPeakNote) {
 
     /** The flags worth reporting for float SIMD kernels, in this order. */
     private static final List<String> SIMD_FLAGS = List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512vl",
             "avx512bw", "avx512_fp16", "amx_tile", "asimd", "sve", "sve2");
 
     /**
-     * Reads the machine; with {@code measurePeak} also measures the FMA peak on this thread (about a second).
-     * Without the {@code jdk.incubator.vector} module the peak is NaN and the note says how to enable it.
+     * Reads the machine; with {@code measurePeak} also measures the FMA peak and the read bandwidth on this thread
+     * (about a second each). Without the {@code jdk.incubator.vector} module the peaks are NaN and the notes say how
+     * to enable it.
      */
     static MachineInfo detect(boolean measurePeak) {
         List<String> cpuinfo = readCpuinfo();
@@ -60,15 +65,28 @@ record MachineInfo(String jdk, String jdkVendor, String os, String cpuModel, Lis
         }
         double peak = Double.NaN;
         String note = "not measured";
+        double read = Double.NaN;
+        String readNote = "not measured";
         if (measurePeak) {
+            String missing = "not measured: the jdk.incubator.vector module is missing (java --add-modules"
+                    + " jdk.incubator.vector)";
             try {
                 FmaPeak.Result r = FmaPeak.measure();
                 peak = r.gflopsPerCore();
                 note = "FP32 FMA, " + r.vectorBits() + "-bit vectors, " + r.chains() + " chains, best of 7 runs";
             } catch (LinkageError e) {
                 // FmaPeak links against jdk.incubator.vector; without the module the class cannot load.
-                note = "not measured: the jdk.incubator.vector module is missing (java --add-modules"
-                        + " jdk.incubator.vector)";
+                note = missing;
+            }
+            try {
+                ReadBandwidth.Result r = ReadBandwidth.measure();
+                read = r.gbPerSecond();
+                readNote = r.describe();
+            } catch (LinkageError e) {
+                readNote = missing;
+            } catch (OutOfMemoryError e) {
+                // The array is at most a quarter of the heap, but other live data may leave less than that.
+                readNote = "not measured: no heap for the array (" + e.getMessage() + ")";
             }
         }
         Runtime.Version v = Runtime.version();
@@ -77,7 +95,7 @@ record MachineInfo(String jdk, String jdkVendor, String os, String cpuModel, Lis
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"),
                 model, List.copyOf(flags), Runtime.getRuntime().availableProcessors(), Simd.describe(),
-                Simd.vectorBits(), Simd.preferredBits(), Simd.fma(), Parallelism.threads(), peak, note);
+                Simd.vectorBits(), Simd.preferredBits(), Simd.fma(), Parallelism.threads(), peak, note, read, readNote);
     }
 
     private static List<String> readCpuinfo() {
@@ -119,6 +137,8 @@ record MachineInfo(String jdk, String jdkVendor, String os, String cpuModel, Lis
             line(sb, "FMA peak", String.format(Locale.ROOT, "%.1f GFLOP/s per core (%s); x %d cores = %.1f GFLOP/s",
                     peakGflopsPerCore, peakNote, cores, peakGflopsPerCore * cores));
         }
+        line(sb, "Read peak", Double.isNaN(peakReadGbPerSecond) ? readPeakNote
+                : String.format(Locale.ROOT, "%.1f GB/s per core (%s)", peakReadGbPerSecond, readPeakNote));
         return sb.toString();
     }
 

@@ -2,7 +2,7 @@ package dev.simdgrad.cli;
 
 import java.util.Locale;
 
-/** Number formats shared by the suite tables: times with their error, ratios. */
+/** Number formats shared by the suite tables and the comparison: values with their error, ratios, percentages. */
 final class SuiteFormat {
     static final String MISSING = "-";
 
@@ -17,6 +17,12 @@ final class SuiteFormat {
     /** A time and its error; "?" when JMH could not estimate the error. */
     static String withError(double x, double error) {
         return num(x) + " ± " + (Double.isFinite(error) ? num(error) : "?");
+    }
+
+    /** {@code part / whole} in percent as "12.3%", or "-" when either is unknown (NaN). */
+    static String percent(double part, double whole) {
+        double x = 100 * part / whole;
+        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.1f%%", x) : MISSING;
     }
 
     /** {@code ms / baselineMs} as "1.23x", or "-" without a baseline. */

@@ -63,24 +63,31 @@ record SuitePlan(String benchmark, boolean quick, Map<String, List<String>> para
     /** The plan as {@code "name": value} JSON members, for the {@code --json} report. */
     Map<String, String> jsonFields() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("benchmark", GemmJsonReport.str(benchmark));
+        m.put("benchmark", BenchJsonReport.str(benchmark));
         m.put("quick", Boolean.toString(quick));
-        params.forEach((k, v) -> m.put(k, "[" + String.join(", ", v.stream().map(GemmJsonReport::str).toList())
+        params.forEach((k, v) -> m.put(k, "[" + String.join(", ", v.stream().map(BenchJsonReport::str).toList())
                 + "]"));
         m.put("forks", Integer.toString(forks));
         m.put("warmupIterations", Integer.toString(warmupIterations));
-        m.put("warmupTime", GemmJsonReport.str(warmupTime.toString()));
+        m.put("warmupTime", BenchJsonReport.str(warmupTime.toString()));
         m.put("iterations", Integer.toString(iterations));
-        m.put("iterationTime", GemmJsonReport.str(iterationTime.toString()));
+        m.put("iterationTime", BenchJsonReport.str(iterationTime.toString()));
         return m;
     }
 
     /** The line under the table naming the JMH effort. */
     List<String> notes() {
         List<String> notes = new ArrayList<>();
-        notes.add(String.format(Locale.ROOT, "JMH: %d fork(s), %d warm-up x %s, %d measured x %s per cell%s.",
-                forks, warmupIterations, warmupTime, iterations, iterationTime,
-                quick ? " (--quick: indicative only)" : ""));
+        notes.add(effortNote(forks, warmupIterations, warmupTime, iterations, iterationTime, quick));
         return notes;
+    }
+
+    /** The JMH effort in one line; 0 forks is said loudly, since such numbers are not comparable with others. */
+    static String effortNote(int forks, int warmupIterations, TimeValue warmupTime, int iterations,
+                             TimeValue iterationTime, boolean quick) {
+        return String.format(Locale.ROOT, "JMH: %s, %d warm-up x %s, %d measured x %s per cell%s.",
+                forks == 0 ? "no fork (--forks 0: measured inside this JVM, a smoke test, not comparable)"
+                        : forks + " fork(s)",
+                warmupIterations, warmupTime, iterations, iterationTime, quick ? " (--quick: indicative only)" : "");
     }
 }

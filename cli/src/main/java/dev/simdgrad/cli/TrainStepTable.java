@@ -1,14 +1,18 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.benchmarks.TrainStepBenchmark;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Formats {@code TrainStepBenchmark} results: one row per (shape, threads, objective) with ms/step ± error and the
- * time relative to the {@code mean} objective at the same shape and threads.
+ * Formats {@code TrainStepBenchmark} results: one row per (shape, threads, objective) with ms/step ± error, the
+ * GFLOP/s of the plain step's matrix products at that time and their share of the measured FMA peak, and the time
+ * relative to the {@code mean} objective (plain mean-gradient SGD, the peer every objective is measured against) at
+ * the same shape and threads.
  */
 final class TrainStepTable {
     static final String BASELINE = "mean";
@@ -17,34 +21,62 @@ final class TrainStepTable {
     }
 
     /**
+     * Flops of the matrix products of one plain step of the "in-hidden-out" network on the benchmark's batch B:
+     * forward X W1ᵀ and H W2ᵀ, backward Δ2 W2, and the weight gradients Δ2ᵀ H and Δ1ᵀ X, i.e.
+     * {@code 2 B (2 in hidden + 3 hidden out)}. Elementwise work is left out: it is a few percent.
+     */
+    static double stepFlops(String shape) {
+        String[] d = shape.split("-");
+        double in = Double.parseDouble(d[0]);
+        double hidden = Double.parseDouble(d[1]);
+        double out = Double.parseDouble(d[2]);
+        return 2.0 * TrainStepBenchmark.BATCH * (2 * in * hidden + 3 * hidden * out);
+    }
+
+    /**
      * The table, a legend and the notes.
      *
-     * @param shapeOrder     row order of shapes; others follow
-     * @param objectiveOrder row order of objectives; others follow
+     * @param shapeOrder        row order of shapes; others follow
+     * @param objectiveOrder    row order of objectives; others follow
+     * @param peakGflopsPerCore measured single-core FMA peak, NaN if unknown ("% peak" is then "-")
+     * @param cores             cores of the machine: the peak of t threads is {@code peakGflopsPerCore * min(t, cores)}
      */
-    static String format(List<SuiteResult> results, List<String> shapeOrder, List<String> objectiveOrder,
-                         List<String> notes) {
+    static String format(List<BenchResult> results, List<String> shapeOrder, List<String> objectiveOrder,
+                         double peakGflopsPerCore, int cores, List<String> notes) {
         Map<String, Double> mean = new HashMap<>();
-        for (SuiteResult r : results) {
+        for (BenchResult r : results) {
             if (r.param("objective").equals(BASELINE)) {
-                mean.put(r.param("shape") + "/" + r.param("threads"), r.ms());
+                mean.put(r.param("shape") + "/" + r.param("threads"), r.score());
             }
         }
-        List<SuiteResult> rows = new ArrayList<>(results);
-        rows.sort(Comparator.comparingInt((SuiteResult r) -> AggregateTable.rank(shapeOrder, r.param("shape")))
+        List<BenchResult> rows = new ArrayList<>(results);
+        rows.sort(Comparator.comparingInt((BenchResult r) -> AggregateTable.rank(shapeOrder, r.param("shape")))
                 .thenComparing(r -> r.param("shape"))
                 .thenComparingInt(r -> Integer.parseInt(r.param("threads")))
-                .thenComparingInt(r -> AggregateTable.rank(objectiveOrder, r.param("objective")))
+                .thenComparingInt(r -> r.param("objective").equals(BASELINE) ? -1
+                        : AggregateTable.rank(objectiveOrder, r.param("objective")))
                 .thenComparing(r -> r.param("objective")));
-        TextTable t = new TextTable(List.of("shape", "threads", "objective", "ms/step", "vs mean"));
-        for (SuiteResult r : rows) {
+        TextTable t = new TextTable(List.of("shape", "threads", "objective", "ms/step", "GFLOP/s", "% peak",
+                "vs mean"));
+        for (BenchResult r : rows) {
+            int threads = Integer.parseInt(r.param("threads"));
+            double gflops = stepFlops(r.param("shape")) / (r.score() * 1e-3) / 1e9;
+            double peak = peakGflopsPerCore * Math.min(threads, Math.max(1, cores));
             t.add(r.param("shape"), r.param("threads"), r.param("objective"),
-                    SuiteFormat.withError(r.ms(), r.msError()),
-                    SuiteFormat.ratio(r.ms(), mean.get(r.param("shape") + "/" + r.param("threads"))));
+                    SuiteFormat.withError(r.score(), r.error()), SuiteFormat.num(gflops),
+                    SuiteFormat.percent(gflops, peak),
+                    SuiteFormat.ratio(r.score(), mean.get(r.param("shape") + "/" + r.param("threads"))));
         }
         StringBuilder sb = new StringBuilder(t.format());
         sb.append("ms/step ± half-width of JMH's 99.9% confidence interval (? = too few iterations).\n");
-        sb.append("vs mean: time / the mean objective's at the same shape and threads; - = not measured.\n");
+        sb.append("GFLOP/s: the matrix products of one plain step, 2B(2 in hidden + 3 hidden out) flops with B = ")
+                .append(TrainStepBenchmark.BATCH).append(", / time; the same flop count for every objective, so"
+                        + " extra work shows as fewer GFLOP/s.\n");
+        sb.append(Double.isNaN(peakGflopsPerCore) ? "% peak: not available (FMA peak not measured)."
+                : String.format(Locale.ROOT, "%% peak: of the measured FP32 FMA peak, %.1f GFLOP/s per core x"
+                        + " threads.", peakGflopsPerCore)).append('\n');
+        sb.append("vs mean: time / the mean objective's (plain SGD step) at the same shape and threads; - = not"
+                + " measured.\n");
         for (String n : notes) {
             sb.append(n).append('\n');
         }

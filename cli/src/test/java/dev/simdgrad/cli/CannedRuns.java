@@ -27,10 +27,10 @@ final class CannedRuns {
     /** A whole file around {@code cells}, on a machine with the given CPU name and a 170 GFLOP/s per core peak. */
     static String file(String cpu, String... cells) {
         MachineInfo m = new MachineInfo("25.0.3", "Test", "Linux", cpu, List.of("avx2"), 2, "vector 512-bit",
-                512, 512, true, 2, 170.0, "test");
+                512, 512, true, 2, 170.0, "test", 12.0, "test");
         List<String> arrays = new ArrayList<>();
         arrays.add("[" + String.join(",\n", cells) + "]");
-        return GemmJsonReport.json(m, GemmPlan.defaults(true, List.of(1, 2)), arrays);
+        return BenchJsonReport.json(BenchSuite.GEMM, m, GemmPlan.defaults(true, List.of(1, 2)).jsonFields(), arrays);
     }
 
     /** A quick-run-like result set: simdgrad at 1 and 2 threads, peers at 1 thread on the small shapes only. */

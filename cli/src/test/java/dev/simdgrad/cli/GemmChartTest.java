@@ -16,7 +16,7 @@ class GemmChartTest {
     @Test
     void writesAPng(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("sub/chart.png");
-        GemmRun run = GemmRun.parse(CannedRuns.typical("Test CPU", 1.0));
+        BenchRun run = BenchRun.parse(CannedRuns.typical("Test CPU", 1.0));
         GemmChart.write(png, run, "SGEMM on " + run.machine());
         assertTrue(Files.size(png) > 10_000, "a chart, not an empty image: " + Files.size(png));
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), PNG_SIGNATURE.length);
@@ -25,7 +25,7 @@ class GemmChartTest {
 
     @Test
     void refusesARunWithNothingToDraw(@TempDir Path dir) {
-        GemmRun onlyReference = GemmRun.parse(CannedRuns.file("CPU",
+        BenchRun onlyReference = BenchRun.parse(CannedRuns.file("CPU",
                 CannedRuns.cell("reference", "NN:64x64x64", 1, 1.0, 0.1)));
         assertThrows(IllegalArgumentException.class, () -> GemmChart.write(dir.resolve("x.png"), onlyReference, "t"));
     }

@@ -36,7 +36,7 @@ class MainTest {
         assertEquals(2, run("bench", "gemm", "--threads", "x"));
         assertEquals(2, run("bench", "gemm", "--shapes", "NN:12x12"));
         assertEquals(2, run("bench", "gemm", "--time", "soon"));
-        assertEquals(2, run("bench", "gemm", "--forks", "0"));
+        assertEquals(2, run("bench", "gemm", "--forks", "-1"));
         assertTrue(err.toString().contains("--shapes: bad shape 'NN:12x12'"), err.toString());
     }
 

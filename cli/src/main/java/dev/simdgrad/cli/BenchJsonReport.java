@@ -4,57 +4,40 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code --json} file of {@code bench gemm}: {@code {"machine": {...}, "plan": {...}, "jmh": [...]}}, where
- * {@code jmh} is JMH's own JSON result array (the runs' arrays concatenated, untouched), so any JMH tool such as
- * jmh.morethan.io reads it after taking that member.
+ * The {@code --json} file of every {@code bench} suite: {@code {"suite": "gemm", "machine": {...}, "plan": {...},
+ * "jmh": [...]}}, where {@code jmh} is JMH's own JSON result array (the runs' arrays concatenated, untouched), so any
+ * JMH tool such as jmh.morethan.io reads it after taking that member. {@link BenchRun} reads it back.
  */
-final class GemmJsonReport {
-    private GemmJsonReport() {
+final class BenchJsonReport {
+    private BenchJsonReport() {
     }
 
     /**
-     * Writes the report.
+     * Writes the report (see {@link #json}).
      *
-     * @param jmhArrays the JSON text JMH wrote for each run, each a top-level array
      * @throws IOException if the file cannot be written
      */
-    static void write(Path file, MachineInfo m, GemmPlan plan, List<String> jmhArrays) throws IOException {
-        Files.writeString(file, json(m, plan, jmhArrays));
-    }
-
-    /** Writes the report of another suite; see {@link #json(MachineInfo, Map, List)}. */
-    static void write(Path file, MachineInfo m, Map<String, String> plan, List<String> jmhArrays)
+    static void write(Path file, BenchSuite suite, MachineInfo m, Map<String, String> plan, List<String> jmhArrays)
             throws IOException {
-        Files.writeString(file, json(m, plan, jmhArrays));
-    }
-
-    static String json(MachineInfo m, GemmPlan plan, List<String> jmhArrays) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("quick", Boolean.toString(plan.quick()));
-        fields.put("shapes", "[" + String.join(", ", plan.shapes().stream().map(s -> str(s.toString())).toList())
-                + "]");
-        fields.put("threads", plan.threads().toString());
-        fields.put("forks", Integer.toString(plan.forks()));
-        fields.put("warmupIterations", Integer.toString(plan.warmupIterations()));
-        fields.put("warmupTime", str(plan.warmupTime().toString()));
-        fields.put("iterations", Integer.toString(plan.iterations()));
-        fields.put("iterationTime", str(plan.iterationTime().toString()));
-        fields.put("peerMaxFlops", plan.peerMaxFlops() == Long.MAX_VALUE ? "null"
-                : Long.toString(plan.peerMaxFlops()));
-        return json(m, fields, jmhArrays);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, json(suite, m, plan, jmhArrays));
     }
 
     /**
-     * The report with any plan: {@code plan} maps member names to JSON values (already rendered), in order. Shared
-     * by the other suites ({@link SuitePlan#jsonFields()}).
+     * The report.
+     *
+     * @param plan      member names to JSON values (already rendered), in order: what the suite ran
+     * @param jmhArrays the JSON text JMH wrote for each run, each a top-level array
      */
-    static String json(MachineInfo m, Map<String, String> plan, List<String> jmhArrays) {
+    static String json(BenchSuite suite, MachineInfo m, Map<String, String> plan, List<String> jmhArrays) {
         List<String> elements = new ArrayList<>();
         for (String array : jmhArrays) {
             String a = array.strip();
@@ -68,9 +51,9 @@ final class GemmJsonReport {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("{\n  \"machine\": {\n");
+        sb.append("{\n  \"suite\": ").append(str(suite.command)).append(",\n  \"machine\": {\n");
         field(sb, "cpuModel", str(m.cpuModel()), true);
-        field(sb, "cpuFlags", "[" + String.join(", ", m.cpuFlags().stream().map(GemmJsonReport::str).toList())
+        field(sb, "cpuFlags", "[" + String.join(", ", m.cpuFlags().stream().map(BenchJsonReport::str).toList())
                 + "]", true);
         field(sb, "cores", Integer.toString(m.cores()), true);
         field(sb, "os", str(m.os()), true);
@@ -82,7 +65,9 @@ final class GemmJsonReport {
         field(sb, "fma", Boolean.toString(m.fma()), true);
         field(sb, "threads", Integer.toString(m.threads()), true);
         field(sb, "fmaPeakGflopsPerCore", num(m.peakGflopsPerCore()), true);
-        field(sb, "fmaPeakNote", str(m.peakNote()), false);
+        field(sb, "fmaPeakNote", str(m.peakNote()), true);
+        field(sb, "readPeakGbPerSecond", num(m.peakReadGbPerSecond()), true);
+        field(sb, "readPeakNote", str(m.readPeakNote()), false);
         sb.append("  },\n  \"plan\": {\n");
         int left = plan.size();
         for (Map.Entry<String, String> e : plan.entrySet()) {
