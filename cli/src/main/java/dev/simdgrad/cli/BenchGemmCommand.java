@@ -53,8 +53,8 @@ final class BenchGemmCommand implements Callable<Integer> {
     private Path compare;
 
     @Option(names = "--chart", paramLabel = "FILE.png",
-            description = "Write the PNG chart here (default: next to the --json file, same name with .png; no"
-                    + " chart without either).")
+            description = "Write the PNG chart here (default: next to the --json file, same name with .png;"
+                    + " without --json: simdgrad-results/bench/SUITE.png).")
     private Path chart;
 
     @Option(names = "--shapes", split = ",", paramLabel = "SHAPE",

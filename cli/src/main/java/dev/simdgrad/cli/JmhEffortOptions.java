@@ -30,8 +30,8 @@ final class JmhEffortOptions {
     Path compare;
 
     @Option(names = "--chart", paramLabel = "FILE.png",
-            description = "Write the PNG chart here (default: next to the --json file, same name with .png; no"
-                    + " chart without either).")
+            description = "Write the PNG chart here (default: next to the --json file, same name with .png;"
+                    + " without --json: simdgrad-results/bench/SUITE.png).")
     Path chart;
 
     @Option(names = "--forks", paramLabel = "N", description = FORKS_HELP)

@@ -108,7 +108,13 @@ final class SuiteRunner {
     /** Checks the output options before measuring; see {@link Outputs}. */
     static Outputs outputs(CommandSpec spec, BenchSuite suite, Path json, Path compare, Path chart) {
         BenchRun baseline = compare == null ? null : readRun(spec, compare, suite);
-        return new Outputs(json, compare, baseline, chartPath(chart, json));
+        Path png = chartPath(chart, json);
+        return new Outputs(json, compare, baseline, png != null ? png : defaultChart(suite));
+    }
+
+    /** Where a measuring run without {@code --json} or {@code --chart} draws its chart: every run draws one. */
+    static Path defaultChart(BenchSuite suite) {
+        return Path.of("simdgrad-results", "bench", suite.command + ".png");
     }
 
     /**

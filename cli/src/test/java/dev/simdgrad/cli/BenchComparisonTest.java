@@ -192,5 +192,7 @@ class BenchComparisonTest {
         assertEquals(Path.of("out/run.png"), SuiteRunner.chartPath(null, Path.of("out/run.json")));
         assertEquals(Path.of("c.png"), SuiteRunner.chartPath(Path.of("c.png"), Path.of("r.json")));
         assertNull(SuiteRunner.chartPath(null, null));
+        assertEquals(Path.of("simdgrad-results", "bench", "train-step.png"),
+                SuiteRunner.defaultChart(BenchSuite.TRAIN_STEP));
     }
 }

@@ -15,8 +15,10 @@ final class Shadow {
             copy = net.copy();
         }
         float[] src = net.parameters(), dst = copy.parameters();
-        System.arraycopy(src, 0, dst, 0, src.length);
         int n = net.trainableCount();
+        // Only the frozen suffix is copied as is; the trainable prefix is written once, perturbed (a full copy
+        // first would be one more pass over every parameter per step).
+        System.arraycopy(src, n, dst, n, src.length - n);
         for (int i = 0; i < n; i++) {
             dst[i] = src[i] + t * v[i];
         }
