@@ -23,7 +23,7 @@ package dev.simdgrad.verify;
  *   exact algebra; plus one double rounding of each of the two quotients. alpha divides both by B: one more double
  *   rounding each.</li>
  * </ul>
- * Per example ({@link #squaredNormBound}): a kernel norm formed from factors within {@code e_i} (elementwise) of
+ * Per example ({@link #exampleNormBound}): a kernel norm formed from factors within {@code e_i} (elementwise) of
  * g_i is within {@code 2 ||g_i|| ||e_i|| + ||e_i||^2} of {@code ||g_i||^2} before its own roundings, which for L
  * layers are {@code gamma(L + 1)}: per layer the float rounding of {@code ||d||^2 (||x||^2 + 1)} plus its double
  * sums (below u for fewer than 2^28 terms), then one float addition per further layer.
@@ -127,7 +127,7 @@ public record ReferenceCoherence(double[] sum, double[] magnitude, double[] squa
      * {@code layers} layers from factors within {@code error} (elementwise; null for exact factors) of g: see the
      * class comment.
      */
-    public static double squaredNormBound(double[] g, double[] error, int layers) {
+    public static double exampleNormBound(double[] g, double[] error, int layers) {
         double gn = 0, en = 0;
         for (int q = 0; q < g.length; q++) {
             gn += g[q] * g[q];

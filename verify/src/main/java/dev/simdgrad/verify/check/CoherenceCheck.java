@@ -306,7 +306,7 @@ public final class CoherenceCheck implements KernelCheck {
             int layers = c.spec().freezeOutput() ? 1 : 2;
             double[] normError = new double[c.batch()];
             for (int i = 0; i < normError.length; i++) {
-                normError[i] = ReferenceCoherence.squaredNormBound(pass.perExample[i], pass.perExampleBound[i],
+                normError[i] = ReferenceCoherence.exampleNormBound(pass.perExample[i], pass.perExampleBound[i],
                         layers);
             }
             double mb = ref.mCoherenceBound(sumError, normError);
