@@ -8,6 +8,9 @@ public final class ErrorBounds {
     /** Unit roundoff of IEEE single precision. */
     public static final double U = 0x1p-24;
 
+    /** Unit roundoff of IEEE double precision: the references and the kernels' double accumulators. */
+    public static final double U_DOUBLE = 0x1p-53;
+
     private ErrorBounds() {
     }
 
@@ -33,5 +36,27 @@ public final class ErrorBounds {
      */
     public static double sgemm(int k, double magnitude) {
         return gamma(k + 2) * magnitude;
+    }
+
+    /**
+     * {@code gamma(n)} in double precision, {@code n u_d / (1 - n u_d)} with {@code u_d = 2^-53}: n successive
+     * roundings of a computation carried out in double (the references, and the kernels' double accumulators).
+     *
+     * @throws IllegalArgumentException if {@code n < 0} or {@code n u_d >= 1}
+     */
+    public static double gammaDouble(long n) {
+        if (n < 0 || n * U_DOUBLE >= 1) {
+            throw new IllegalArgumentException("gammaDouble(n) needs 0 <= n < 2^53, got n=" + n);
+        }
+        return n * U_DOUBLE / (1 - n * U_DOUBLE);
+    }
+
+    /**
+     * The allowed error of a float result against a double reference: {@code bound}, the error bound of the
+     * computation, plus half an ulp of the reference for the rounding of the result to float (a kernel whose exact
+     * result equals the reference may still return the nearest float).
+     */
+    public static double ofFloatResult(double bound, double reference) {
+        return bound + 0.5 * Math.ulp((float) reference);
     }
 }

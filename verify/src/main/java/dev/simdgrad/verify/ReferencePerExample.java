@@ -1,9 +1,9 @@
 package dev.simdgrad.verify;
 
 /**
- * The scalar references of {@link dev.simdgrad.kernels.PerExample} and {@link dev.simdgrad.kernels.Coherence}:
- * per-example gradients built literally ({@code g_i = d_i x_i^T}, then the bias {@code d_i}) and everything summed in
- * double.
+ * The scalar reference of {@link dev.simdgrad.kernels.PerExample}: per-example gradients built literally
+ * ({@code g_i = d_i x_i^T}, then the bias {@code d_i}) and everything summed in double. Coherence's is
+ * {@link ReferenceCoherence}.
  */
 public final class ReferencePerExample {
     private ReferencePerExample() {
@@ -62,22 +62,8 @@ public final class ReferencePerExample {
         return scale * Math.min(1.0, clipNorm / Math.sqrt(squaredNorm));
     }
 
-    /** m-coherence {@code ||sum g_i||^2 / sum ||g_i||^2} from materialized per-example gradients. */
+    /** m-coherence {@code ||sum g_i||^2 / sum ||g_i||^2} of materialized gradients ({@link ReferenceCoherence}). */
     public static double mCoherence(double[][] perExample) {
-        int p = perExample[0].length;
-        double num = 0, den = 0;
-        for (int q = 0; q < p; q++) {
-            double s = 0;
-            for (double[] g : perExample) {
-                s += g[q];
-            }
-            num += s * s;
-        }
-        for (double[] g : perExample) {
-            for (double v : g) {
-                den += v * v;
-            }
-        }
-        return num / den;
+        return ReferenceCoherence.of(perExample).mCoherence();
     }
 }

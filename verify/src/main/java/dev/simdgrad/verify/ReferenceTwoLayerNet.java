@@ -15,7 +15,10 @@ import dev.simdgrad.nn.data.Batch;
  * being all double, as the subject of gradient checks by central finite differences.
  *
  * <p>Alongside every quantity it can carry a first-order bound on the error of the float kernel path (see
- * {@link Pass}), derived from {@link ErrorBounds#gamma} and the Lipschitz constants of the activation.
+ * {@link Pass}), derived from {@link ErrorBounds#gamma}, the Lipschitz constants of the activation and the local
+ * derivatives of σ' and of the softmax (so that a saturated unit or a confident prediction, whose delta is tiny, gets
+ * a bound of its own size rather than one of the size of z). The property tests and the {@code network} and
+ * {@code coherence} checks of {@code ./simdgrad verify} all hold the kernel path to these bounds.
  */
 public final class ReferenceTwoLayerNet {
     private final NetSpec spec;
@@ -79,9 +82,30 @@ public final class ReferenceTwoLayerNet {
         public double[] meanGradient;
         /**
          * First-order bounds on |float kernel value - this value| for z2, delta2, delta1 and the summed gradient
-         * Σ g_i, when computed with {@link #pass(Loss, Batch, boolean)} and {@code withBounds}.
+         * Σ g_i, when computed with {@link #pass(Loss, Batch, boolean)} and {@code withBounds}. Compare a float
+         * result with {@link ErrorBounds#ofFloatResult}, which adds half an ulp for its rounding to float.
          */
         public double[] z2Bound, delta2Bound, delta1Bound, sumGradientBound;
+        /**
+         * Bound on |kernel mean gradient - {@link #meanGradient}|, per coordinate: {@code sumGradientBound / B} (the
+         * Mean strategy is the same SGEMM with alpha = fl(1/B)) plus {@code 2u |mean|} for the rounding of 1/B.
+         */
+        public double[] meanGradientBound;
+        /**
+         * Bound on the error of each per-example gradient the kernel path holds in factored form, B x P_trainable:
+         * |δ̂ x̂ᵀ - δ xᵀ| (exact products of the kernel's float deltas and layer inputs against this reference's),
+         * from the propagated bounds of δ and of the hidden activations; no rounding of the product itself (the
+         * kernels that consume (Δ, X) form their own, see their bounds).
+         */
+        public double[][] perExampleBound;
+        /**
+         * Bound on |kernel mean loss - {@link #loss}|: with e_ic the bound of z₂, |Δℓ_i| <= Σ_c |Δz_ic| for
+         * cross-entropy (every |∂ℓ/∂z_c| = |p_c - y_c| <= 1) and <= Σ_c (|r_ic| + |Δz_ic| / 2) |Δz_ic| for the
+         * squared loss, both covered by {@code (Σ_ic e_ic) max(1, max_ic |δ_ic| + 1) / B}; plus the allowance
+         * {@code 1e-6 |L| + 1e-12} that the property tests have always granted the evaluation of ℓ itself (in
+         * double from float z₂; its double roundings are far below it).
+         */
+        public double lossBound;
     }
 
     /** Mean loss only. */
@@ -98,7 +122,7 @@ public final class ReferenceTwoLayerNet {
         int bsz = batch.size();
         float[] x = batch.inputs();
         Activation act = spec.activation();
-        double lip = lipschitz(act), lipDeriv = lipschitzOfDerivative(act);
+        double lip = lipschitz(act);
         double u = ErrorBounds.U;
         Pass r = new Pass();
         r.losses = new double[bsz];
@@ -115,6 +139,8 @@ public final class ReferenceTwoLayerNet {
             r.delta2Bound = new double[bsz * k];
             r.delta1Bound = new double[bsz * m];
             r.sumGradientBound = new double[trainable];
+            r.meanGradientBound = new double[trainable];
+            r.perExampleBound = new double[bsz][trainable];
         }
         double total = 0;
         for (int i = 0; i < bsz; i++) {
@@ -145,15 +171,44 @@ public final class ReferenceTwoLayerNet {
             r.losses[i] = lossAndDelta(loss, batch, i, r.z2, r.delta2);
             total += r.losses[i];
             if (withBounds) {
-                double sumE = 0;
-                for (int c = 0; c < k; c++) {
-                    sumE += r.z2Bound[i * k + c];
+                int o = i * k;
+                if (loss instanceof SoftmaxCrossEntropy) {
+                    // Softmax: ∂p_c/∂z_j = p_c(δ_cj - p_j). Moving every z_j by at most E = max_j e_j scales
+                    // numerator and denominator of each p by at most e^{±E}, so on the whole segment p_j and
+                    // 1 - p_c = Σ_{j≠c} p_j grow by at most e^{2E} and the mean value theorem gives
+                    // |Δp_c| <= e^{4E} p_c ((1 - p_c) e_c + Σ_{j≠c} p_j e_j): small for a confident prediction,
+                    // where the global |Δp_c| <= Σ_j e_j would exceed δ itself.
+                    double max = Double.NEGATIVE_INFINITY, sum = 0, emax = 0;
+                    for (int c = 0; c < k; c++) {
+                        max = Math.max(max, r.z2[o + c]);
+                        emax = Math.max(emax, r.z2Bound[o + c]);
+                    }
+                    double[] pr = new double[k];
+                    for (int c = 0; c < k; c++) {
+                        pr[c] = Math.exp(r.z2[o + c] - max);
+                        sum += pr[c];
+                    }
+                    for (int c = 0; c < k; c++) {
+                        pr[c] /= sum;
+                    }
+                    double grow = Math.exp(4 * emax);
+                    for (int c = 0; c < k; c++) {
+                        double others = 0, cross = 0;
+                        for (int j = 0; j < k; j++) {
+                            if (j != c) {
+                                others += pr[j];
+                                cross += pr[j] * r.z2Bound[o + j];
+                            }
+                        }
+                        r.delta2Bound[o + c] = grow * pr[c] * (others * r.z2Bound[o + c] + cross);
+                    }
+                } else {
+                    // Squared loss: Δδ = Δz.
+                    System.arraycopy(r.z2Bound, o, r.delta2Bound, o, k);
                 }
                 for (int c = 0; c < k; c++) {
-                    // Softmax: ∂p_c/∂z_j = p_c(δ_cj - p_j), so |Δp_c| <= Σ_j |Δz_j|; squared loss: Δδ = Δz. Plus
-                    // the float rounding of the delta itself (exp, division, subtraction).
-                    double prop = loss instanceof SoftmaxCrossEntropy ? sumE : r.z2Bound[i * k + c];
-                    r.delta2Bound[i * k + c] = prop + 4 * u * (Math.abs(r.delta2[i * k + c]) + 1);
+                    // Plus the float rounding of the delta itself (exp, division, subtraction).
+                    r.delta2Bound[o + c] += 4 * u * (Math.abs(r.delta2[o + c]) + 1);
                 }
             }
             for (int q = 0; q < m; q++) {
@@ -173,7 +228,8 @@ public final class ReferenceTwoLayerNet {
                     double dz = ez1[i * m + q];
                     // A kink of ReLU closer than the error of z₁ may flip σ': then only |G| s bounds the error.
                     double derivErr = act == Activation.RELU
-                            ? (Math.abs(z) <= dz ? 1 : 0) : lipDeriv * dz;
+                            ? (Math.abs(z) <= dz ? 1 : 0)
+                            : derivativeLipschitzNear(act, z, dz) * dz + 2 * derivativeEvaluationError(act, z, dz);
                     r.delta1Bound[i * m + q] = s * (Math.abs(act.derivative(z)) * eg + (Math.abs(g) + eg) * derivErr)
                             + 4 * u * Math.abs(r.delta1[i * m + q]);
                 }
@@ -198,14 +254,19 @@ public final class ReferenceTwoLayerNet {
                 }
             }
             if (withBounds) {
-                // Σ_i over the batch in SGEMM: γ(B+2) Σ|δ x| plus the propagated errors of δ and of the inputs.
+                // Per example: the propagated errors of δ and of the layer inputs (x exact, h within eh). Σ_i over
+                // the batch in SGEMM: γ(B+2) Σ|δ x| plus those.
+                double[] ei = r.perExampleBound[i];
                 for (int q = 0; q < m; q++) {
                     double dd = Math.abs(r.delta1[i * m + q]), ed = r.delta1Bound[i * m + q];
                     for (int j = 0; j < d; j++) {
                         double ax = Math.abs(x[i * d + j]);
-                        r.sumGradientBound[w1 + q * d + j] += ErrorBounds.gamma(bsz + 2) * dd * ax + ed * ax;
+                        ei[w1 + q * d + j] = ed * ax;
+                        r.sumGradientBound[w1 + q * d + j] += ErrorBounds.gamma(bsz + 2) * dd * ax
+                                + ei[w1 + q * d + j];
                     }
                     if (b1 >= 0) {
+                        ei[b1 + q] = ed;
                         r.sumGradientBound[b1 + q] += ErrorBounds.gamma(bsz + 2) * dd + ed;
                     }
                 }
@@ -214,10 +275,12 @@ public final class ReferenceTwoLayerNet {
                         double dd = Math.abs(r.delta2[i * k + c]), ed = r.delta2Bound[i * k + c];
                         for (int q = 0; q < m; q++) {
                             double ah = Math.abs(r.h[i * m + q]), ehq = eh[i * m + q];
-                            r.sumGradientBound[w2 + c * m + q] += ErrorBounds.gamma(bsz + 2) * dd * ah + ed * ah
-                                    + (dd + ed) * ehq;
+                            ei[w2 + c * m + q] = ed * ah + (dd + ed) * ehq;
+                            r.sumGradientBound[w2 + c * m + q] += ErrorBounds.gamma(bsz + 2) * dd * ah
+                                    + ei[w2 + c * m + q];
                         }
                         if (b2 >= 0) {
+                            ei[b2 + c] = ed;
                             r.sumGradientBound[b2 + c] += ErrorBounds.gamma(bsz + 2) * dd + ed;
                         }
                     }
@@ -231,6 +294,20 @@ public final class ReferenceTwoLayerNet {
             r.meanGradient[p] /= Math.max(bsz, 1);
         }
         r.loss = bsz == 0 ? 0 : total / bsz;
+        if (withBounds) {
+            for (int p = 0; p < trainable; p++) {
+                r.meanGradientBound[p] = r.sumGradientBound[p] / Math.max(bsz, 1)
+                        + 2 * u * Math.abs(r.meanGradient[p]);
+            }
+            double sumE = 0, maxResidual = 1;
+            for (double e : r.z2Bound) {
+                sumE += e;
+            }
+            for (double v : r.delta2) {
+                maxResidual = Math.max(maxResidual, Math.abs(v) + 1);
+            }
+            r.lossBound = sumE * maxResidual / Math.max(bsz, 1) + 1e-6 * Math.abs(r.loss) + 1e-12;
+        }
         return r;
     }
 
@@ -297,8 +374,69 @@ public final class ReferenceTwoLayerNet {
         return a == Activation.GELU ? 1.13 : 1;
     }
 
-    /** Lipschitz constant of σ' (sup |σ''|): tanh 4/(3√3) ≈ 0.77, softplus 1/4, GELU ≈ 0.80 (at 0); 1 bounds all. */
-    static double lipschitzOfDerivative(Activation a) {
-        return 1;
+    /**
+     * A Lipschitz constant of σ' on [z - dz, z + dz], i.e. an upper bound of |σ''| there, so that a z₁ within dz of
+     * the reference moves σ'(z₁) by at most this times dz. Global sups: tanh 4/(3√3) ≈ 0.77, softplus 1/4, GELU
+     * ≈ 0.80 (at 0); 1 bounds all. Locally far less where σ saturates (σ' near 0 or 1), which matters for the
+     * relative error of small deltas. With w₀ = max(0, |z| - dz), the interval's point nearest 0, and
+     * w₁ = |z| + dz:
+     * <ul>
+     *   <li>tanh: σ'' = -2t(1 - t²), t = tanh z, so |σ''| <= 2(1 - tanh² w₀) (1 - t² falls with |z|);</li>
+     *   <li>softplus: σ' is the logistic function, σ'' = e^{-|z|} / (1 + e^{-|z|})², falling with |z|: its value at
+     *   w₀;</li>
+     *   <li>GELU (tanh form, t = tanh u, u = c(z + a z³)): σ'' = (1 - t²)(u' - z t u'² + z u''/2), so
+     *   |σ''| <= (1 - tanh² u(w₀)) (u'(w₁) + w₁ u'(w₁)² + w₁ |u''(w₁)| / 2), u being odd and increasing and the
+     *   polynomial factors increasing in |z|.</li>
+     * </ul>
+     * Each is capped at 1. Not used for ReLU (σ' is a step: see the kink rule in {@link #pass}).
+     */
+    static double derivativeLipschitzNear(Activation a, double z, double dz) {
+        double w0 = Math.max(0, Math.abs(z) - dz), w1 = Math.abs(z) + dz;
+        double local = switch (a) {
+            case TANH -> 2 * sech2(w0);
+            case SOFTPLUS -> {
+                double e = Math.exp(-w0);
+                yield e / ((1 + e) * (1 + e));
+            }
+            case GELU -> {
+                double c = Math.sqrt(2 / Math.PI), k = 0.044715;
+                double du = c * (1 + 3 * k * w1 * w1), ddu = 6 * k * c * w1;
+                yield sech2(c * (w0 + k * w0 * w0 * w0)) * (du + w1 * du * du + 0.5 * w1 * ddu);
+            }
+            case RELU -> 1;
+        };
+        return Math.min(1, local);
+    }
+
+    /**
+     * A bound on the absolute error of σ'(w) evaluated in double by the formulas of {@link Activation} (the kernel's
+     * are the same, at its float z₁) for |w| <= |z| + dz; the δ₁ bound counts it twice, once for each side. Standard
+     * model, u_d = 2^-53 per operation, {@code Math.tanh} within 2.5 ulps (5 u_d), {@code Math.exp} within 1 ulp:
+     * <ul>
+     *   <li>tanh, 1 - t²: 5 u_d in t, doubled by the square, one rounding each for the square and the difference:
+     *   <= 12 u_d;</li>
+     *   <li>softplus, the logistic function e/(1 + e) or 1/(1 + e^-z): <= 6 u_d relative, and σ' <= 1;</li>
+     *   <li>GELU, (1 + t)/2 + z (1 - t²) u'/2: u carries 5 u_d (no cancellation, z and z³ agree in sign), so t is
+     *   within 5 u_d (1 + (1 - t²)|u|) <= 7.25 u_d ((1 - t²)|u| <= 0.45); the first term within 4.7 u_d, the second
+     *   within 24.5 u_d |z| u' / 2 (1 - t² within 2|Δt| + 2 u_d, u' within 5 u_d, three products), the sum one more
+     *   (σ' <= 1.13): <= 6 u_d + 12.3 u_d |z| u', rounded up to 13 u_d (1 + |z| u').</li>
+     * </ul>
+     * These matter where σ' is tiny and the formula cancels (GELU far left: 1 + t and 1 - t² both near 0), where the
+     * error of the evaluation exceeds what the error of z₁ moves σ'.
+     */
+    static double derivativeEvaluationError(Activation a, double z, double dz) {
+        double w1 = Math.abs(z) + dz;
+        return switch (a) {
+            case TANH -> 12 * ErrorBounds.U_DOUBLE;
+            case SOFTPLUS -> 6 * ErrorBounds.U_DOUBLE;
+            case GELU -> 13 * ErrorBounds.U_DOUBLE * (1 + w1 * Math.sqrt(2 / Math.PI) * (1 + 3 * 0.044715 * w1 * w1));
+            case RELU -> 0;
+        };
+    }
+
+    /** 1 - tanh² u = 4e^{-2u} / (1 + e^{-2u})² for u >= 0, without the cancellation of 1 - t·t near saturation. */
+    private static double sech2(double u) {
+        double e = Math.exp(-2 * u);
+        return 4 * e / ((1 + e) * (1 + e));
     }
 }

@@ -53,6 +53,53 @@ public final class AggregateCheck implements KernelCheck {
         return tally.result(name());
     }
 
+    /**
+     * The worst error/bound ratio of an aggregation {@code got} (cols values) of the B x cols matrix g against
+     * {@link ReferenceAggregate}, with the bounds of the class comment. Shared with the network check, which holds
+     * the network's aggregation strategies to the same bounds.
+     *
+     * @param op    0 mean, 1 median, 2 trimmed mean, 3 winsorized mean, 4 median of means
+     * @param param c for trimmed and winsorized, the number of groups for median of means
+     */
+    static double ratioAgainstReference(int op, float[] g, int batch, int cols, int ld, int param, float[] got) {
+        double[] ref;
+        double[] bound;
+        switch (op) {
+            case 0 -> {
+                ref = ReferenceAggregate.mean(g, 0, batch, cols, ld);
+                bound = ReferenceAggregate.meanBound(g, 0, batch, cols, ld);
+            }
+            case 1 -> {
+                ref = ReferenceAggregate.median(g, 0, batch, cols, ld);
+                bound = new double[cols]; // exact (odd B) or one rounding (even B), added below
+            }
+            case 2, 3 -> {
+                ref = op == 2 ? ReferenceAggregate.trimmedMean(g, 0, batch, cols, ld, param)
+                        : ReferenceAggregate.winsorizedMean(g, 0, batch, cols, ld, param);
+                bound = ReferenceAggregate.trimWinsorBound(g, 0, batch, cols, ld, param, op == 2);
+            }
+            default -> {
+                ref = ReferenceAggregate.medianOfMeans(g, 0, batch, cols, ld, param);
+                bound = ReferenceAggregate.medianOfMeansBound(g, 0, batch, cols, ld, param);
+            }
+        }
+        boolean exact = op == 1 && batch % 2 == 1;
+        double worst = 0;
+        for (int j = 0; j < cols; j++) {
+            double err = Math.abs(got[j] - ref[j]);
+            if (Float.isNaN(got[j]) || Double.isNaN(ref[j])) {
+                err = Float.isNaN(got[j]) && Double.isNaN(ref[j]) ? 0 : Double.POSITIVE_INFINITY;
+            }
+            if (err == 0) {
+                continue;
+            }
+            // Half an ulp for the final rounding of a value computed in double (not for an exact order statistic).
+            double b = exact ? 0 : bound[j] + Math.ulp((float) ref[j]) / 2;
+            worst = Math.max(worst, b > 0 ? err / b : Double.POSITIVE_INFINITY);
+        }
+        return worst;
+    }
+
     /** One aggregation: D (B x dOut) and X (B x dIn) of a layer, aggregated over the B examples. */
     private record Case(int op, int batch, int dOut, int dIn, int param, float[] d, float[] x, long seed) {
         static Case random(SplittableRandom r) {
@@ -119,45 +166,8 @@ public final class AggregateCheck implements KernelCheck {
         }
 
         double ratioAgainstReference() {
-            float[] g = materialized();
-            int ld = cols() + 1;
-            float[] got = explicit();
-            double[] ref;
-            double[] bound;
-            switch (op) {
-                case 0 -> {
-                    ref = ReferenceAggregate.mean(g, 0, batch, cols(), ld);
-                    bound = ReferenceAggregate.meanBound(g, 0, batch, cols(), ld);
-                }
-                case 1 -> {
-                    ref = ReferenceAggregate.median(g, 0, batch, cols(), ld);
-                    bound = new double[cols()]; // exact (odd B) or one rounding (even B), added below
-                }
-                case 2, 3 -> {
-                    ref = op == 2 ? ReferenceAggregate.trimmedMean(g, 0, batch, cols(), ld, param)
-                            : ReferenceAggregate.winsorizedMean(g, 0, batch, cols(), ld, param);
-                    bound = ReferenceAggregate.trimWinsorBound(g, 0, batch, cols(), ld, param, op == 2);
-                }
-                default -> {
-                    ref = ReferenceAggregate.medianOfMeans(g, 0, batch, cols(), ld, param);
-                    bound = ReferenceAggregate.medianOfMeansBound(g, 0, batch, cols(), ld, param);
-                }
-            }
-            boolean exact = op == 1 && batch % 2 == 1;
-            double worst = 0;
-            for (int j = 0; j < cols(); j++) {
-                double err = Math.abs(got[j] - ref[j]);
-                if (Float.isNaN(got[j]) || Double.isNaN(ref[j])) {
-                    err = Float.isNaN(got[j]) && Double.isNaN(ref[j]) ? 0 : Double.POSITIVE_INFINITY;
-                }
-                if (err == 0) {
-                    continue;
-                }
-                // Half an ulp for the final rounding of a value computed in double (not for an exact order statistic).
-                double b = exact ? 0 : bound[j] + Math.ulp((float) ref[j]) / 2;
-                worst = Math.max(worst, b > 0 ? err / b : Double.POSITIVE_INFINITY);
-            }
-            return worst;
+            return AggregateCheck.ratioAgainstReference(op, materialized(), batch, cols(), cols() + 1, param,
+                    explicit());
         }
 
         @Override

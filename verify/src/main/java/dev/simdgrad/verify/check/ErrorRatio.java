@@ -31,4 +31,22 @@ public final class ErrorRatio {
         }
         return bound > 0.0 ? err / bound : Double.POSITIVE_INFINITY;
     }
+
+    /**
+     * The ratio for a value computed in double (or a float result against a double reference, widened exactly),
+     * with the same IEEE semantics as {@link #of(float, float, double)}.
+     */
+    public static double of(double got, double expected, double bound) {
+        if (Double.isNaN(expected) || Double.isNaN(got)) {
+            return Double.isNaN(expected) && Double.isNaN(got) ? 0.0 : Double.POSITIVE_INFINITY;
+        }
+        if (Double.isInfinite(expected) || Double.isInfinite(got)) {
+            return got == expected ? 0.0 : Double.POSITIVE_INFINITY;
+        }
+        double err = Math.abs(got - expected);
+        if (err == 0.0) {
+            return 0.0;
+        }
+        return bound > 0.0 ? err / bound : Double.POSITIVE_INFINITY;
+    }
 }
