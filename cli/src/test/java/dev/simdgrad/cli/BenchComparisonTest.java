@@ -64,9 +64,20 @@ class BenchComparisonTest {
     }
 
     @Test
+    void readsTheCommittedAggregateAndTrainStepBaselines() throws Exception {
+        BenchRun agg = BenchRun.read(Path.of("../benchmarks/results/aggregate-2026-11-22.json"));
+        assertEquals(BenchSuite.AGGREGATE, agg.suite());
+        assertEquals(26, agg.results().size(), "13 methods x 2 shapes");
+        assertTrue(agg.peakReadGbPerSecond() > 0);
+        BenchRun step = BenchRun.read(Path.of("../benchmarks/results/train-step-2026-11-22.json"));
+        assertEquals(BenchSuite.TRAIN_STEP, step.suite());
+        assertEquals(24, step.results().size(), "12 objectives x 2 thread counts");
+    }
+
+    @Test
     void rejectsARawJmhFileWithAHint() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> BenchRun.read(Path.of("../benchmarks/results/aggregate-2026-11-22.json")));
+                () -> BenchRun.read(Path.of("../benchmarks/results/aggregate-sweep-batch-2026-11-22.json")));
         assertTrue(e.getMessage().startsWith(BenchRun.NOT_A_RUN + ": a raw JMH result array"), e.getMessage());
     }
 

@@ -219,7 +219,7 @@ class BenchEndToEndTest {
         assertEquals(gemmJson + ": a bench gemm run; it cannot be compared with bench aggregate",
                 report.firstErrorLine());
 
-        Path raw = Path.of("../benchmarks/results/train-step-2026-11-22.json");
+        Path raw = Path.of("../benchmarks/results/train-step-jmh-2026-11-22.json");
         CliRun rawRun = CliRun.of("bench", "report", raw.toString());
         assertEquals(2, rawRun.exitCode());
         assertEquals(raw + ": " + BenchRun.NOT_A_RUN + ": a raw JMH result array, without the machine record",
