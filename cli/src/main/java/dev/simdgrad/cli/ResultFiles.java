@@ -1,6 +1,8 @@
 package dev.simdgrad.cli;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +33,12 @@ final class ResultFiles {
 
     /** Writes {@code value} (typically a result record) as pretty-printed JSON into {@code file}. */
     static Path json(Path file, Object value) throws IOException {
-        String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-                .toJson(value);
+        // A path (an experiment's --data directory) is written as its string: Gson cannot reflect into the JDK's
+        // file-system classes.
+        String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+                .registerTypeHierarchyAdapter(Path.class,
+                        (JsonSerializer<Path>) (path, type, context) -> new JsonPrimitive(path.toString()))
+                .create().toJson(value);
         return write(file, text + "\n");
     }
 

@@ -76,6 +76,25 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void aDataDirectoryIsReadAndNamedInTheJson() throws Exception {
+        // An IDX directory like /usr/share/datasets/fashion-mnist, made of the embedded subset's files.
+        Path data = Files.createDirectories(dir.resolve("idx"));
+        for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+            try (var in = dev.simdgrad.nn.data.FashionMnist.class.getResourceAsStream(
+                    "/dev/simdgrad/nn/data/fashion-mnist-subset/" + f)) {
+                Files.copy(in, data.resolve(f));
+            }
+        }
+        Path out = dir.resolve("mn-data");
+        CliRun r = CliRun.of("reproduce", "min-norm", "--data", data.toString(), "--train-size", "60", "--widths",
+                "32,64", "--epochs", "5", "--noises", "0", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains(data.toString()), r.out());
+        assertTrue(Files.readString(out.resolve("result.json")).contains("\"data\": \"" + data + "\""));
+    }
+
+    @Test
     void unknownExperimentAndBadOverridesAreUsageErrors() {
         for (String[] args : new String[][] {
             {"reproduce", "nonsense"}, {"reproduce"}, {"reproduce", "min-norm", "--widths", "3"},
