@@ -9,6 +9,19 @@ public final class Parallelism {
     /** Name of the system property read at start-up. */
     public static final String THREADS_PROPERTY = "simdgrad.threads";
 
+    /**
+     * Name of the system property, read at start-up, that sets how long an idle worker thread spins (in PAUSE
+     * instructions, default 1000, about 20-50 us) before it parks; an integer &gt;= 0; anything else fails the loading of
+     * the worker pool (an {@link ExceptionInInitializerError} caused by an {@link IllegalArgumentException} that
+     * names the property and the value). Spinning longer saves the wake-up of a
+     * parked worker when parallel calls come a little apart, at the price of a busy core in the meantime: on our
+     * 2-core machine a 784-256-10 training step (B = 128, 2 threads) took 1.25 ms at the default and 1.04 ms at
+     * 300000 (JMH TrainStepBenchmark, {@code -Dsimdgrad.pool.spins=300000}). Keep the default where the cores are
+     * shared or oversubscribed, since a spinning thread takes time slices from the one it waits for. Results do not
+     * depend on it.
+     */
+    public static final String SPINS_PROPERTY = "simdgrad.pool.spins";
+
     private static volatile int threads = initial();
 
     private Parallelism() {

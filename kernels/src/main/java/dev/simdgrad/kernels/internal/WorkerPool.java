@@ -1,5 +1,7 @@
 package dev.simdgrad.kernels.internal;
 
+import dev.simdgrad.kernels.Parallelism;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -25,10 +27,13 @@ public final class WorkerPool {
     }
 
     /**
-     * Spins before parking: PAUSE takes ~40-140 cycles, so ~20-50 us, longer than a balanced barrier wait and far
-     * shorter than a scheduler time slice.
+     * Spins before parking ({@link Parallelism#SPINS_PROPERTY}, default {@value #DEFAULT_SPINS}): PAUSE takes ~40-140
+     * cycles, so ~20-50 us, longer than a balanced barrier wait and far shorter than a scheduler time slice. Between
+     * the products of a training step a worker waits longer than that and parks; waking it costs tens of
+     * microseconds, which is why a dedicated machine may want more (see the property's Javadoc for the measurement).
      */
-    private static final int SPINS = 1_000;
+    static final int DEFAULT_SPINS = 1_000;
+    private static final int SPINS = spins(System.getProperty(Parallelism.SPINS_PROPERTY));
 
     /**
      * A test's stand-in for the scheduler: called by worker {@code index} right after it reads a new run's ticket,
@@ -218,5 +223,21 @@ public final class WorkerPool {
                 }
             }
         }
+    }
+
+    /** The spin count a value of {@link Parallelism#SPINS_PROPERTY} asks for; absent or blank: the default. */
+    static int spins(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_SPINS;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the property's name
+        }
+        throw new IllegalArgumentException(Parallelism.SPINS_PROPERTY + "=" + value + " is not an integer >= 0");
     }
 }

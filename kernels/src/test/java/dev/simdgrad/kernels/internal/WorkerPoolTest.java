@@ -19,6 +19,19 @@ import org.junit.jupiter.api.Timeout;
 class WorkerPoolTest {
     private static final int A = 0, B = 1, C = 2, WORKERS = 4;
 
+    @Test
+    void theSpinPropertyIsANonNegativeIntegerOrAbsent() {
+        assertEquals(WorkerPool.DEFAULT_SPINS, WorkerPool.spins(null));
+        assertEquals(WorkerPool.DEFAULT_SPINS, WorkerPool.spins(" "));
+        assertEquals(0, WorkerPool.spins("0"));
+        assertEquals(300_000, WorkerPool.spins(" 300000 "));
+        for (String bad : new String[] {"-1", "lots", "1e5", "99999999999"}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> WorkerPool.spins(bad));
+            assertEquals("simdgrad.pool.spins=" + bad + " is not an integer >= 0", e.getMessage());
+        }
+    }
+
     // A pool that regresses hangs (its caller waits for a count that skipped zero) rather than failing; the
     // timeout turns that into a failure. It bounds a deadlock, it does not measure speed.
     @Test
