@@ -37,6 +37,9 @@ final class BenchReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BenchRun run = SuiteRunner.readRun(spec, results, null);
+        if (chart != null) {
+            OutputLocations.file(spec, "--chart", chart, true);
+        }
         BenchRun baseline = compare == null ? null : SuiteRunner.readRun(spec, compare, run.suite());
         PrintWriter out = spec.commandLine().getOut();
         out.println(results.getFileName() + ": bench " + run.suite().command + ", " + run.machine());

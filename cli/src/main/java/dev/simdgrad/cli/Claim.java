@@ -19,7 +19,9 @@ record Claim(String paper, String measured, Verdict verdict) {
         /** The measurement contradicts the claim. */
         NO("NO"),
         /** The measured effect is smaller than its spread over seeds: neither supported nor contradicted. */
-        WITHIN_NOISE("within noise");
+        WITHIN_NOISE("within noise"),
+        /** A run the claim needs diverged (a non-finite loss or parameter): there is nothing to judge. */
+        NOT_JUDGED("not judged");
 
         private final String label;
 
@@ -48,7 +50,8 @@ record Claim(String paper, String measured, Verdict verdict) {
      * claimed-better arm minus the other, both run from the same seed). The verdict is {@link Verdict#YES} when the
      * mean difference exceeds two standard errors of the mean (the paired t statistic above 2), {@link Verdict#NO}
      * when it is below minus two standard errors, and {@link Verdict#WITHIN_NOISE} in between. With a single
-     * difference there is no spread to judge by, and the sign decides.
+     * difference there is no spread to judge by, and the sign decides. A NaN difference (an arm that diverged on
+     * that seed) makes the claim {@link Verdict#NOT_JUDGED}.
      *
      * @param paper       the claim
      * @param detail      what the differences compare, printed before the mean difference
@@ -58,6 +61,11 @@ record Claim(String paper, String measured, Verdict verdict) {
         int k = differences.length;
         if (k == 0) {
             throw new IllegalArgumentException("differences: none");
+        }
+        long diverged = java.util.Arrays.stream(differences).filter(Double::isNaN).count();
+        if (diverged > 0) {
+            return new Claim(paper, String.format(Locale.ROOT, "%s; an arm diverged on %d of %d seeds", detail,
+                    diverged, k), Verdict.NOT_JUDGED);
         }
         double mean = 0;
         for (double d : differences) {

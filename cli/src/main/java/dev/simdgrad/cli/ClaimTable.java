@@ -15,8 +15,10 @@ final class ClaimTable {
         }
         long holds = claims.stream().filter(Claim::holds).count();
         long noise = claims.stream().filter(c -> c.verdict() == Claim.Verdict.WITHIN_NOISE).count();
+        long unjudged = claims.stream().filter(c -> c.verdict() == Claim.Verdict.NOT_JUDGED).count();
         return t.format() + holds + " of " + claims.size() + " claims hold in this run"
                 + (noise == 0 ? "" : " (" + noise + " within seed-to-seed noise: neither supported nor contradicted)")
+                + (unjudged == 0 ? "" : " (" + unjudged + " not judged: a run they need diverged)")
                 + ".\n";
     }
 }

@@ -69,11 +69,19 @@ final class CoherentGradientsExperiment {
      * @param c                the winsorization level, -1 for the extra strategies
      * @param correctFraction  fraction of training labels equal to the true label (1 - p plus the selected labels
      *                         that the permutation left in place)
-     * @param epochs           per-epoch metrics; the last is the final state
+     * @param epochs           per-epoch metrics; the last is the final state (of a diverged run: the epochs before
+     *                         it diverged)
+     * @param diverged         null, or where training diverged ("epoch 3, step 7: the loss"); a diverged run is
+     *                         listed as such and takes no part in the claims
      */
-    record Run(double noise, String strategy, int c, double correctFraction, List<TrainingRun.Epoch> epochs) {
+    record Run(double noise, String strategy, int c, double correctFraction, List<TrainingRun.Epoch> epochs,
+               String diverged) {
         TrainingRun.Epoch last() {
             return epochs.getLast();
+        }
+
+        boolean hasDiverged() {
+            return diverged != null;
         }
 
         /** Train accuracy (on the training labels) minus test accuracy at the end. */
@@ -144,10 +152,12 @@ final class CoherentGradientsExperiment {
                 TwoLayerNet net = TwoLayerNet.initialize(NetSpec.standard(clean.features(), config.hidden(),
                         FashionMnist.CLASSES, Activation.RELU), config.seed());
                 var loss = new SoftmaxCrossEntropy();
-                List<TrainingRun.Epoch> epochs = TrainingRun.run(net, loss, new LossGradient(loss, strategy),
+                TrainingRun.Outcome o = TrainingRun.run(net, loss, new LossGradient(loss, strategy),
                         Sgd.plain(config.lr()), config.batch(), true, config.epochs(), noisy, split.test(), config.seed(),
                         progress, e -> { });
-                Run run = new Run(p, names.get(i), levels.get(i), correct, epochs);
+                Run run = new Run(p, names.get(i), levels.get(i), correct, o.epochs(), o.hasDiverged()
+                        ? "epoch " + o.diverged().epoch() + ", step " + o.diverged().step() + ": " + o.diverged().what()
+                        : null);
                 runs.add(run);
                 onRun.accept(run);
             }
@@ -156,8 +166,12 @@ final class CoherentGradientsExperiment {
                 runs, skipped, claims(runs));
     }
 
-    /** The paper's claims, per noise level p &gt; 0, checked on the final epoch of each run. */
-    static List<Claim> claims(List<Run> runs) {
+    /**
+     * The paper's claims, per noise level p &gt; 0, checked on the final epoch of each run; diverged runs take no
+     * part (a claim that needs one is not judged).
+     */
+    static List<Claim> claims(List<Run> allRuns) {
+        List<Run> runs = allRuns.stream().filter(r -> !r.hasDiverged()).toList();
         List<Claim> claims = new ArrayList<>();
         List<Double> noises = runs.stream().map(Run::noise).distinct().filter(p -> p > 0).toList();
         for (double p : noises) {

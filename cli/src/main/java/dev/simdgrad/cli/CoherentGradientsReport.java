@@ -25,6 +25,11 @@ final class CoherentGradientsReport {
         TextTable t = new TextTable(List.of("noise", "strategy", "correct labels", "train acc", "clean acc",
                 "corrupted acc", "test acc", "train-test", "m-coherence"));
         for (var run : r.runs()) {
+            if (run.hasDiverged()) {
+                t.add(f2(run.noise()), run.strategy(), f3(run.correctFraction()), "diverged", "-", "-", "-", "-",
+                        "-");
+                continue;
+            }
             var e = run.last();
             t.add(f2(run.noise()), run.strategy(), f3(run.correctFraction()), f3(e.trainAccuracy()),
                     f3(e.cleanAccuracy()), f3(e.corruptedAccuracy()), f3(e.testAccuracy()), f3(run.overfitting()),
@@ -33,6 +38,12 @@ final class CoherentGradientsReport {
         sb.append(t.format());
         for (String s : r.skipped()) {
             sb.append("not run: ").append(s).append('\n');
+        }
+        for (var run : r.runs()) {
+            if (run.hasDiverged()) {
+                sb.append(String.format(Locale.ROOT, "diverged: p=%.2f %s at %s (its claims are not judged)%n",
+                        run.noise(), run.strategy(), run.diverged()));
+            }
         }
         sb.append('\n').append(ClaimTable.format(r.claims()));
         return sb.toString();
@@ -44,9 +55,16 @@ final class CoherentGradientsReport {
         List<List<?>> rows = new ArrayList<>();
         List<List<?>> epochRows = new ArrayList<>();
         for (var run : r.runs()) {
-            var e = run.last();
-            rows.add(List.of(run.noise(), run.strategy(), run.c(), run.correctFraction(), e.trainAccuracy(),
-                    e.cleanAccuracy(), e.corruptedAccuracy(), e.testAccuracy(), run.overfitting(), e.mCoherence()));
+            if (run.hasDiverged()) {
+                double nan = Double.NaN;
+                rows.add(List.of(run.noise(), run.strategy(), run.c(), run.correctFraction(), nan, nan, nan, nan, nan,
+                        nan, run.diverged()));
+            } else {
+                var e = run.last();
+                rows.add(List.of(run.noise(), run.strategy(), run.c(), run.correctFraction(), e.trainAccuracy(),
+                        e.cleanAccuracy(), e.corruptedAccuracy(), e.testAccuracy(), run.overfitting(), e.mCoherence(),
+                        ""));
+            }
             for (var ep : run.epochs()) {
                 epochRows.add(List.of(run.noise(), run.strategy(), ep.epoch(), ep.trainLoss(), ep.trainAccuracy(),
                         ep.cleanAccuracy(), ep.corruptedAccuracy(), ep.testAccuracy(), ep.mCoherence()));
@@ -54,7 +72,7 @@ final class CoherentGradientsReport {
         }
         files.add(ResultFiles.csv(dir.resolve("runs.csv"), List.of("noise", "strategy", "c", "correct_fraction",
                 "train_accuracy", "clean_accuracy", "corrupted_accuracy", "test_accuracy", "train_minus_test",
-                "m_coherence"), rows));
+                "m_coherence", "diverged"), rows));
         files.add(ResultFiles.csv(dir.resolve("epochs.csv"), List.of("noise", "strategy", "epoch", "train_loss",
                 "train_accuracy", "clean_accuracy", "corrupted_accuracy", "test_accuracy", "m_coherence"), epochRows));
         files.add(ResultFiles.json(dir.resolve("result.json"), r));
@@ -68,6 +86,9 @@ final class CoherentGradientsReport {
                     + TrainingRun.COHERENCE_SAMPLE + ")" + what, "epoch", "m-coherence").logY();
             LineChart train = new LineChart("Train accuracy on the training labels" + what, "epoch", "accuracy");
             for (var run : runs) {
+                if (run.epochs().isEmpty()) {   // diverged in its first epoch: nothing to draw
+                    continue;
+                }
                 double[] x = run.epochs().stream().mapToDouble(TrainingRun.Epoch::epoch).toArray();
                 corrupted.series(run.strategy(), x, run.epochs().stream()
                         .mapToDouble(TrainingRun.Epoch::corruptedAccuracy).toArray());
@@ -87,7 +108,10 @@ final class CoherentGradientsReport {
         }
         LineChart byC = new LineChart("Final accuracy against winsorization level c", "c", "accuracy").markers();
         for (double p : r.runs().stream().map(CoherentGradientsExperiment.Run::noise).distinct().toList()) {
-            var ws = r.runs().stream().filter(x -> x.noise() == p && x.c() >= 0).toList();
+            var ws = r.runs().stream().filter(x -> x.noise() == p && x.c() >= 0 && !x.hasDiverged()).toList();
+            if (ws.isEmpty()) {
+                continue;
+            }
             double[] cs = ws.stream().mapToDouble(CoherentGradientsExperiment.Run::c).toArray();
             String label = String.format(Locale.ROOT, "p=%.2f ", p);
             byC.series(label + "train", cs, ws.stream().mapToDouble(x -> x.last().trainAccuracy()).toArray());

@@ -12,6 +12,7 @@ import dev.simdgrad.nn.metrics.Evaluator;
 import dev.simdgrad.nn.optim.Objective;
 import dev.simdgrad.nn.optim.Sgd;
 import dev.simdgrad.nn.optim.Trainer;
+import dev.simdgrad.nn.optim.TrainingDivergedException;
 import dev.simdgrad.nn.strategy.Mean;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -92,7 +93,8 @@ final class GradientRegularizationExperiment {
      * @param gamma       γ (NaN where it does not apply)
      * @param epsilon     ε (NaN where it does not apply)
      * @param trainBySeed final training accuracy of each seed's run, in seed order
-     * @param testBySeed  final test accuracy of each seed's run, in seed order
+     * @param testBySeed  final test accuracy of each seed's run, in seed order (NaN for a seed whose training
+     *                    diverged)
      * @param seconds     wall time of all the runs
      */
     record Accuracy(String method, double gamma, double epsilon, List<Double> trainBySeed, List<Double> testBySeed,
@@ -205,12 +207,19 @@ final class GradientRegularizationExperiment {
                 Objective obj = regularizer(r[0]).objective(loss, new Mean(), Float.isNaN(g) ? 0 : g,
                         Float.isNaN(e) ? 1 : e, config.rho(), config.flood());
                 Trainer trainer = new Trainer(net, obj, Sgd.plain(config.lr()), config.batch(), seed);
-                for (int ep = 0; ep < config.epochs(); ep++) {
-                    trainer.epoch(clean.data());
-                    progress.step(n / config.batch());
+                try {
+                    for (int ep = 0; ep < config.epochs(); ep++) {
+                        trainer.epoch(clean.data());
+                        progress.step(n / config.batch());
+                    }
+                    trainAcc.add(ev.evaluate(net, train).accuracy());
+                    testAcc.add(ev.evaluate(net, split.test()).accuracy());
+                } catch (TrainingDivergedException d) {
+                    // A diverged seed has no accuracy: NaN, printed as "diverged", and every claim that needs it is
+                    // not judged (Claim.ofPairedDifferences).
+                    trainAcc.add(Double.NaN);
+                    testAcc.add(Double.NaN);
                 }
-                trainAcc.add(ev.evaluate(net, train).accuracy());
-                testAcc.add(ev.evaluate(net, split.test()).accuracy());
             }
             Accuracy a = new Accuracy(r[0], g, e, List.copyOf(trainAcc), List.copyOf(testAcc),
                     (System.nanoTime() - t0) / 1e9);

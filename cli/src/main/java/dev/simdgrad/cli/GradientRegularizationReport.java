@@ -33,7 +33,8 @@ final class GradientRegularizationReport {
                 "test acc by seed", "seconds"));
         for (var a : r.accuracy()) {
             acc.add(a.method(), num(a.gamma()), num(a.epsilon()), f4(a.trainAccuracy()), f4(a.testAccuracy()),
-                    f4(a.testSpread()), String.join(" ", a.testBySeed().stream().map(x -> f3(x)).toList()),
+                    f4(a.testSpread()), String.join(" ", a.testBySeed().stream()
+                            .map(x -> Double.isNaN(x) ? "diverged" : f3(x)).toList()),
                     String.format(Locale.ROOT, "%.1f", a.seconds()));
         }
         sb.append(String.format(Locale.ROOT, "Fashion-MNIST accuracy (mean and standard deviation over seeds %d..%d;"

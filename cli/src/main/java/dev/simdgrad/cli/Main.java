@@ -4,13 +4,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code simdgrad} command line: {@code info}, {@code train}, {@code reproduce}, {@code verify}, {@code bench gemm}, {@code bench report}. Exit
- * codes: 0 success, 1 failure while running, 2 bad usage (a one-line error and the usage on stderr).
+ * The {@code simdgrad} command line: {@code info}, {@code train}, {@code evaluate}, {@code reproduce},
+ * {@code verify}, {@code bench}. Exit codes: 0 success, 1 failure while running (or a failed check of
+ * {@code verify}), 2 bad usage or bad input, refused before any work (a one-line error, then the usage, on stderr),
+ * 3 {@code train} stopped because training diverged.
  */
 @Command(name = "simdgrad", mixinStandardHelpOptions = true,
         description = "SIMD kernels on the JDK Vector API for per-example gradient research.",
         versionProvider = Main.ManifestVersion.class,
-        subcommands = {InfoCommand.class, TrainCommand.class, ReproduceCommand.class, VerifyCommand.class, VerifyWorkerCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, ReproduceCommand.class, VerifyCommand.class, VerifyWorkerCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     /** Entry point of {@code simdgrad.jar}; exits with the command's exit code. */

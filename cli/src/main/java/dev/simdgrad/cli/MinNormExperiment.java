@@ -16,6 +16,7 @@ import dev.simdgrad.nn.metrics.NtkGram;
 import dev.simdgrad.nn.optim.LossGradient;
 import dev.simdgrad.nn.optim.Sgd;
 import dev.simdgrad.nn.optim.Trainer;
+import dev.simdgrad.nn.optim.TrainingDivergedException;
 import dev.simdgrad.nn.strategy.Mean;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -116,9 +117,12 @@ final class MinNormExperiment {
      * @param widths       part 1
      * @param noise        part 2
      * @param claims       the papers' claims against our measurements
+     * @param diverged     the runs whose gradient descent diverged ("m=2048: step 37, the loss"): they have no row
+     *                     and take no part in the claims
      */
     record Result(Config config, String source, int n, int testSize, double learningRate, double linearFloor,
-                  double linearDistance, List<WidthRow> widths, List<NoiseRow> noise, List<Claim> claims) {
+                  double linearDistance, List<WidthRow> widths, List<NoiseRow> noise, List<Claim> claims,
+                  List<String> diverged) {
     }
 
     /** η as a fraction of the stability limit 2n/λ_max(H∞) of GD on the linearized model. */
@@ -159,6 +163,7 @@ final class MinNormExperiment {
         double[] linear = linearizedGd(hInf, hInfChol, targets(train), eta / n, config.steps());
 
         List<WidthRow> widths = new ArrayList<>();
+        List<String> diverged = new ArrayList<>();
         for (int m : config.widths()) {
             progress.note("m=" + m);
             long t0 = System.nanoTime();
@@ -173,7 +178,12 @@ final class MinNormExperiment {
                 // there is no W*, and the row says so with NaN rather than ending the experiment.
                 star = null;
             }
-            gradientDescent(net, train, eta, config.steps(), config.seed(), progress, Math.max(1, m / 256));
+            String d = gradientDescent(net, train, eta, config.steps(), config.seed(), progress, Math.max(1, m / 256));
+            if (d != null) {
+                diverged.add("m=" + m + ": " + d);
+                onRow.accept("diverged: m=" + m + ": " + d);
+                continue;
+            }
             Evaluator ev = new Evaluator(new SquaredLoss(), 1000);
             var trainEval = ev.evaluate(net, train);
             WidthRow row = new WidthRow(m, star == null ? Double.NaN : star.relativeDistance(net, theta0),
@@ -195,8 +205,14 @@ final class MinNormExperiment {
             }
             TwoLayerNet net = TwoLayerNet.initialize(NetSpec.ntk(train.features(), config.noiseWidth(), 1,
                     Activation.RELU), config.seed());
-            gradientDescent(net, noisy, eta, config.steps(), config.seed(), progress,
+            String d = gradientDescent(net, noisy, eta, config.steps(), config.seed(), progress,
                     Math.max(1, config.noiseWidth() / 256));
+            if (d != null) {
+                String what = String.format(Locale.ROOT, "p=%.2f: %s", p, d);
+                diverged.add(what);
+                onRow.accept("diverged: " + what);
+                continue;
+            }
             Evaluator ev = new Evaluator(new SquaredLoss(), 1000);
             var tr = ev.evaluate(net, noisy);
             NoiseRow row = new NoiseRow(p, 1 - tr.accuracy(), tr.loss(), 1 - ev.evaluate(net, test).accuracy(),
@@ -207,7 +223,7 @@ final class MinNormExperiment {
         String source = String.format(Locale.ROOT, "%s, classes %d (+1) vs %d (-1)", split.source(),
                 config.positive(), config.negative());
         return new Result(config, source, n, test.size(), eta, linear[0], linear[1], widths, noise,
-                claims(widths, noise, linear[0], linear[1]));
+                claims(widths, noise, linear[0], linear[1]), diverged);
     }
 
     /** The papers' claims, judged on the measured rows. */
@@ -264,15 +280,21 @@ final class MinNormExperiment {
         return claims;
     }
 
-    /** T full-batch steps of plain GD on the mean squared loss. */
-    private static void gradientDescent(TwoLayerNet net, Dataset data, double eta, int steps, long seed,
-                                        Progress progress, int unitsPerStep) {
+    /** T full-batch steps of plain GD on the mean squared loss; null, or where it diverged. */
+    private static String gradientDescent(TwoLayerNet net, Dataset data, double eta, int steps, long seed,
+                                          Progress progress, int unitsPerStep) {
         Trainer trainer = new Trainer(net, new LossGradient(new SquaredLoss(), new Mean()), Sgd.plain(eta),
                 data.size(), seed);
         for (int t = 0; t < steps; t++) {
-            trainer.epoch(data);
+            try {
+                trainer.epoch(data);
+            } catch (TrainingDivergedException d) {
+                // Full batch: the trainer's epoch is one GD step.
+                return "diverged at GD step " + d.epoch() + " (" + d.what() + " not finite)";
+            }
             progress.step(unitsPerStep);
         }
+        return null;
     }
 
     /**

@@ -40,6 +40,9 @@ final class MinNormReport {
         }
         sb.append(String.format(Locale.ROOT, "Test error against the bound (width %d):%n", r.config().noiseWidth()));
         sb.append(t.format()).append('\n');
+        for (String d : r.diverged()) {
+            sb.append("diverged (no row, not in the claims): ").append(d).append('\n');
+        }
         sb.append(ClaimTable.format(r.claims()));
         return sb.toString();
     }

@@ -9,11 +9,14 @@ import dev.simdgrad.nn.optim.LossGradient;
 import dev.simdgrad.nn.optim.Objective;
 import dev.simdgrad.nn.optim.Sam;
 import dev.simdgrad.nn.strategy.GradientStrategy;
+import dev.simdgrad.nn.strategy.Mean;
 
 /**
  * What a training step descends besides the loss, as the command line names it: nothing, gradient regularization
  * L + (γ/2)‖∇L‖² computed three ways (Karakida et al. 2023), SAM, or flooding. {@link #objective} builds the nn
- * {@link Objective}; the parameters a kind does not use are ignored.
+ * {@link Objective}; the parameters a kind does not use are ignored. A strategy the kind cannot honour is refused
+ * (DB with anything but the mean; F-GR, B-GR and SAM with a stateful strategy such as RM3, which they would
+ * evaluate twice per step), never silently replaced.
  */
 enum Regularizer {
     /** The loss itself, aggregated by the strategy. */
@@ -66,7 +69,16 @@ enum Regularizer {
             case NONE -> base;
             case FGR -> new ForwardDifferenceGR(base, gamma, epsilon);
             case BGR -> new BackwardDifferenceGR(base, gamma, epsilon);
-            case DB -> new DoubleBackpropGR(loss, gamma);
+            case DB -> {
+                // DB differentiates the mean loss exactly (its gradient plus γ times a Hessian-vector product);
+                // it has no place for a strategy's aggregate, and silently using the mean would mislabel the run.
+                if (!(strategy instanceof Mean)) {
+                    throw new IllegalArgumentException("db is the exact gradient regularization of the mean loss and"
+                            + " takes no strategy (got " + strategy + "); fgr and bgr difference the strategy's"
+                            + " gradient instead");
+                }
+                yield new DoubleBackpropGR(loss, gamma);
+            }
             case SAM -> new Sam(base, rho);
             case FLOODING -> new Flooding(base, flood);
         };

@@ -85,6 +85,7 @@ final class ReproduceCommand implements Callable<Integer> {
             Parallelism.setThreads(threads);
         }
         Path dir = out != null ? out : Path.of("simdgrad-results", name);
+        OutputLocations.directory(spec, out != null ? "--out" : "the output directory (--out sets it)", dir);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
@@ -105,6 +106,8 @@ final class ReproduceCommand implements Callable<Integer> {
             return 0;
         } catch (FashionMnistSource.MissingDataException e) {
             throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
+        } catch (ParameterException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             o.flush();
             err.println("simdgrad reproduce " + name + ": could not run: " + e);
@@ -117,6 +120,7 @@ final class ReproduceCommand implements Callable<Integer> {
         if (trainSize != null && trainSize < 1) {
             throw new ParameterException(spec.commandLine(), "--train-size: must be >= 1");
         }
+
         if (seeds != null && seeds < 1) {
             throw new ParameterException(spec.commandLine(), "--seeds: must be >= 1");
         }
@@ -140,6 +144,10 @@ final class ReproduceCommand implements Callable<Integer> {
         var c = new CoherentGradientsExperiment.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
                 d.testSize(), widths != null ? widths.getFirst() : d.hidden(), epochs != null ? epochs : d.epochs(),
                 d.batch(), d.lr(), noises != null ? noises : d.noises(), d.cs(), d.extras(), d.seed());
+        if (c.trainSize() < c.batch()) {   // it trains on whole batches only
+            throw new ParameterException(spec.commandLine(), "--train-size: coherent-gradients needs at least one"
+                    + " whole batch of " + c.batch() + " examples, got " + c.trainSize());
+        }
         o.printf(Locale.ROOT, "reproduce coherent-gradients: %s, %d threads%n", full ? "full scale" : "default size",
                 Parallelism.threads());
         o.flush();
@@ -147,8 +155,14 @@ final class ReproduceCommand implements Callable<Integer> {
         int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
         try (Progress p = Progress.start("coherent-gradients", CoherentGradientsExperiment.steps(c, n))) {
             r = CoherentGradientsExperiment.run(c, p, run -> {
-                var e = run.last();
                 o.print(p.lineStart());
+                if (run.hasDiverged()) {
+                    o.printf(Locale.ROOT, "p=%.2f %-12s diverged at %s%n", run.noise(), run.strategy(),
+                            run.diverged());
+                    o.flush();
+                    return;
+                }
+                var e = run.last();
                 o.printf(Locale.ROOT, "p=%.2f %-12s train %.3f  clean %.3f  corrupted %s  test %.3f  (%.1f s)%n",
                         run.noise(), run.strategy(), e.trainAccuracy(), e.cleanAccuracy(),
                         CoherentGradientsReport.f3(e.corruptedAccuracy()), e.testAccuracy(), e.seconds());
@@ -176,6 +190,8 @@ final class ReproduceCommand implements Callable<Integer> {
                 if (row instanceof MinNormExperiment.WidthRow w) {
                     o.printf(Locale.ROOT, "m=%-6d ||W_T-W*||/||W*-W0|| %.3f  ||W_T-W0|| %.3f vs %.3f  (%.1f s)%n",
                             w.width(), w.relativeDistance(), w.distance(), w.predictedDistance(), w.seconds());
+                } else if (row instanceof String diverged) {
+                    o.println(diverged);
                 } else if (row instanceof MinNormExperiment.NoiseRow nr) {
                     o.printf(Locale.ROOT, "p=%.2f  test error %.3f  bound %.3f%n", nr.noise(), nr.testError(),
                             nr.bound());

@@ -51,15 +51,6 @@ final class StrategyFactory {
         };
     }
 
-    /**
-     * Whether the strategy needs every batch to be whole (2c &lt; B for winsorize and trim, G &lt;= B for median of
-     * means), so that training drops the last partial batch of an epoch.
-     */
-    static boolean needsWholeBatches(String name) {
-        String n = name.strip().toLowerCase(Locale.ROOT);
-        return n.startsWith("winsorize") || n.startsWith("trim") || n.startsWith("mom");
-    }
-
     private static float positive(String kind, String arg) {
         if (arg == null) {
             throw new IllegalArgumentException("strategy " + kind + " needs a parameter, e.g. " + kind + ":1.0");

@@ -107,9 +107,14 @@ final class SuiteRunner {
 
     /** Checks the output options before measuring; see {@link Outputs}. */
     static Outputs outputs(CommandSpec spec, BenchSuite suite, Path json, Path compare, Path chart) {
+        if (json != null) {
+            OutputLocations.file(spec, "--json", json, true);
+        }
         BenchRun baseline = compare == null ? null : readRun(spec, compare, suite);
         Path png = chartPath(chart, json);
-        return new Outputs(json, compare, baseline, png != null ? png : defaultChart(suite));
+        png = png != null ? png : defaultChart(suite);
+        OutputLocations.file(spec, chart != null ? "--chart" : "the chart (--chart sets where)", png, true);
+        return new Outputs(json, compare, baseline, png);
     }
 
     /** Where a measuring run without {@code --json} or {@code --chart} draws its chart: every run draws one. */

@@ -157,10 +157,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "MODEL", description = "Save the trained model to this file.")
     private Path save;
 
+    @Option(names = "--save-diverged", description = "With --save: save the model even if training diverged"
+            + " (its parameters may be NaN or infinite).")
+    private boolean saveDiverged;
+
+    /** Exit code of a run that stopped because training diverged (a non-finite loss or parameter). */
+    static final int EXIT_DIVERGED = 3;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // Everything that can be refused is refused before any work: options alone and together, then the output
+        // locations, then the data and what depends on its size.
         Setup s = setup();
+        OutputLocations.directory(spec, "--out", out);
+        if (save != null) {
+            OutputLocations.file(spec, "--save", save, false);
+        }
         if (threads != null) {
             Parallelism.setThreads(threads);
         }
@@ -168,39 +182,49 @@ final class TrainCommand implements Callable<Integer> {
         try {
             split = FashionMnistSource.load(data, trainSize == null ? Integer.MAX_VALUE : trainSize,
                     testSize == null ? Integer.MAX_VALUE : testSize);
-        } catch (FashionMnistSource.MissingDataException e) {
-            throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
         } catch (IOException e) {
-            spec.commandLine().getErr().println("simdgrad train: could not load the data: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return 1;
+            throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
         }
         LabelCorruption train = LabelCorruption.apply(split.train(), noise, seed);
+        boolean drop = dropLast || s.strategy().needsWholeBatches();
+        int stepsPerEpoch = TrainingRun.stepsPerEpoch(train.data().size(), batch, drop);
+        Sgd sgd;
+        try {
+            // With B >= n every step is one full batch of n examples; otherwise every batch the strategy sees has
+            // B examples (a smaller last batch is dropped for the strategies that need whole batches).
+            int effectiveBatch = Math.min(batch, train.data().size());
+            s.strategy().checkBatchSize(effectiveBatch);
+            sgd = new Sgd(parseSchedule(stepsPerEpoch, epochs), momentum, nesterov, weightDecay);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), (e.getMessage().startsWith("--") ? ""
+                    : "--strategy " + strategy + " with --batch " + batch + " and " + train.data().size()
+                    + " training examples: ") + e.getMessage());
+        }
         // He for the ReLU family, Xavier for the saturating/smooth ones, as NetSpec.standard chooses.
         Init init = s.activation() == Activation.RELU ? Init.HE : Init.XAVIER;
         NetSpec netSpec = new NetSpec(split.train().features(), hidden, FashionMnist.CLASSES, s.activation(),
                 s.par(), init, !noBias, !noBias, freezeOutput, symmetric);
         TwoLayerNet net = TwoLayerNet.initialize(netSpec, seed);
-        boolean drop = dropLast || StrategyFactory.needsWholeBatches(strategy);
-        int stepsPerEpoch = TrainingRun.stepsPerEpoch(train.data().size(), batch, drop);
-        Sgd sgd = new Sgd(parseSchedule(stepsPerEpoch, epochs), momentum, nesterov, weightDecay);
-        Objective objective = s.regularizer().objective(s.loss(), s.strategy(), gamma, epsilon, rho, flood);
+        Objective objective = s.objective();
         o.printf(Locale.ROOT, "Data: %s (%d train, %d test), label noise %.2f (%d corrupted)%n", split.source(),
                 train.data().size(), split.test().size(), noise, train.corruptedCount());
         o.printf(Locale.ROOT, "Model: %s, loss %s, strategy %s, objective %s, lr %s, batch %d, %d epochs, seed %d,"
                 + " %d threads%n", net, loss, s.strategy(), objective, lr, batch, epochs, seed, Parallelism.threads());
         o.flush();
-        List<TrainingRun.Epoch> epochsRun;
+        TrainingRun.Outcome run;
         try (Progress p = Progress.start("train", (long) stepsPerEpoch * epochs)) {
-            epochsRun = TrainingRun.run(net, s.loss(), objective, sgd, batch, drop, epochs, train, split.test(), seed, p,
+            run = TrainingRun.run(net, s.loss(), objective, sgd, batch, drop, epochs, train, split.test(), seed, p,
                     e -> {
                         o.println(p.lineStart() + epochLine(e, epochs, noise > 0));
                         o.flush();
                     });
         }
-        Map<String, Object> config = config(netSpec, split, train);
-        List<Path> files = new ArrayList<>(TrainReport.write(out, config, epochsRun));
-        if (save != null) {
+        Map<String, Object> config = config(netSpec, split, train, s, drop);
+        if (run.hasDiverged()) {
+            config.put("diverged", run.diverged().getMessage());
+        }
+        List<Path> files = new ArrayList<>(TrainReport.write(out, config, run.epochs()));
+        if (save != null && (!run.hasDiverged() || saveDiverged)) {
             ModelFile.save(net, save);
             files.add(save);
         }
@@ -208,6 +232,17 @@ final class TrainCommand implements Callable<Integer> {
             o.println("Wrote " + f.toAbsolutePath());
         }
         o.flush();
+        if (run.hasDiverged()) {
+            var d = run.diverged();
+            err.printf(Locale.ROOT, "simdgrad train: diverged at epoch %d, step %d (%s is not finite); last finite loss"
+                    + " %s; metrics of the %d completed epochs kept in %s; %s%n", d.epoch(), d.step(), d.what(),
+                    d.lastFiniteLoss(),
+                    run.epochs().size(), out, save == null ? "no model to save"
+                    : saveDiverged ? "model saved anyway (--save-diverged)" : "no model saved (--save-diverged"
+                    + " keeps it)");
+            err.flush();
+            return EXIT_DIVERGED;
+        }
         return 0;
     }
 
@@ -220,7 +255,8 @@ final class TrainCommand implements Callable<Integer> {
                 e.testAccuracy(), e.mCoherence(), e.distanceFromInit(), e.seconds());
     }
 
-    private Map<String, Object> config(NetSpec netSpec, FashionMnist.Split split, LabelCorruption train) {
+    private Map<String, Object> config(NetSpec netSpec, FashionMnist.Split split, LabelCorruption train, Setup s,
+                                       boolean drop) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("data", split.source());
         c.put("trainSize", train.data().size());
@@ -229,6 +265,7 @@ final class TrainCommand implements Callable<Integer> {
         c.put("net", netSpec.toString());
         c.put("loss", loss);
         c.put("strategy", strategy);
+        c.put("objective", s.objective().toString());
         c.put("regularizer", regularizer);
         c.put("gamma", gamma);
         c.put("epsilon", epsilon);
@@ -240,7 +277,7 @@ final class TrainCommand implements Callable<Integer> {
         c.put("weightDecay", weightDecay);
         c.put("schedule", schedule);
         c.put("batch", batch);
-        c.put("dropLast", dropLast || StrategyFactory.needsWholeBatches(strategy));
+        c.put("dropLast", drop);
         c.put("epochs", epochs);
         c.put("seed", seed);
         c.put("threads", Parallelism.threads());
@@ -261,7 +298,10 @@ final class TrainCommand implements Callable<Integer> {
             check(!symmetric || hidden % 2 == 0, "--symmetric-init: needs an even --hidden");
             check(momentum >= 0 && momentum < 1, "--momentum: must be in [0, 1)");
             check(!nesterov || momentum > 0, "--nesterov: needs --momentum > 0");
-            check(weightDecay >= 0, "--weight-decay: must be >= 0");
+            check(weightDecay >= 0 && Float.isFinite(weightDecay), "--weight-decay: must be finite and >= 0");
+            check(Float.isFinite(gamma) && Float.isFinite(epsilon) && Float.isFinite(rho) && Double.isFinite(flood),
+                    "--gamma, --epsilon, --rho, --flood: must be finite");
+            check(!saveDiverged || save != null, "--save-diverged: needs --save");
             Activation act = Activation.valueOf(enumName("--activation", activation, Activation.values()));
             Parametrization par = Parametrization.valueOf(enumName("--parametrization", parametrization,
                     Parametrization.values()));
@@ -282,10 +322,17 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--regularizer: " + e.getMessage());
             }
-            // Let nn validate gamma/epsilon/rho/flood once, here, rather than mid-run.
-            reg.objective(l, new dev.simdgrad.nn.strategy.Mean(), gamma, epsilon, rho, flood);
-            parseSchedule(1, 1);
-            return new Setup(act, par, l, st, reg);
+            Objective objective;
+            try {
+                // nn checks gamma/epsilon/rho/flood and whether the strategy can serve the regularizer, here
+                // rather than mid-run.
+                objective = reg.objective(l, st, gamma, epsilon, rho, flood);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--regularizer " + regularizer + " with --strategy " + strategy
+                        + ": " + e.getMessage());
+            }
+            parseSchedule(1, epochs);
+            return new Setup(act, par, l, st, objective);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -317,7 +364,11 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 case "step" -> {
                     check(p.length == 3, "--schedule: step:FACTOR:EVERY_EPOCHS, e.g. step:0.1:30");
-                    yield Schedule.step(lr, Double.parseDouble(p[1]), Long.parseLong(p[2]) * stepsPerEpoch);
+                    long every = Long.parseLong(p[2]);
+                    check(every >= 1 && every <= Long.MAX_VALUE / stepsPerEpoch, "--schedule: EVERY_EPOCHS must be"
+                            + " in 1.." + Long.MAX_VALUE / stepsPerEpoch + " (" + stepsPerEpoch + " steps per epoch),"
+                            + " got " + p[2]);
+                    yield Schedule.step(lr, Double.parseDouble(p[1]), every * stepsPerEpoch);
                 }
                 case "cosine" -> {
                     check(p.length <= 2, "--schedule: cosine or cosine:MIN_RATE");
@@ -337,6 +388,6 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The checked options as nn objects. */
     private record Setup(Activation activation, Parametrization par, Loss loss, GradientStrategy strategy,
-                         Regularizer regularizer) {
+                         Objective objective) {
     }
 }

@@ -13,6 +13,7 @@ import dev.simdgrad.nn.metrics.Norms;
 import dev.simdgrad.nn.optim.Objective;
 import dev.simdgrad.nn.optim.Sgd;
 import dev.simdgrad.nn.optim.Trainer;
+import dev.simdgrad.nn.optim.TrainingDivergedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -47,19 +48,36 @@ final class TrainingRun {
                  double testLoss, double testAccuracy, double mCoherence, double distanceFromInit, double seconds) {
     }
 
+    /**
+     * What a run produced: the epochs it completed and, if it stopped early because training diverged, why (null
+     * when every epoch ran). A diverged run's epochs are the ones before the divergence: metrics to keep, not a
+     * result to report.
+     */
+    record Outcome(List<Epoch> epochs, TrainingDivergedException diverged) {
+        boolean hasDiverged() {
+            return diverged != null;
+        }
+
+        /** The last completed epoch, or null if none completed. */
+        Epoch last() {
+            return epochs.isEmpty() ? null : epochs.getLast();
+        }
+    }
+
     private TrainingRun() {
     }
 
     /**
      * Trains {@code net} for {@code epochs} epochs of minibatch steps on {@code train} and returns one record per
-     * epoch.
+     * epoch, or the records of the epochs before training diverged (a non-finite loss or parameter) and the
+     * divergence.
      *
      * @param dropLast skip each epoch's last partial batch (for the order-statistic strategies)
      * @param seed     seeds the minibatch order and the coherence sample
      * @param progress advanced by the number of steps of each epoch
      * @param listener called after every epoch (e.g. to print a line)
      */
-    static List<Epoch> run(TwoLayerNet net, Loss loss, Objective objective, Sgd sgd, int batch, boolean dropLast,
+    static Outcome run(TwoLayerNet net, Loss loss, Objective objective, Sgd sgd, int batch, boolean dropLast,
                            int epochs, LabelCorruption train, Dataset test, long seed, Progress progress,
                            Consumer<Epoch> listener) {
         Dataset data = train.data();
@@ -74,7 +92,12 @@ final class TrainingRun {
         List<Epoch> out = new ArrayList<>();
         long start = System.nanoTime();
         for (int e = 1; e <= epochs; e++) {
-            double l = trainer.epoch(data);
+            double l;
+            try {
+                l = trainer.epoch(data);
+            } catch (TrainingDivergedException d) {
+                return new Outcome(out, d);
+            }
             progress.step(stepsPerEpoch);
             // The two subsets partition the training set: its accuracy is their count-weighted mean, without a
             // third pass over the data.
@@ -90,7 +113,7 @@ final class TrainingRun {
             out.add(ep);
             listener.accept(ep);
         }
-        return out;
+        return new Outcome(out, null);
     }
 
     /** Minibatch steps in an epoch of n examples (one full-batch step when B &gt;= n). */

@@ -70,6 +70,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (cases < 0) {
             throw new ParameterException(spec.commandLine(), "--cases: " + cases + " must be >= 0");
         }
+        if (json != null) {
+            OutputLocations.file(spec, "--json", json, false);
+        }
         PrintWriter out = spec.commandLine().getOut();
         MachineInfo machine = MachineInfo.detect(false);
         out.println("simdgrad verify on " + machine.cpuModel() + ", " + machine.cores() + " cores, JDK "

@@ -91,6 +91,65 @@ class TrainCommandTest {
     }
 
     @Test
+    void optionsThatCannotWorkTogetherAreRefusedBeforeTraining() {
+        // Each of these started training and died with a stack trace (exit 1), or silently ignored an option.
+        String[][] cases = {
+            {"--strategy", "winsorize:1000", "--batch", "100"},
+            {"--strategy", "trim:50", "--batch", "100"},
+            {"--strategy", "mom:1000", "--batch", "100"},
+            {"--strategy", "winsorize:1", "--train-size", "1"},
+            {"--strategy", "trim:200", "--batch", "301", "--train-size", "400"},
+            {"--weight-decay", "Infinity"},
+            {"--gamma", "Infinity", "--regularizer", "fgr"},
+            {"--schedule", "step:0.5:4611686018427387904"},
+            {"--schedule", "step:Infinity:2"},
+            {"--regularizer", "db", "--strategy", "winsorize:4"},
+            {"--regularizer", "fgr", "--strategy", "rm3"},
+            {"--regularizer", "bgr", "--strategy", "rm3"},
+            {"--regularizer", "sam", "--strategy", "rm3"},
+            {"--save-diverged"},
+        };
+        for (String[] c : cases) {
+            CliRun r = combination(c);
+            String what = String.join(" ", c);
+            assertEquals(2, r.exitCode(), what + ": " + r.out() + r.err());
+            assertTrue(!r.firstErrorLine().isBlank() && !r.firstErrorLine().startsWith("Usage"), r.err());
+            assertTrue(!r.err().contains("Exception"), what + ": " + r.firstErrorLine());
+            assertTrue(r.firstErrorLine().contains(c[0]), what + ": " + r.firstErrorLine());
+            assertTrue(!r.out().contains("epoch 1/"), what + " trained first: " + r.out());
+        }
+        // The messages say why, naming the options involved.
+        assertTrue(combination("--regularizer", "db", "--strategy", "winsorize:4").firstErrorLine()
+                .contains("takes no strategy"));
+        assertTrue(combination("--regularizer", "fgr", "--strategy", "rm3").firstErrorLine()
+                .contains("twice per step"));
+        assertTrue(combination("--strategy", "winsorize:1000", "--batch", "100").firstErrorLine()
+                .contains("2c < B"));
+        // The combinations that do work as named still run: F-GR of the winsorized gradient, RM3 with flooding.
+        for (String[] ok : new String[][] {{"--regularizer", "fgr", "--strategy", "winsorize:2"},
+            {"--regularizer", "flooding", "--strategy", "rm3"}}) {
+            CliRun r = train(ok[0], ok[1], ok[2], ok[3], "--out", dir.resolve(ok[1] + ok[3].replace(':', '-'))
+                    .toString());
+            assertEquals(0, r.exitCode(), String.join(" ", ok) + ": " + r.err());
+        }
+    }
+
+    /** A tiny run with {@code options}; --batch 50 and --train-size 200 unless they are among them. */
+    private CliRun combination(String... options) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("train", "--test-size", "50",
+                "--hidden", "8", "--epochs", "1", "--out", dir.resolve("combination").toString()));
+        java.util.List<String> o = java.util.List.of(options);
+        if (!o.contains("--batch")) {
+            a.addAll(java.util.List.of("--batch", "50"));
+        }
+        if (!o.contains("--train-size")) {
+            a.addAll(java.util.List.of("--train-size", "200"));
+        }
+        a.addAll(o);
+        return CliRun.of(a.toArray(String[]::new));
+    }
+
+    @Test
     void aMissingDataDirectorySaysWhereItLooked() {
         Path missing = dir.resolve("no-such-data");
         CliRun r = train("--data", missing.toString(), "--out", dir.resolve("x").toString());
@@ -102,7 +161,7 @@ class TrainCommandTest {
     void aDataDirectoryWithoutTheFilesNamesTheMissingFile() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         CliRun r = train("--data", empty.toString(), "--out", dir.resolve("x").toString());
-        assertEquals(1, r.exitCode());
+        assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("train-images-idx3-ubyte") && r.err().contains(empty.toString()), r.err());
     }
 }

@@ -21,13 +21,16 @@ public final class BackwardDifferenceGR implements Objective {
      * @param base    the objective whose gradient is differenced (normally the mean loss)
      * @param gamma   γ &gt;= 0, the weight of (1/2)‖∇L‖²
      * @param epsilon ε &gt; 0, the descent step
+     * @throws IllegalArgumentException for a bad γ or ε, or a stateful strategy in {@code base} (evaluated twice
+     *                                  per step)
      */
     public BackwardDifferenceGR(LossGradient base, float gamma, float epsilon) {
-        if (!(gamma >= 0) || !(epsilon > 0)) {
-            throw new IllegalArgumentException("B-GR needs gamma >= 0 and epsilon > 0: gamma=" + gamma
+        if (!(gamma >= 0 && gamma < Float.POSITIVE_INFINITY)
+                || !(epsilon > 0 && epsilon < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("B-GR needs finite gamma >= 0 and epsilon > 0: gamma=" + gamma
                     + ", epsilon=" + epsilon);
         }
-        this.base = base;
+        this.base = base.evaluatedTwicePerStep("B-GR");
         this.gamma = gamma;
         this.epsilon = epsilon;
     }

@@ -21,8 +21,8 @@ public final class DoubleBackpropGR implements Objective {
 
     /** @param gamma γ &gt;= 0, the weight of (1/2)‖∇L‖² */
     public DoubleBackpropGR(Loss loss, float gamma) {
-        if (!(gamma >= 0)) {
-            throw new IllegalArgumentException("gamma=" + gamma + " must be >= 0");
+        if (!(gamma >= 0 && gamma < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("gamma=" + gamma + " must be finite and >= 0");
         }
         this.loss = loss;
         this.gamma = gamma;

@@ -23,17 +23,20 @@ public final class ForwardDifferenceGR implements Objective {
      * @param base    the objective whose gradient is differenced (normally the mean loss)
      * @param gamma   γ &gt;= 0, the weight of (1/2)‖∇L‖²
      * @param epsilon ε &gt; 0, the ascent step
+     * @throws IllegalArgumentException for a bad γ or ε, or a stateful strategy in {@code base} (evaluated twice
+     *                                  per step)
      */
     public ForwardDifferenceGR(LossGradient base, float gamma, float epsilon) {
         this(base, gamma, epsilon, "F-GR");
     }
 
     private ForwardDifferenceGR(LossGradient base, float gamma, float epsilon, String name) {
-        if (!(gamma >= 0) || !(epsilon > 0)) {
-            throw new IllegalArgumentException(name + " needs gamma >= 0 and epsilon > 0: gamma=" + gamma
+        if (!(gamma >= 0 && gamma < Float.POSITIVE_INFINITY)
+                || !(epsilon > 0 && epsilon < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException(name + " needs finite gamma >= 0 and epsilon > 0: gamma=" + gamma
                     + ", epsilon=" + epsilon);
         }
-        this.base = base;
+        this.base = base.evaluatedTwicePerStep(name);
         this.gamma = gamma;
         this.epsilon = epsilon;
     }

@@ -47,6 +47,20 @@ public final class LossGradient implements Objective {
         return l;
     }
 
+    /**
+     * Returns this objective for {@code user}, which evaluates it twice per step, after checking that its strategy
+     * keeps no per-step history (a second evaluation would advance RM3's history twice per step).
+     *
+     * @throws IllegalArgumentException if the strategy is stateful
+     */
+    LossGradient evaluatedTwicePerStep(String user) {
+        if (strategy.isStateful()) {
+            throw new IllegalArgumentException(user + " evaluates its inner gradient twice per step, which would"
+                    + " advance the history of the stateful strategy " + strategy + " twice per step");
+        }
+        return this;
+    }
+
     static Workspace workspaceFor(Workspace ws, TwoLayerNet net, Batch batch) {
         return ws != null && ws.accepts(net, batch.size()) ? ws : net.workspace(Math.max(1, batch.capacity()));
     }

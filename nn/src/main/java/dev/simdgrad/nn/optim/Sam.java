@@ -15,12 +15,16 @@ public final class Sam implements Objective {
     private final Shadow shadow = new Shadow();
     private float[] g = new float[0];
 
-    /** @param rho ρ &gt;= 0, the radius of the ascent step */
+    /**
+     * @param rho ρ &gt;= 0, the radius of the ascent step
+     * @throws IllegalArgumentException for a bad ρ, or a stateful strategy in {@code base} (SAM evaluates it twice
+     *                                  per step)
+     */
     public Sam(LossGradient base, float rho) {
-        if (!(rho >= 0)) {
-            throw new IllegalArgumentException("rho=" + rho + " must be >= 0");
+        if (!(rho >= 0 && rho < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("rho=" + rho + " must be finite and >= 0");
         }
-        this.base = base;
+        this.base = base.evaluatedTwicePerStep("SAM");
         this.rho = rho;
     }
 

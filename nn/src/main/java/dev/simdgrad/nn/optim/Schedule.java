@@ -41,9 +41,9 @@ public sealed interface Schedule {
     record Step(double rate, double factor, long every) implements Schedule {
         public Step {
             checkRate(rate);
-            if (!(factor > 0) || every < 1) {
-                throw new IllegalArgumentException("step schedule needs factor > 0 and every >= 1: factor=" + factor
-                        + ", every=" + every);
+            if (!(factor > 0) || Double.isInfinite(factor) || every < 1) {
+                throw new IllegalArgumentException("step schedule needs finite factor > 0 and every >= 1: factor="
+                        + factor + ", every=" + every);
             }
         }
 

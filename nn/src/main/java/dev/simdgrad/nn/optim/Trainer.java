@@ -13,6 +13,11 @@ import java.util.SplittableRandom;
  * optimizer step. With B &gt;= n every epoch is one full-batch gradient step on the dataset itself, without copying or
  * shuffling. Same seed, same bits.
  *
+ * <p><b>Divergence.</b> Every step's loss is checked, and after every epoch the trainable parameters (a pass over P
+ * floats per epoch, negligible beside the epoch's products): the first non-finite value stops training with a
+ * {@link TrainingDivergedException} saying the epoch, the step and the last finite loss, so a diverged run never
+ * returns a number that looks like a result.
+ *
  * <p>Drop the last partial batch for the order-statistic strategies: {@code Winsorize(c)} and {@code Trim(c)} need
  * 2c &lt; B and {@code MedianOfMeans(groups)} groups &lt;= B of every batch (for example 5,000 examples in batches of
  * 128 leave a last batch of 8, too small for c = 4), and a smaller last batch would change their statistics anyway.
@@ -28,6 +33,8 @@ public final class Trainer {
     private Batch buffer;
     private Dataset bufferFor;
     private int[] order;
+    private int epochs;
+    private double lastFiniteLoss = Double.NaN;
 
     /** A trainer that keeps the last partial batch of each epoch. */
     public Trainer(TwoLayerNet net, Objective objective, Sgd optimizer, int batchSize, long seed) {
@@ -55,15 +62,17 @@ public final class Trainer {
      * One pass over {@code data}.
      *
      * @return the mean over the epoch's steps of the batch losses (before each step)
+     * @throws TrainingDivergedException when a step's loss or, after the epoch, a trainable parameter is not finite
      */
     public double epoch(Dataset data) {
         int n = data.size();
+        epochs++;
         if (n == 0) {
             return 0;
         }
         if (batchSize >= n) {
-            double l = objective.gradient(net, Batch.of(data), gradient);
-            optimizer.step(net, gradient);
+            double l = step(Batch.of(data), 1);
+            checkParameters(1);
             return l;
         }
         if (order == null || order.length != n) {
@@ -87,11 +96,32 @@ public final class Trainer {
         int end = dropLast ? n - n % batchSize : n;
         for (int from = 0; from < end; from += batchSize) {
             int count = Math.min(batchSize, n - from);
-            total += objective.gradient(net, buffer.gather(data, order, from, count), gradient);
-            optimizer.step(net, gradient);
-            steps++;
+            total += step(buffer.gather(data, order, from, count), ++steps);
         }
+        checkParameters(steps);
         return total / steps;
+    }
+
+    /** One step on {@code batch}; refuses to take it when the loss is not finite. */
+    private double step(Batch batch, int stepInEpoch) {
+        double l = objective.gradient(net, batch, gradient);
+        if (!Double.isFinite(l)) {
+            throw new TrainingDivergedException(epochs, stepInEpoch, l, lastFiniteLoss, "the loss");
+        }
+        lastFiniteLoss = l;
+        optimizer.step(net, gradient);
+        return l;
+    }
+
+    /** After an epoch: a step can leave non-finite parameters behind a finite loss (an infinite gradient). */
+    private void checkParameters(int lastStep) {
+        float[] theta = net.parameters();
+        for (int i = 0, p = net.trainableCount(); i < p; i++) {
+            if (!Float.isFinite(theta[i])) {
+                throw new TrainingDivergedException(epochs, lastStep, lastFiniteLoss, lastFiniteLoss,
+                        "parameter " + i + " after the step");
+            }
+        }
     }
 
     /** The gradient of the last step (trainable parameters). */

@@ -40,4 +40,32 @@ public interface GradientStrategy {
     /** Clears any state carried between steps (none for stateless strategies). */
     default void reset() {
     }
+
+    /**
+     * Checks, before training, that this strategy can aggregate batches of {@code batchSize} examples (for example
+     * 2c &lt; B for {@link Winsorize} and {@link Trim}, groups &lt;= B for {@link MedianOfMeans}); the same condition
+     * {@link #aggregate} enforces on every call.
+     *
+     * @throws IllegalArgumentException naming the strategy's parameter and B when it cannot
+     */
+    default void checkBatchSize(int batchSize) {
+    }
+
+    /**
+     * Whether every batch must have the full batch size: true for the order statistics whose parameter is tied to
+     * B (a smaller last batch of an epoch may be too small for them, and would change their statistics), so a
+     * trainer drops each epoch's last partial batch.
+     */
+    default boolean needsWholeBatches() {
+        return false;
+    }
+
+    /**
+     * Whether one call of {@link #aggregate} is one step of a history it keeps ({@link RM3}): such a strategy must
+     * be evaluated exactly once per step, so objectives that evaluate their inner gradient twice per step (the
+     * finite-difference regularizers and SAM) refuse it.
+     */
+    default boolean isStateful() {
+        return false;
+    }
 }

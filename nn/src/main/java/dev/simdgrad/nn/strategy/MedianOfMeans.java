@@ -44,12 +44,22 @@ public final class MedianOfMeans implements GradientStrategy {
             return;
         }
         if (FusedLayers.prepare(deltas, gradient)) {
-            if (groups > deltas.batchSize()) {
-                throw new IllegalArgumentException("median of means: groups=" + groups + " exceeds the batch of B="
-                        + deltas.batchSize() + " examples");
-            }
+            checkBatchSize(deltas.batchSize());
             FusedLayers.apply(deltas, gradient, rule);
         }
+    }
+
+    @Override
+    public void checkBatchSize(int batchSize) {
+        if (groups > 1 && groups > batchSize) {
+            throw new IllegalArgumentException("median of means: groups=" + groups + " exceeds the batch of B="
+                    + batchSize + " examples");
+        }
+    }
+
+    @Override
+    public boolean needsWholeBatches() {
+        return groups > 1;
     }
 
     @Override

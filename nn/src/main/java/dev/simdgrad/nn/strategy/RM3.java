@@ -41,6 +41,22 @@ public final class RM3 implements GradientStrategy {
     }
 
     @Override
+    public void checkBatchSize(int batchSize) {
+        minibatch.checkBatchSize(batchSize);
+    }
+
+    @Override
+    public boolean needsWholeBatches() {
+        return minibatch.needsWholeBatches();
+    }
+
+    /** True: one call is one step of the history. */
+    @Override
+    public boolean isStateful() {
+        return true;
+    }
+
+    @Override
     public void aggregate(PerExampleDeltas deltas, float[] gradient) {
         int n = deltas.gradientLength();
         if (gradient.length < n) {

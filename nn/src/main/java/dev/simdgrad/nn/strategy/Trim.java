@@ -49,6 +49,18 @@ public final class Trim implements GradientStrategy {
     }
 
     @Override
+    public void checkBatchSize(int batchSize) {
+        if (c > 0) {
+            FusedLayers.checkC("trim", c, batchSize);
+        }
+    }
+
+    @Override
+    public boolean needsWholeBatches() {
+        return c > 0;
+    }
+
+    @Override
     public String toString() {
         return "trim(" + c + ")";
     }

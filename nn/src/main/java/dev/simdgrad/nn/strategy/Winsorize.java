@@ -61,6 +61,18 @@ public final class Winsorize implements GradientStrategy {
     }
 
     @Override
+    public void checkBatchSize(int batchSize) {
+        if (c > 0) {
+            FusedLayers.checkC("winsorize", c, batchSize);
+        }
+    }
+
+    @Override
+    public boolean needsWholeBatches() {
+        return c > 0;
+    }
+
+    @Override
     public String toString() {
         return "winsorize(" + c + ")";
     }
