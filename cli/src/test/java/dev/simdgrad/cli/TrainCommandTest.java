@@ -102,7 +102,7 @@ class TrainCommandTest {
     void aDataDirectoryWithoutTheFilesNamesTheMissingFile() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         CliRun r = train("--data", empty.toString(), "--out", dir.resolve("x").toString());
-        assertEquals(1, r.exitCode());
+        assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("train-images-idx3-ubyte") && r.err().contains(empty.toString()), r.err());
     }
 }
