@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -96,9 +95,8 @@ final class AggregateTable {
         sb.append("GB/s: B x P x 4 bytes / time, P = dOut x dIn: for materialize and explicit* the matrix they write"
                 + " or read (at most 2^27 floats: larger ones are cut to 2^27 / B columns), for the others the"
                 + " per-example gradient matrix they never form.\n");
-        sb.append(Double.isNaN(peakReadGbPerSecond) ? "% peak: not available (read bandwidth not measured)."
-                : String.format(Locale.ROOT, "%% peak: of the measured single-core read bandwidth, %.1f GB/s; above"
-                        + " 100%% = faster than reading the matrix once.", peakReadGbPerSecond)).append('\n');
+        sb.append(SuiteFormat.peakNote(peakReadGbPerSecond, "read bandwidth", "%% peak: of the measured single-core"
+                + " read bandwidth, %.1f GB/s; above 100%% = faster than reading the matrix once.")).append('\n');
         sb.append("vs plain: time / plainGradient's at the same shape and B; - = not measured.\n");
         sb.append("speed-up vs explicit: the explicit path's time (materialize + the explicit aggregator, scaled to"
                 + " all P coordinates) / this time, for plainGradient (explicitMean) and the fused aggregators;"

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "aggregate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark per-example gradient aggregation (JMH AggregateBenchmark); print ms/op, GB/s of"
-            + " the B x P matrix and % of the measured read bandwidth, the ratio to plainGradient and the speed-up"
+            + " the B x P matrix and %% of the measured read bandwidth, the ratio to plainGradient and the speed-up"
             + " over the explicit path (materialize + explicit aggregator); optionally compare with a saved run and"
             + " draw a PNG chart.",
             "Full run: 2 shapes x 3 batches x 3 c, 1 fork (about 35 minutes).",

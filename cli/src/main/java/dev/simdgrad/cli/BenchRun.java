@@ -78,13 +78,10 @@ record BenchRun(BenchSuite suite, String cpuModel, String jdk, int vectorBits, i
             }
             JsonObject root = parsed.getAsJsonObject();
             JsonObject m = object(root, "machine");
-            JsonArray jmh = root.getAsJsonArray("jmh");
-            if (jmh == null) {
-                throw new IllegalArgumentException(NOT_A_RUN + ": no \"jmh\" array");
-            }
+            JsonArray jmh = array(root, "jmh");
             BenchSuite suite = null;
             if (root.has("suite")) {
-                String name = root.get("suite").getAsString();
+                String name = text(root, "suite");
                 suite = BenchSuite.ofCommand(name);
                 if (suite == null) {
                     throw new IllegalArgumentException(NOT_A_RUN + ": unknown suite \"" + name + "\"");
@@ -92,8 +89,12 @@ record BenchRun(BenchSuite suite, String cpuModel, String jdk, int vectorBits, i
             }
             List<BenchResult> results = new ArrayList<>();
             for (JsonElement e : jmh) {
+                if (!e.isJsonObject()) {
+                    throw new IllegalArgumentException(NOT_A_RUN + ": an element of \"jmh\" is " + kind(e)
+                            + ", not an object");
+                }
                 JsonObject b = e.getAsJsonObject();
-                String bench = b.get("benchmark").getAsString();
+                String bench = text(b, "benchmark");
                 BenchSuite of = BenchSuite.ofBenchmark(bench);
                 if (of == null) {
                     throw new IllegalArgumentException(NOT_A_RUN + ": " + bench + " belongs to no bench suite");
@@ -104,19 +105,19 @@ record BenchRun(BenchSuite suite, String cpuModel, String jdk, int vectorBits, i
                 }
                 suite = of;
                 JsonObject metric = object(b, "primaryMetric");
-                JsonElement unit = metric.get("scoreUnit");
-                if (unit != null && !unit.getAsString().equals(suite.jmhUnit)) {
-                    throw new IllegalArgumentException(NOT_A_RUN + ": " + bench + " is in " + unit.getAsString()
+                String unit = metric.has("scoreUnit") ? text(metric, "scoreUnit") : null;
+                if (unit != null && !unit.equals(suite.jmhUnit)) {
+                    throw new IllegalArgumentException(NOT_A_RUN + ": " + bench + " is in " + unit
                             + ", the suite reports " + suite.jmhUnit);
                 }
                 Map<String, String> params = new LinkedHashMap<>();
-                JsonObject p = b.getAsJsonObject("params");
+                JsonObject p = optionalObject(b, "params");
                 if (p != null) {
                     p.entrySet().forEach(x -> params.put(x.getKey(), x.getValue().getAsString()));
                 }
                 // JMH writes an error it could not estimate as the string "NaN", which parses to NaN.
                 results.add(new BenchResult(bench.substring(bench.lastIndexOf('.') + 1), params,
-                        metric.get("score").getAsDouble(), metric.get("scoreError").getAsDouble()));
+                        required(metric, "score", bench), required(metric, "scoreError", bench)));
             }
             if (suite == null) {
                 throw new IllegalArgumentException(NOT_A_RUN + ": no results and no \"suite\" member");
@@ -128,7 +129,7 @@ record BenchRun(BenchSuite suite, String cpuModel, String jdk, int vectorBits, i
                     throw new IllegalArgumentException(NOT_A_RUN + ": " + e.getMessage(), e);
                 }
             }
-            JsonObject plan = root.getAsJsonObject("plan");
+            JsonObject plan = optionalObject(root, "plan");
             Map<String, List<String>> order = new LinkedHashMap<>();
             int forks = -1;
             if (plan != null) {
@@ -145,17 +146,65 @@ record BenchRun(BenchSuite suite, String cpuModel, String jdk, int vectorBits, i
                     integer(m, "cores"), number(m, "fmaPeakGflopsPerCore"), number(m, "readPeakGbPerSecond"), forks,
                     order, results);
         } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
-                 | NumberFormatException e) {
+                 | NumberFormatException | ClassCastException e) {
+            // A backstop: the helpers below name what is wrong; Gson's own exceptions say less.
             throw new IllegalArgumentException(NOT_A_RUN + ": " + e.getMessage(), e);
         }
     }
 
     private static JsonObject object(JsonObject o, String name) {
-        JsonObject x = o.getAsJsonObject(name);
+        JsonObject x = optionalObject(o, name);
         if (x == null) {
             throw new IllegalArgumentException(NOT_A_RUN + ": no \"" + name + "\" object");
         }
         return x;
+    }
+
+    /** Member {@code name} if it is an object, null if absent; any other value (null included) is an error. */
+    private static JsonObject optionalObject(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        if (e == null) {
+            return null;
+        }
+        if (!e.isJsonObject()) {
+            throw new IllegalArgumentException(NOT_A_RUN + ": \"" + name + "\" is " + kind(e) + ", not an object");
+        }
+        return e.getAsJsonObject();
+    }
+
+    private static JsonArray array(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException(NOT_A_RUN + ": no \"" + name + "\" array");
+        }
+        if (!e.isJsonArray()) {
+            throw new IllegalArgumentException(NOT_A_RUN + ": \"" + name + "\" is " + kind(e) + ", not an array");
+        }
+        return e.getAsJsonArray();
+    }
+
+    private static String text(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        if (e == null || !e.isJsonPrimitive()) {
+            throw new IllegalArgumentException(NOT_A_RUN + ": \"" + name + "\" is " + kind(e) + ", not a string");
+        }
+        return e.getAsString();
+    }
+
+    /** A number JMH always writes (it writes an error it could not estimate as the string "NaN"). */
+    private static double required(JsonObject metric, String name, String bench) {
+        JsonElement e = metric.get(name);
+        if (e == null || !e.isJsonPrimitive()) {
+            throw new IllegalArgumentException(NOT_A_RUN + ": " + bench + ": \"" + name + "\" is " + kind(e)
+                    + ", not a number");
+        }
+        return e.getAsDouble();
+    }
+
+    /** What a JSON value is, for messages. */
+    private static String kind(JsonElement e) {
+        return e == null ? "missing" : e.isJsonNull() ? "null" : e.isJsonArray() ? "an array"
+                : e.isJsonObject() ? "an object" : "the value " + e;
     }
 
     private static String string(JsonObject o, String name) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train-step", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark one training step per objective (JMH TrainStepBenchmark); print ms/step, GFLOP/s"
-            + " and % of the measured FMA peak, and the ratio to mean; optionally compare with a saved run and draw"
+            + " and %% of the measured FMA peak, and the ratio to mean; optionally compare with a saved run and draw"
             + " a PNG chart.",
             "Full run: 2 shapes x 12 objectives x threads 1,2, 1 fork (about 8 minutes).",
             "--quick: 784-256-10, 1 thread, every objective (about 1-2 minutes)."})

@@ -4,6 +4,8 @@ import dev.simdgrad.nn.data.FashionMnist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Where {@code train} and {@code reproduce} take Fashion-MNIST from: the directory of {@code --data}, else the
@@ -12,6 +14,9 @@ import java.nio.file.Path;
  * run gives the same numbers on every machine; a full dataset is used only when asked for.
  */
 final class FashionMnistSource {
+    private static final String NEEDS = "(it needs train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],"
+            + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]; without --data the embedded subset is used)";
+
     private FashionMnistSource() {
     }
 
@@ -21,8 +26,9 @@ final class FashionMnistSource {
      * @param dir      the {@code --data} directory, or null for the embedded subset
      * @param maxTrain at most this many training examples (the first ones of the files)
      * @param maxTest  at most this many test examples
-     * @throws MissingDataException if {@code dir} is not a directory, naming the absolute path looked at
-     * @throws IOException          if a file is missing or malformed (the message names the file)
+     * @throws MissingDataException if {@code dir} is not a directory or lacks any of the four files (an empty
+     *                              directory included), naming the absolute path looked at and the files missing
+     * @throws IOException          if a file is malformed, or the files disagree (the message names the files)
      */
     static FashionMnist.Split load(Path dir, int maxTrain, int maxTest) throws IOException {
         if (dir == null) {
@@ -30,15 +36,20 @@ final class FashionMnistSource {
             return new FashionMnist.Split(e.train().head(maxTrain), e.test().head(maxTest), e.source());
         }
         if (!Files.isDirectory(dir)) {
-            throw new MissingDataException("data directory not found: looked at " + dir.toAbsolutePath()
-                    + " (it needs train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],"
-                    + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]; without --data the embedded"
-                    + " subset is used)");
+            throw new MissingDataException("data directory not found: looked at " + dir.toAbsolutePath() + " " + NEEDS);
+        }
+        List<String> missing = FashionMnist.missingFiles(dir);
+        if (!missing.isEmpty()) {
+            throw new MissingDataException("data directory " + dir.toAbsolutePath() + " lacks "
+                    + missing.stream().map(f -> f + "[.gz]").collect(Collectors.joining(", ")) + " " + NEEDS);
         }
         return FashionMnist.load(dir, maxTrain, maxTest);
     }
 
-    /** A {@code --data} directory that does not exist: a usage error, not a failure while running. */
+    /**
+     * A {@code --data} directory that does not exist or lacks a data file: a usage error, not a failure while
+     * running.
+     */
     static final class MissingDataException extends IOException {
         MissingDataException(String message) {
             super(message);

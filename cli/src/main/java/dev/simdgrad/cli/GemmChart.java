@@ -66,7 +66,7 @@ final class GemmChart {
                         t == 1 ? c : c.darker());
             }
         }
-        if (Double.isFinite(run.peakGflopsPerCore())) {
+        if (SuiteFormat.usablePeak(run.peakGflopsPerCore())) {
             var threads = new TreeSet<Integer>();
             run.results().forEach(r -> threads.add(Math.min(Integer.parseInt(r.param("threads")),
                     Math.max(1, run.cores()))));

@@ -24,7 +24,8 @@ final class GemmTable {
      *
      * @param results     every measured cell, in any order; the last one wins if a cell repeats
      * @param shapeOrder  row order of shapes; shapes not listed follow in order of first appearance
-     * @param peakPerCore measured single-core FMA peak in GFLOP/s, NaN if unknown (the "% peak" column is then "-")
+     * @param peakPerCore measured single-core FMA peak in GFLOP/s, NaN if unknown (the "% peak" column is then "-";
+     *                    "n/a" for a recorded peak that is not positive and finite)
      * @param cores       cores of the machine: the peak of t threads is {@code peakPerCore * min(t, cores)}
      * @param notes       lines printed under the legend, e.g. which shapes the peers were run on
      */
@@ -60,7 +61,7 @@ final class GemmTable {
                 key.shape().toString(),
                 Integer.toString(key.threads()),
                 simd == null ? MISSING : num(simd.gflops()) + " ± " + err(simd.gflopsError()),
-                simd == null || Double.isNaN(peak) ? MISSING : pct(100 * simd.gflops() / peak),
+                simd == null ? MISSING : SuiteFormat.percent(simd.gflops(), peak),
                 ejml == null ? MISSING : num(ejml.gflops()),
                 oj == null ? MISSING : num(oj.gflops()),
                 ref == null ? MISSING : num(ref.gflops()),
@@ -87,10 +88,8 @@ final class GemmTable {
         }
         sb.append("GFLOP/s = 2mnk / time per call; ± = half-width of JMH's 99.9% confidence interval (? = too few"
                 + " iterations).").append(System.lineSeparator());
-        sb.append(Double.isNaN(peakPerCore)
-                ? "% peak: not available (FMA peak not measured)."
-                : String.format(Locale.ROOT, "%% peak: of the measured FP32 FMA peak, %.1f GFLOP/s per core x"
-                        + " threads.", peakPerCore)).append(System.lineSeparator());
+        sb.append(SuiteFormat.peakNote(peakPerCore, "FMA peak", "%% peak: of the measured FP32 FMA peak, %.1f"
+                + " GFLOP/s per core x threads.")).append(System.lineSeparator());
         sb.append("vs EJML / vs ojAlgo: simdgrad's speed-up over the peer at the same shape and threads; - = not run.")
                 .append(System.lineSeparator());
         for (String note : notes) {
@@ -117,10 +116,6 @@ final class GemmTable {
 
     private static String err(double x) {
         return Double.isNaN(x) || Double.isInfinite(x) ? "?" : num(x);
-    }
-
-    private static String pct(double x) {
-        return String.format(Locale.ROOT, "%.1f%%", x);
     }
 
     private static String ratio(GemmResult simd, GemmResult peer) {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -72,9 +71,8 @@ final class TrainStepTable {
         sb.append("GFLOP/s: the matrix products of one plain step, 2B(2 in hidden + 3 hidden out) flops with B = ")
                 .append(TrainStepBenchmark.BATCH).append(", / time; the same flop count for every objective, so"
                         + " extra work shows as fewer GFLOP/s.\n");
-        sb.append(Double.isNaN(peakGflopsPerCore) ? "% peak: not available (FMA peak not measured)."
-                : String.format(Locale.ROOT, "%% peak: of the measured FP32 FMA peak, %.1f GFLOP/s per core x"
-                        + " threads.", peakGflopsPerCore)).append('\n');
+        sb.append(SuiteFormat.peakNote(peakGflopsPerCore, "FMA peak", "%% peak: of the measured FP32 FMA peak,"
+                + " %.1f GFLOP/s per core x threads.")).append('\n');
         sb.append("vs mean: time / the mean objective's (plain SGD step) at the same shape and threads; - = not"
                 + " measured.\n");
         for (String n : notes) {

@@ -6,7 +6,13 @@ package dev.simdgrad.kernels;
  * bits for any thread count.
  */
 public final class Parallelism {
-    /** Name of the system property read at start-up. */
+    /**
+     * Name of the system property read at start-up: an integer in 1..1024. A value that is not is ignored with a
+     * warning through {@link System.Logger} {@code dev.simdgrad.kernels} that names the property, the value and
+     * the allowed range, and the number of available processors is used instead: since results do not depend on the
+     * thread count, a typo costs speed at most, and it must not make the kernels unusable for the whole JVM (as
+     * failing the class's initialization would).
+     */
     public static final String THREADS_PROPERTY = "simdgrad.threads";
 
     /**
@@ -22,26 +28,36 @@ public final class Parallelism {
      */
     public static final String SPINS_PROPERTY = "simdgrad.pool.spins";
 
+    /** Most threads a kernel call may use (the worker pool's tickets hold the count in 11 bits). */
+    private static final int MAX_THREADS = 1024;
     private static volatile int threads = initial();
 
     private Parallelism() {
     }
 
     private static int initial() {
+        int available = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
         String p = System.getProperty(THREADS_PROPERTY);
         if (p == null || p.isBlank()) {
-            return Runtime.getRuntime().availableProcessors();
+            return available;
         }
         try {
-            return check(Integer.parseInt(p.trim()));
+            int n = Integer.parseInt(p.trim());
+            if (n >= 1 && n <= MAX_THREADS) {
+                return n;
+            }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(THREADS_PROPERTY + "=" + p + " is not a positive integer");
+            // reported below, with the property's name and the allowed values
         }
+        System.getLogger("dev.simdgrad.kernels").log(System.Logger.Level.WARNING, "simdgrad: ignoring "
+                + THREADS_PROPERTY + "=" + p + ": not an integer in 1.." + MAX_THREADS + "; using the " + available
+                + " available processors");
+        return available;
     }
 
     private static int check(int n) {
-        if (n < 1 || n > 1024) {
-            throw new IllegalArgumentException("threads=" + n + " must be in 1..1024");
+        if (n < 1 || n > MAX_THREADS) {
+            throw new IllegalArgumentException("threads=" + n + " must be in 1.." + MAX_THREADS);
         }
         return n;
     }

@@ -169,21 +169,23 @@ public final class PerExample {
         long span = (long) (batch - 1) * ldo + count;
         Checks.disjoint("out", out, outOffset, span, "d", d, dOffset, ldd, batch, dOut);
         Checks.disjoint("out", out, outOffset, span, "x", x, xOffset, ldx, batch, dIn);
-        int weightsEnd = dOut * dIn;
+        // Coordinates in long: a layer may have more than 2^31 weights (dOut * dIn), and from + count may pass 2^31.
+        long weightsEnd = (long) dOut * dIn;
         for (int i = 0; i < batch; i++) {
             int o = outOffset + i * ldo, dp = dOffset + i * ldd, xp = xOffset + i * ldx;
-            int p = from, end = from + count;
+            long p = from, end = from + (long) count;
             while (p < end) {
+                int q0 = (int) (p - from);
                 if (p >= weightsEnd) {
-                    out[o + p - from] = d[dp + p - weightsEnd];
+                    out[o + q0] = d[dp + (int) (p - weightsEnd)];
                     p++;
                     continue;
                 }
-                int r = p / dIn, c = p - r * dIn;
-                int n = Math.min(end - p, dIn - c);
+                int r = (int) (p / dIn), c = (int) (p - (long) r * dIn);
+                int n = (int) Math.min(end - p, dIn - c);
                 float dv = d[dp + r];
                 for (int q = 0; q < n; q++) {
-                    out[o + p - from + q] = dv * x[xp + c + q];
+                    out[o + q0 + q] = dv * x[xp + c + q];
                 }
                 p += n;
             }

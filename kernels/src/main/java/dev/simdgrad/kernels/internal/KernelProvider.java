@@ -13,6 +13,8 @@ import java.util.Optional;
  * intrinsics exist only there), FMA is available in hardware, and the preferred vector width is at least 128 bits.
  * The system property {@code simdgrad.vector.bits} (0, 128, 256, 512) forces a width, 0 meaning scalar; a width
  * above the CPU's preferred one is lowered to it (the API would otherwise run in pure Java, slower than scalar).
+ * Any other value is ignored with a warning naming the property, the value and the allowed values, and the width
+ * is chosen as without the property: never an error that would leave the kernels' classes unusable in this JVM.
  * The choice is logged once through {@link System.Logger}, with the hint to enable SIMD when it falls back.
  */
 public final class KernelProvider {
@@ -35,11 +37,15 @@ public final class KernelProvider {
     }
 
     private static Choice choose() {
-        Choice c;
-        try {
-            c = decide();
-        } catch (IllegalArgumentException e) {
-            throw new ExceptionInInitializerError(e);
+        Choice c = decide();
+        String prop = System.getProperty(BITS_PROPERTY);
+        if (prop != null && !prop.isBlank() && requestedBits(prop) < 0) {
+            // Not an error that stops the JVM: failing here would fail this class's initialization and leave every
+            // kernel unusable until restart. Every width meets the same error bounds, so the automatic choice costs
+            // speed at most; the warning names the property, the value and the allowed values.
+            String ignored = BITS_PROPERTY + "=" + prop + " ignored (not one of 0, 128, 256, 512)";
+            LOG.log(System.Logger.Level.WARNING, "simdgrad: " + ignored + "; choosing the width automatically");
+            c = new Choice(c.bits(), c.preferredBits(), c.fma(), c.reason() + "; " + ignored, c.gemm());
         }
         if (c.bits() == 0) {
             LOG.log(System.Logger.Level.INFO, "simdgrad: scalar kernels ({0})", c.reason());
@@ -53,17 +59,7 @@ public final class KernelProvider {
 
     private static Choice decide() {
         String prop = System.getProperty(BITS_PROPERTY);
-        int requested = -1;
-        if (prop != null && !prop.isBlank()) {
-            try {
-                requested = Integer.parseInt(prop.trim());
-            } catch (NumberFormatException e) {
-                requested = -2;
-            }
-            if (requested != 0 && requested != 128 && requested != 256 && requested != 512) {
-                throw new IllegalArgumentException(BITS_PROPERTY + "=" + prop + " is not one of 0, 128, 256, 512");
-            }
-        }
+        int requested = prop == null || prop.isBlank() ? -1 : requestedBits(prop);
         Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
         if (requested == 0) {
             int preferred = vector.isPresent() ? VectorSupportProbe.preferredBits() : 0;
@@ -91,6 +87,16 @@ public final class KernelProvider {
                         : "forced by " + BITS_PROPERTY + "=" + requested)
                 : "the CPU's preferred width";
         return new Choice(bits, preferred, true, reason, VectorSupportProbe.gemmKernel(bits));
+    }
+
+    /** The width a {@link #BITS_PROPERTY} value asks for: 0, 128, 256 or 512, or -1 for any other value. */
+    private static int requestedBits(String prop) {
+        try {
+            int bits = Integer.parseInt(prop.trim());
+            return bits == 0 || bits == 128 || bits == 256 || bits == 512 ? bits : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static Choice scalar(int preferred, String reason) {

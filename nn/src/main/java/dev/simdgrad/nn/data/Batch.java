@@ -44,15 +44,18 @@ public final class Batch {
      * Fills this buffer with examples {@code order[from .. from+count)} of {@code data} (examples
      * {@code from .. from+count} in dataset order when {@code order} is null).
      *
-     * @throws IllegalArgumentException if count exceeds the capacity or the dataset's shape differs
+     * @throws IllegalArgumentException if count exceeds the capacity or the dataset's shape differs (features, target
+     *                                  width, class count, or which of labels and targets it has)
      */
     public Batch gather(Dataset data, int[] order, int from, int count) {
         if (count < 0 || count > capacity) {
             throw new IllegalArgumentException("count=" + count + " not in 0.." + capacity);
         }
         if (data.features() != d || data.targetWidth() != k || data.hasLabels() != (labels != null)
-                || data.hasTargets() != (targets != null)) {
-            throw new IllegalArgumentException(data + " does not match this batch's shape (d=" + d + ", k=" + k + ")");
+                || data.hasTargets() != (targets != null) || data.classes() != classes) {
+            throw new IllegalArgumentException(data + " does not match this batch's shape (d=" + d
+                    + (labels != null ? ", classes=" + classes : ", no labels")
+                    + (targets != null ? ", k=" + k : ", no targets") + ")");
         }
         float[] dx = data.rawX();
         int[] dl = data.rawLabels();

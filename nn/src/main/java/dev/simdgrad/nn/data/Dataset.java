@@ -166,8 +166,15 @@ public final class Dataset {
         return new Dataset(m, d, nx, nl, classes, nt, k, false);
     }
 
-    /** The first {@code count} examples. */
+    /**
+     * The first {@code count} examples (all of them when {@code count >= n}).
+     *
+     * @throws IllegalArgumentException if {@code count < 0}
+     */
     public Dataset head(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count=" + count + " must be >= 0");
+        }
         int[] idx = new int[Math.min(count, n)];
         Arrays.setAll(idx, i -> i);
         return select(idx);

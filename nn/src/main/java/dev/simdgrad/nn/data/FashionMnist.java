@@ -3,8 +3,11 @@ package dev.simdgrad.nn.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Fashion-MNIST (Xiao et al. 2017) and MNIST, which share the file layout: a directory with
@@ -25,6 +28,9 @@ public final class FashionMnist {
     /** Number of classes. */
     public static final int CLASSES = 10;
     private static final String EMBEDDED = "fashion-mnist-subset/";
+    private static final String TRAIN_IMAGES = "train-images-idx3-ubyte", TRAIN_LABELS = "train-labels-idx1-ubyte";
+    private static final String TEST_IMAGES = "t10k-images-idx3-ubyte", TEST_LABELS = "t10k-labels-idx1-ubyte";
+    private static final List<String> FILES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
 
     private FashionMnist() {
     }
@@ -58,68 +64,110 @@ public final class FashionMnist {
     }
 
     /**
-     * Loads the first {@code maxTrain} training and {@code maxTest} test examples from a directory.
+     * Loads the first {@code maxTrain} training and {@code maxTest} test examples from a directory. Every file is
+     * checked before any example is built: images against their labels (count, labels in 0..9) and the training
+     * images against the test images (same rows x cols).
      *
-     * @throws IOException with the file name for a missing file, a malformed IDX file, or images and labels that
-     *                     disagree in count or have a label outside 0..9
+     * @throws IOException with the file name(s) for a missing file, a malformed IDX file, images and labels that
+     *                     disagree in count or have a label outside 0..9, or training and test images of different
+     *                     shapes
      */
     public static Split load(Path dir, int maxTrain, int maxTest) throws IOException {
-        Dataset train = pair(open(dir, "train-images-idx3-ubyte"), open(dir, "train-labels-idx1-ubyte"), maxTrain);
-        Dataset test = pair(open(dir, "t10k-images-idx3-ubyte"), open(dir, "t10k-labels-idx1-ubyte"), maxTest);
+        if (maxTrain < 0 || maxTest < 0) {
+            throw new IllegalArgumentException("maxTrain=" + maxTrain + " and maxTest=" + maxTest + " must be >= 0");
+        }
+        Named trainImages = open(dir, TRAIN_IMAGES), trainLabels = open(dir, TRAIN_LABELS);
+        Named testImages = open(dir, TEST_IMAGES), testLabels = open(dir, TEST_LABELS);
+        checkImages(trainImages);
+        checkImages(testImages);
+        int[] tr = trainImages.idx().dimensions(), te = testImages.idx().dimensions();
+        if (tr[1] != te[1] || tr[2] != te[2]) {
+            throw new IdxFormatException("training and test images differ in shape: " + trainImages.name()
+                    + " has " + tr[1] + "x" + tr[2] + " images, " + testImages.name() + " has " + te[1] + "x" + te[2]);
+        }
+        Dataset train = pair(trainImages, trainLabels, maxTrain);
+        Dataset test = pair(testImages, testLabels, maxTest);
         return new Split(train, test, dir.toString());
+    }
+
+    /**
+     * The base names (without {@code .gz}) of the four files that {@link #load(Path, int, int)} needs and that
+     * {@code dir} lacks in both forms, raw and gzip; empty when all are there.
+     */
+    public static List<String> missingFiles(Path dir) {
+        List<String> missing = new ArrayList<>();
+        for (String base : FILES) {
+            if (!Files.isRegularFile(dir.resolve(base + ".gz")) && !Files.isRegularFile(dir.resolve(base))) {
+                missing.add(base);
+            }
+        }
+        return missing;
     }
 
     /** The embedded subset: 5,000 training and 1,000 test images, 500 and 100 of each class. */
     public static Split embedded() throws IOException {
-        Dataset train = pair(resource("train-images-idx3-ubyte.gz"), resource("train-labels-idx1-ubyte.gz"),
-                Integer.MAX_VALUE);
-        Dataset test = pair(resource("t10k-images-idx3-ubyte.gz"), resource("t10k-labels-idx1-ubyte.gz"),
-                Integer.MAX_VALUE);
+        Dataset train = pair(resource(TRAIN_IMAGES + ".gz"), resource(TRAIN_LABELS + ".gz"), Integer.MAX_VALUE);
+        Dataset test = pair(resource(TEST_IMAGES + ".gz"), resource(TEST_LABELS + ".gz"), Integer.MAX_VALUE);
         return new Split(train, test, "embedded subset (5000 train + 1000 test)");
     }
 
-    private static Idx open(Path dir, String base) throws IOException {
+    /** An IDX file and the name its errors give (the path, or the embedded resource). */
+    private record Named(Idx idx, String name) {
+    }
+
+    private static Named open(Path dir, String base) throws IOException {
         for (String name : new String[] {base + ".gz", base}) {
             Path f = dir.resolve(name);
             if (Files.isRegularFile(f)) {
-                return Idx.read(f);
+                return new Named(Idx.read(f), f.toString());
             }
         }
-        throw new IOException("neither " + base + ".gz nor " + base + " in " + dir);
+        throw new NoSuchFileException(dir.resolve(base).toString(), null, "neither " + base + ".gz nor " + base
+                + " in " + dir);
     }
 
-    private static Idx resource(String name) throws IOException {
+    private static Named resource(String name) throws IOException {
         try (InputStream in = FashionMnist.class.getResourceAsStream(EMBEDDED + name)) {
             if (in == null) {
                 throw new IOException("embedded resource " + EMBEDDED + name + " is missing from the jar");
             }
-            return Idx.read(in, "embedded " + name);
+            String shown = "embedded " + name;
+            return new Named(Idx.read(in, shown), shown);
         }
     }
 
-    static Dataset pair(Idx images, Idx labels, int max) throws IdxFormatException {
-        if (images.dimensions().length != 3) {
-            throw new IdxFormatException("images must have 3 dimensions (n, rows, cols), got "
-                    + Arrays.toString(images.dimensions()));
+    private static void checkImages(Named images) throws IdxFormatException {
+        if (images.idx().dimensions().length != 3) {
+            throw new IdxFormatException(images.name() + ": images must have 3 dimensions (n, rows, cols), got "
+                    + Arrays.toString(images.idx().dimensions()));
         }
-        if (labels.dimensions().length != 1) {
-            throw new IdxFormatException("labels must have 1 dimension, got " + Arrays.toString(labels.dimensions()));
+    }
+
+    private static Dataset pair(Named images, Named labels, int max) throws IdxFormatException {
+        checkImages(images);
+        Idx im = images.idx(), lb = labels.idx();
+        if (lb.dimensions().length != 1) {
+            throw new IdxFormatException(labels.name() + ": labels must have 1 dimension, got "
+                    + Arrays.toString(lb.dimensions()));
         }
-        if (images.items() != labels.items()) {
-            throw new IdxFormatException(images.items() + " images but " + labels.items() + " labels");
+        if (im.items() != lb.items()) {
+            throw new IdxFormatException(images.name() + " has " + im.items() + " images but " + labels.name()
+                    + " has " + lb.items() + " labels");
         }
-        int n = Math.min(images.items(), max), d = images.itemSize();
+        int n = Math.min(im.items(), max), d = im.itemSize();
+        int[] y = new int[n];
+        byte[] ly = lb.data();
+        for (int i = 0; i < n; i++) {
+            y[i] = ly[i] & 0xff;
+            if (y[i] >= CLASSES) {
+                throw new IdxFormatException(labels.name() + ": label " + i + " is " + y[i] + ", not in 0.."
+                        + (CLASSES - 1));
+            }
+        }
         float[] x = new float[n * d];
-        byte[] px = images.data();
+        byte[] px = im.data();
         for (int i = 0; i < x.length; i++) {
             x[i] = (px[i] & 0xff) / 255f;
-        }
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = labels.data()[i] & 0xff;
-            if (y[i] >= CLASSES) {
-                throw new IdxFormatException("label " + i + " is " + y[i] + ", not in 0.." + (CLASSES - 1));
-            }
         }
         return Dataset.owning(n, d, x, y, CLASSES, null, 0);
     }

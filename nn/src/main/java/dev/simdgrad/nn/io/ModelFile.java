@@ -9,10 +9,18 @@ import dev.simdgrad.nn.TwoLayerNet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
@@ -24,58 +32,245 @@ import java.util.zip.CRC32;
  *   version    int32    1
  *   d, m, k    3 x int32
  *   activation, parametrization, init   3 x int8 (ordinals of {@link Activation}, {@link Parametrization}, {@link Init})
- *   flags      int8     bit 0 hidden bias, 1 output bias, 2 frozen output, 3 symmetric init
+ *   flags      int8     bit 0 hidden bias, 1 output bias, 2 frozen output, 3 symmetric init; bits 4-7 are 0
  *   count      int32    number of parameters P (must match the spec)
  *   parameters P x float32 (IEEE bits, in the layout of {@link TwoLayerNet#parameters()})
  *   crc        int32    CRC-32 of every preceding byte
  * </pre>
- * Saving writes a temporary file in the target's directory, forces it to disk, and renames it over the target
- * (atomically where the file system can), so a reader sees the old file or the new one, never a partial one.
- * Loading reads the whole file and validates length, magic, version, checksum and spec before a network is built: a
- * bad file gives a {@link ModelFormatException} and never a half-loaded model.
+ *
+ * <p>Saving writes the temporary file {@code .NAME.tmp} beside the target {@code NAME}, forces it to disk, and
+ * renames it over the target (atomically where the file system can), so a reader sees the old file or the new
+ * one, never a partial one. The temporary name is derived from the target rather than random so that a save that
+ * was killed half-way leaves at most that one file, which the next save to the same target overwrites and renames
+ * away: no stray temporary files accumulate. The price: two <em>processes</em> saving to the same target at the
+ * same moment share the temporary file and may leave a mix of both, which loading then rejects (length or
+ * checksum); saves from threads of one JVM are serialized. The new file gets the permissions of a newly created
+ * file (the umask applies), or those of the file it replaces. A target that is a symbolic link is resolved first:
+ * the link keeps pointing where it did, and the file it points to is replaced. A failed save names the target
+ * (not the temporary file) and leaves the target as it was.
+ *
+ * <p>Loading reads and checks the header first (magic, version, flags, the spec, and the parameter count against
+ * the spec and against the file's length), so a file of the wrong size or shape is rejected before its parameters
+ * are allocated; then it reads the parameters and validates the checksum before a network is built: a bad file
+ * gives a {@link ModelFormatException} and never a half-loaded model.
  */
 public final class ModelFile {
     /** Current format version. */
     public static final int VERSION = 1;
     private static final int MAGIC = 0x53474E4E; // "SGNN"
     private static final int HEADER = 4 + 4 + 12 + 3 + 1 + 4;
+    /** The flag bits version 1 defines (hidden bias, output bias, frozen output, symmetric init). */
+    private static final int KNOWN_FLAGS = 0x0F;
+    /** Symbolic links followed at most, as the kernel's own limit (ELOOP). */
+    private static final int MAX_LINKS = 40;
+    /** Bytes of parameters read at a time. */
+    private static final int CHUNK = 1 << 16;
+    /**
+     * Locks striped by target path: threads of this JVM saving to the same target take turns on its temporary file
+     * (two different targets may share a stripe and then wait for each other, which costs only time).
+     */
+    private static final Object[] SAVING = new Object[64];
+
+    static {
+        Arrays.setAll(SAVING, i -> new Object());
+    }
 
     private ModelFile() {
     }
 
-    /** Writes the network (spec and all parameters) to {@code file}, atomically replacing any existing file. */
+    /**
+     * Writes the network (spec and all parameters) to {@code file}, atomically replacing any existing file (through
+     * a symbolic link: the file it points to).
+     *
+     * @throws IOException naming {@code file} if its directory is missing or not writable, it is a directory, or the
+     *                     write fails; the target is then left as it was and no temporary file remains
+     */
     public static void save(TwoLayerNet net, Path file) throws IOException {
         byte[] bytes = encode(net);
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        try {
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+        Path target = resolveLinks(file.toAbsolutePath(), file);
+        Path dir = target.getParent();
+        if (Files.isDirectory(target)) {
+            throw new IOException("cannot save the model to " + file + ": it is a directory");
         }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("cannot save the model to " + file + ": directory " + dir + " does not exist");
+        }
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
+        Object lock = SAVING[Math.floorMod(target.hashCode(), SAVING.length)];
+        synchronized (lock) {
+            try {
+                write(bytes, tmp, target);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw new IOException("cannot save the model to " + file
+                        + (target.equals(file.toAbsolutePath()) ? "" : " (" + target + ")") + ": " + reason(e), e);
+            }
+        }
+    }
+
+    /** Writes {@code bytes} to {@code tmp} (created or truncated) and forces them to disk. */
+    private static void write(byte[] bytes, Path tmp, Path target) throws IOException {
+        // No file attributes: the file is created with the process's default mode (0666 less the umask), as any
+        // new file; a file being replaced passes its own permissions on.
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        if (Files.exists(target) && Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+        }
+    }
+
+    /** {@code path} with every symbolic link of its last component followed, relative links against their directory. */
+    private static Path resolveLinks(Path path, Path shown) throws IOException {
+        Path p = path;
+        for (int i = 0; Files.isSymbolicLink(p); i++) {
+            if (i == MAX_LINKS) {
+                throw new IOException("cannot save the model to " + shown + ": more than " + MAX_LINKS
+                        + " levels of symbolic links");
+            }
+            Path parent = p.getParent();
+            p = parent == null ? Files.readSymbolicLink(p) : parent.resolve(Files.readSymbolicLink(p)).normalize();
+        }
+        return p;
+    }
+
+    /** The cause of a failed save in words, without the temporary file's name that file-system messages carry. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return "it is a non-empty directory";
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /**
      * Reads a network.
      *
-     * @throws ModelFormatException for a file that is too short, truncated, has a bad magic, an unknown version, a
-     *                              checksum mismatch, or an inconsistent spec or parameter count
+     * @throws ModelFormatException for a file that is too short, truncated, has a bad magic, an unknown version or
+     *                              flag bits, a checksum mismatch, or an inconsistent spec or parameter count; the
+     *                              header is checked against the file's length before the parameters are read
      */
     public static TwoLayerNet load(Path file) throws IOException {
-        return decode(Files.readAllBytes(file), file.toString());
+        String name = file.toString();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < HEADER + 4) {
+                throw new ModelFormatException(name + ": " + size + " bytes, too short for a model file (header "
+                        + (HEADER + 4) + " bytes)");
+            }
+            ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.BIG_ENDIAN);
+            readFully(ch, header, name);
+            NetSpec spec = header(header.flip(), size, name);
+            int count = header.getInt(HEADER - 4);
+            // The parameters stream through a small buffer into theta (no second copy of a large model in bytes).
+            CRC32 crc = new CRC32();
+            crc.update(header.array(), 0, HEADER);
+            float[] theta = new float[count];
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.BIG_ENDIAN);
+            for (int done = 0; done < count; ) {
+                int n = Math.min(CHUNK / 4, count - done);
+                chunk.clear().limit(4 * n);
+                readFully(ch, chunk, name);
+                crc.update(chunk.array(), 0, 4 * n);
+                chunk.flip().asFloatBuffer().get(theta, done, n);
+                done += n;
+            }
+            chunk.clear().limit(4);
+            readFully(ch, chunk, name);
+            int stored = chunk.getInt(0);
+            if (stored != (int) crc.getValue()) {
+                throw new ModelFormatException(String.format("%s: checksum mismatch (stored %08x, computed %08x): the "
+                        + "file is corrupt", name, stored, (int) crc.getValue()));
+            }
+            return TwoLayerNet.fromParameters(spec, theta);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, String name) throws IOException {
+        while (buf.hasRemaining()) {
+            if (ch.read(buf) < 0) {
+                throw new ModelFormatException(name + ": truncated while reading (the file shrank)");
+            }
+        }
+    }
+
+    /**
+     * Checks a header ({@link #HEADER} bytes) against the length of its file, before anything else is read:
+     * magic, version, parameter count against the length, flag bits, the spec, and the count against the spec.
+     * Returns the spec.
+     */
+    private static NetSpec header(ByteBuffer b, long size, String name) throws ModelFormatException {
+        if (b.getInt() != MAGIC) {
+            throw new ModelFormatException(name + ": not a simdgrad model file (bad magic)");
+        }
+        int version = b.getInt();
+        if (version != VERSION) {
+            throw new ModelFormatException(name + ": format version " + version + " is not supported (this build reads "
+                    + VERSION + ")");
+        }
+        int d = b.getInt(), m = b.getInt(), k = b.getInt();
+        int act = b.get(), par = b.get(), init = b.get(), flags = b.get() & 0xff;
+        int count = b.getInt();
+        long expectedLength = HEADER + 4L * Math.max(count, 0) + 4;
+        if (count < 0 || size < expectedLength) {
+            throw new ModelFormatException(name + ": truncated: " + count + " parameters need " + expectedLength
+                    + " bytes, file has " + size);
+        }
+        if (size > expectedLength) {
+            throw new ModelFormatException(name + ": " + (size - expectedLength) + " unexpected trailing bytes after "
+                    + count + " parameters");
+        }
+        if ((flags & ~KNOWN_FLAGS) != 0) {
+            throw new ModelFormatException(String.format("%s: unknown flag bits 0x%02x (version %d defines bits 0-3)",
+                    name, flags & ~KNOWN_FLAGS, VERSION));
+        }
+        NetSpec spec;
+        try {
+            spec = new NetSpec(d, m, k, enumAt(Activation.values(), act, "activation", name),
+                    enumAt(Parametrization.values(), par, "parametrization", name),
+                    enumAt(Init.values(), init, "init", name),
+                    (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(name + ": invalid network shape: " + e.getMessage());
+        }
+        long p = parameters(spec);
+        if (p != count) {
+            throw new ModelFormatException(name + ": " + spec + " has " + p + " parameters but the file stores "
+                    + count);
+        }
+        return spec;
+    }
+
+    /**
+     * P of a spec, computed without building a network (which would allocate P floats before the count is
+     * checked): the layout of {@link TwoLayerNet#parameters()}, W1 and b1 then W2 and b2. {@code fromParameters}
+     * checks the same count again.
+     */
+    private static long parameters(NetSpec s) {
+        long m = s.hidden();
+        return m * s.inputs() + (s.hiddenBias() ? m : 0) + (long) s.outputs() * m + (s.outputBias() ? s.outputs() : 0);
     }
 
     /**
@@ -107,59 +302,6 @@ public final class ModelFile {
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
         return b.array();
-    }
-
-    static TwoLayerNet decode(byte[] bytes, String name) throws ModelFormatException {
-        if (bytes.length < HEADER + 4) {
-            throw new ModelFormatException(name + ": " + bytes.length + " bytes, too short for a model file (header "
-                    + (HEADER + 4) + " bytes)");
-        }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
-        if (b.getInt() != MAGIC) {
-            throw new ModelFormatException(name + ": not a simdgrad model file (bad magic)");
-        }
-        int version = b.getInt();
-        if (version != VERSION) {
-            throw new ModelFormatException(name + ": format version " + version + " is not supported (this build reads "
-                    + VERSION + ")");
-        }
-        int d = b.getInt(), m = b.getInt(), k = b.getInt();
-        int act = b.get(), par = b.get(), init = b.get(), flags = b.get();
-        int count = b.getInt();
-        long expectedLength = HEADER + 4L * Math.max(count, 0) + 4;
-        if (count < 0 || bytes.length < expectedLength) {
-            throw new ModelFormatException(name + ": truncated: " + count + " parameters need " + expectedLength
-                    + " bytes, file has " + bytes.length);
-        }
-        if (bytes.length > expectedLength) {
-            throw new ModelFormatException(name + ": " + (bytes.length - expectedLength) + " unexpected trailing bytes");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length - 4);
-        int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.BIG_ENDIAN).getInt();
-        if (stored != (int) crc.getValue()) {
-            throw new ModelFormatException(String.format("%s: checksum mismatch (stored %08x, computed %08x): the "
-                    + "file is corrupt", name, stored, (int) crc.getValue()));
-        }
-        NetSpec spec;
-        try {
-            spec = new NetSpec(d, m, k, enumAt(Activation.values(), act, "activation", name),
-                    enumAt(Parametrization.values(), par, "parametrization", name),
-                    enumAt(Init.values(), init, "init", name),
-                    (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0);
-        } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(name + ": invalid network shape: " + e.getMessage());
-        }
-        int p = TwoLayerNet.parameterCount(spec);
-        if (p != count) {
-            throw new ModelFormatException(name + ": " + spec + " has " + p + " parameters but the file stores "
-                    + count);
-        }
-        float[] theta = new float[count];
-        for (int i = 0; i < count; i++) {
-            theta[i] = Float.intBitsToFloat(b.getInt());
-        }
-        return TwoLayerNet.fromParameters(spec, theta);
     }
 
     private static <E> E enumAt(E[] values, int ordinal, String what, String name) throws ModelFormatException {
