@@ -5,6 +5,8 @@ import dev.simdgrad.kernels.Sgemm;
 import dev.simdgrad.verify.ReferenceSgemm;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
 import org.ejml.concurrency.EjmlConcurrency;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
@@ -45,7 +47,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * refused above {@link #REFERENCE_MAX_FLOPS} because it would run for minutes per call. {@code ejml}:
  * {@code CommonOps_FDRM.mult/multTransA/multTransB} on {@code FMatrixRMaj}. {@code ojalgo}:
  * {@code R032Store.fillByMultiplying} into a preallocated store, with transposed operands as
- * {@code MatrixStore.transpose()} views made in setup. Only the multiply is timed; storage conversion is setup.
+ * {@code MatrixStore.transpose()} views made in setup. {@code openblas}: native OpenBLAS's {@code cblas_sgemm}
+ * through the FFM API ({@link NativeBlas}; arrays passed in place), its threads set to {@code threads}; refused in
+ * setup when no OpenBLAS library loads. {@code netlib}: netlib-java's pure-Java BLAS ({@code JavaBLAS}, VectorBLAS
+ * when the Vector API is readable), single-threaded, called column-major as C^T = op(B)^T op(A)^T. Only the multiply
+ * is timed; storage conversion is setup.
  *
  * <p><b>Trust.</b> {@link #setup} first runs the implementation about to be timed on the very data and checks C
  * against the reference within the error bound ({@link SgemmAgreement}); if it disagrees, setup throws and JMH
@@ -57,7 +63,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 2) // the 2-thread path warms up for ~8 s at 1024^3 (see GemmPlan)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class SgemmBenchmark {
     /** Largest problem the scalar reference is timed on, in flops: 2 * 256^3, a fraction of a second per call. */
     public static final long REFERENCE_MAX_FLOPS = 2L * 256 * 256 * 256;
@@ -85,6 +91,9 @@ public class SgemmBenchmark {
     private FMatrixRMaj ejmlA;
     private FMatrixRMaj ejmlB;
     private FMatrixRMaj ejmlC;
+
+    private NativeBlas openBlas;
+    private BLAS netlib;
 
     private MatrixStore<Double> ojLeft;
     private MatrixStore<Double> ojRight;
@@ -136,6 +145,19 @@ public class SgemmBenchmark {
                         c[i * s.n() + j] = ojC.floatValue(i, j);
                     }
                 }
+            }
+            case "openblas" -> {
+                openBlas = NativeBlas.openBlas().orElseThrow(() -> new IllegalStateException(
+                        NativeBlas.unavailableReason()));
+                openBlas.setThreads(threads);
+                openblas();
+            }
+            case "netlib" -> {
+                if (threads != 1) {
+                    throw new IllegalStateException("netlib-java's BLAS is single-threaded: timed at 1 thread only");
+                }
+                netlib = JavaBLAS.getInstance();
+                netlib();
             }
             default -> throw new IllegalStateException("no setup for benchmark " + bench);
         }
@@ -192,6 +214,22 @@ public class SgemmBenchmark {
         } else {
             CommonOps_FDRM.mult(ejmlA, ejmlB, ejmlC);
         }
+    }
+
+    /** Native OpenBLAS {@code cblas_sgemm} (row-major), multi-threaded up to {@code threads}. */
+    @Benchmark
+    public void openblas() {
+        openBlas.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, s.lda(), b, s.ldb(), 0f, c, s.n());
+    }
+
+    /**
+     * netlib-java 3.0's {@code JavaBLAS.sgemm}, Fortran column-major: row-major C = op(A) op(B) is column-major
+     * C^T = op(B)^T op(A)^T, i.e. the same arrays with the operands swapped.
+     */
+    @Benchmark
+    public void netlib() {
+        netlib.sgemm(s.transB() ? "T" : "N", s.transA() ? "T" : "N", s.n(), s.m(), s.k(), 1f, b, s.ldb(), a, s.lda(),
+                0f, c, s.n());
     }
 
     /** ojAlgo 55: {@code R032Store.fillByMultiplying}, its threads limited to {@code threads}. */

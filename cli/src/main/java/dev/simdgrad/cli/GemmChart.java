@@ -18,10 +18,11 @@ import java.util.TreeSet;
  * the measured FMA peak at each thread count.
  */
 final class GemmChart {
-    private static final Map<String, String> NAMES = Map.of("simdgrad", "simdgrad", "ejml", "EJML",
-            "ojalgo", "ojAlgo");
+    private static final Map<String, String> NAMES = Map.of("simdgrad", "simdgrad", "openblas", "OpenBLAS",
+            "netlib", "VectorBLAS", "ejml", "EJML", "ojalgo", "ojAlgo");
     private static final Map<String, Color> COLORS = Map.of("simdgrad", new Color(0x1f77b4),
-            "ejml", new Color(0xff7f0e), "ojalgo", new Color(0x2ca02c));
+            "openblas", new Color(0xd62728), "netlib", new Color(0x9467bd), "ejml", new Color(0xff7f0e),
+            "ojalgo", new Color(0x2ca02c));
 
     private GemmChart() {
     }
@@ -35,7 +36,7 @@ final class GemmChart {
         List<GemmShape> shapes = new ArrayList<>();
         // (implementation, threads) -> shape -> result, implementations in a fixed order, threads ascending.
         Map<String, TreeMap<Integer, Map<GemmShape, GemmResult>>> cells = new LinkedHashMap<>();
-        for (String impl : List.of("simdgrad", "ejml", "ojalgo")) {
+        for (String impl : List.of("simdgrad", "openblas", "netlib", "ejml", "ojalgo")) {
             cells.put(impl, new TreeMap<>());
         }
         for (GemmResult r : GemmResult.of(run.results())) {

@@ -1,6 +1,7 @@
 package dev.simdgrad.cli;
 
 import dev.simdgrad.benchmarks.GemmShape;
+import dev.simdgrad.benchmarks.NativeBlas;
 import dev.simdgrad.benchmarks.SgemmBenchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +52,9 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
     /** The flag every forked JVM needs; the benchmark's {@code @Fork} has it too, this guards against overrides. */
     static final String VECTOR_FLAG = "--add-modules=jdk.incubator.vector";
 
+    /** The native peer is called through the FFM API: allowed without a warning on the class path. */
+    static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
+
     /**
      * A group of benchmark methods timed together on the same parameters.
      *
@@ -82,14 +86,21 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
     }
 
     /**
-     * The JMH runs: simdgrad on every shape; EJML and ojAlgo on the shapes up to {@link #peerMaxFlops} (at 1 thread
-     * only in a quick plan); the scalar
+     * The JMH runs: simdgrad and native OpenBLAS (when a library loads, {@link NativeBlas}) on every shape and thread
+     * budget; netlib-java's pure-Java BLAS on every shape at 1 thread (it is single-threaded); EJML and ojAlgo on the
+     * shapes up to {@link #peerMaxFlops} (at 1 thread only in a quick plan); the scalar
      * reference (single-threaded) at 1 thread on the shapes up to {@link SgemmBenchmark#REFERENCE_MAX_FLOPS}.
      * Groups with no shape are left out.
      */
     List<Run> runs() {
         List<Run> runs = new ArrayList<>();
         runs.add(new Run("simdgrad", shapes, threads));
+        if (openBlasAvailable()) {
+            runs.add(new Run("openblas", shapes, threads));
+        }
+        if (threads.contains(1)) {
+            runs.add(new Run("netlib", shapes, List.of(1)));
+        }
         List<GemmShape> peerShapes = shapes.stream().filter(s -> s.flops() <= peerMaxFlops).toList();
         if (!peerShapes.isEmpty()) {
             runs.add(new Run("ejml|ojalgo", peerShapes, peerThreads()));
@@ -100,6 +111,11 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
             runs.add(new Run("reference", refShapes, List.of(1)));
         }
         return runs;
+    }
+
+    /** Whether native OpenBLAS loads in this JVM (the forked benchmark JVMs load the same library). */
+    static boolean openBlasAvailable() {
+        return NativeBlas.openBlas().isPresent();
     }
 
     private List<Integer> peerThreads() {
@@ -117,7 +133,7 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
                 .warmupTime(warmupTime)
                 .measurementIterations(iterations)
                 .measurementTime(iterationTime)
-                .jvmArgsAppend(VECTOR_FLAG)
+                .jvmArgsAppend(VECTOR_FLAG, NATIVE_ACCESS_FLAG)
                 // A trial that throws (e.g. its setup found a wrong result) is reported by JMH and skipped; the
                 // command then names what is missing and exits with 1, without losing the other results.
                 .shouldFailOnError(false);
@@ -153,6 +169,9 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
         if (!peerThreads().equals(threads)) {
             notes.add("EJML and ojAlgo ran at " + peerThreads() + " thread(s) only (--quick).");
         }
+        notes.add(NativeBlas.openBlas().map(b -> "OpenBLAS: " + b.library() + " (" + b.config() + ")")
+                .orElse(NativeBlas.unavailableReason() + ": no native column."));
+        notes.add("VectorBLAS: netlib-java 3.0's JavaBLAS (pure Java), 1 thread.");
         notes.add(String.format(Locale.ROOT, "reference (scalar, double accumulation) ran at 1 thread on shapes of"
                 + " at most %.3f GFLOP per call.", SgemmBenchmark.REFERENCE_MAX_FLOPS / 1e9));
         notes.add(SuitePlan.effortNote(forks, warmupIterations, warmupTime, iterations, iterationTime, quick));

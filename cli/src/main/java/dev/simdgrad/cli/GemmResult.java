@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param shape          the problem
  * @param threads        the thread budget of the run
- * @param implementation the benchmark method: "simdgrad", "reference", "ejml" or "ojalgo"
+ * @param implementation the benchmark method: "simdgrad", "openblas", "netlib", "reference", "ejml" or
+ *                       "ojalgo"
  * @param gflops         mean throughput in GFLOP/s
  * @param gflopsError    half-width of JMH's 99.9% confidence interval in GFLOP/s, NaN when JMH had too few
  *                       iterations to give one

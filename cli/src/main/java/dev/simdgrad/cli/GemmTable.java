@@ -47,8 +47,8 @@ final class GemmTable {
         List<Key> keys = new ArrayList<>(rows.keySet());
         keys.sort(Comparator.comparingInt((Key key) -> order.indexOf(key.shape())).thenComparingInt(Key::threads));
 
-        String[] header = {"shape (m x n x k)", "threads", "simdgrad GFLOP/s", "% peak", "EJML", "ojAlgo",
-            "reference", "vs EJML", "vs ojAlgo"};
+        String[] header = {"shape (m x n x k)", "threads", "simdgrad GFLOP/s", "% peak", "OpenBLAS", "vs OpenBLAS",
+            "VectorBLAS", "EJML", "ojAlgo", "reference", "vs EJML", "vs ojAlgo"};
         List<String[]> cells = new ArrayList<>();
         for (Key key : keys) {
             Map<String, GemmResult> row = rows.get(key);
@@ -56,17 +56,22 @@ final class GemmTable {
             GemmResult ejml = row.get("ejml");
             GemmResult oj = row.get("ojalgo");
             GemmResult ref = row.get("reference");
+            GemmResult blas = row.get("openblas");
+            GemmResult netlib = row.get("netlib");
             double peak = peakPerCore * Math.min(key.threads(), Math.max(1, cores));
             cells.add(new String[] {
                 key.shape().toString(),
                 Integer.toString(key.threads()),
                 simd == null ? MISSING : num(simd.gflops()) + " ± " + err(simd.gflopsError()),
                 simd == null ? MISSING : SuiteFormat.percent(simd.gflops(), peak),
+                blas == null ? MISSING : num(blas.gflops()) + " ± " + err(blas.gflopsError()),
+                ratio(simd, blas, "%.2fx"),
+                netlib == null ? MISSING : num(netlib.gflops()),
                 ejml == null ? MISSING : num(ejml.gflops()),
                 oj == null ? MISSING : num(oj.gflops()),
                 ref == null ? MISSING : num(ref.gflops()),
-                ratio(simd, ejml),
-                ratio(simd, oj),
+                ratio(simd, ejml, "%.1fx"),
+                ratio(simd, oj, "%.1fx"),
             });
         }
         int[] width = new int[header.length];
@@ -90,7 +95,8 @@ final class GemmTable {
                 + " iterations).").append(System.lineSeparator());
         sb.append(SuiteFormat.peakNote(peakPerCore, "FMA peak", "%% peak: of the measured FP32 FMA peak, %.1f"
                 + " GFLOP/s per core x threads.")).append(System.lineSeparator());
-        sb.append("vs EJML / vs ojAlgo: simdgrad's speed-up over the peer at the same shape and threads; - = not run.")
+        sb.append("vs OpenBLAS / vs EJML / vs ojAlgo: simdgrad's GFLOP/s over the peer's at the same shape and threads;"
+                + " - = not run. OpenBLAS: native cblas_sgemm via FFM; VectorBLAS: netlib-java, pure Java, 1 thread.")
                 .append(System.lineSeparator());
         for (String note : notes) {
             sb.append(note).append(System.lineSeparator());
@@ -118,10 +124,10 @@ final class GemmTable {
         return Double.isNaN(x) || Double.isInfinite(x) ? "?" : num(x);
     }
 
-    private static String ratio(GemmResult simd, GemmResult peer) {
+    private static String ratio(GemmResult simd, GemmResult peer, String format) {
         if (simd == null || peer == null || !(peer.gflops() > 0)) {
             return MISSING;
         }
-        return String.format(Locale.ROOT, "%.1fx", simd.gflops() / peer.gflops());
+        return String.format(Locale.ROOT, format, simd.gflops() / peer.gflops());
     }
 }
