@@ -17,6 +17,8 @@ class GemmTableTest {
                 new GemmResult(TN, 1, "simdgrad", 90.0, 1.5),
                 new GemmResult(SQ, 2, "simdgrad", 150.0, Double.NaN),
                 new GemmResult(SQ, 1, "simdgrad", 100.0, 2.0),
+                new GemmResult(SQ, 1, "openblas", 80.0, 4.0),
+                new GemmResult(SQ, 1, "netlib", 20.0, 1.0),
                 new GemmResult(SQ, 1, "ejml", 2.0, 0.1),
                 new GemmResult(SQ, 1, "ojalgo", 4.0, 0.1),
                 new GemmResult(SQ, 1, "reference", 0.5, 0.01));
@@ -45,16 +47,18 @@ class GemmTableTest {
     @Test
     void fullRowHasPeersRatiosAndPercentOfPeak() {
         String[] r = row(table(), "NN:128x128x128           1");
-        // shape, threads, simdgrad ± err, % peak, EJML, ojAlgo, reference, vs EJML, vs ojAlgo
-        assertEquals(List.of("NN:128x128x128", "1", "100.0 ± 2.000", "50.0%", "2.000", "4.000", "0.500", "50.0x",
-                "25.0x"), List.of(r));
+        // shape, threads, simdgrad ± err, % peak, OpenBLAS ± err, vs OpenBLAS, VectorBLAS, EJML, ojAlgo, reference,
+        // vs EJML, vs ojAlgo
+        assertEquals(List.of("NN:128x128x128", "1", "100.0 ± 2.000", "50.0%", "80.00 ± 4.000", "1.25x", "20.00",
+                "2.000", "4.000", "0.500", "50.0x", "25.0x"), List.of(r));
     }
 
     @Test
     void peakScalesWithThreadsAndMissingCellsAreDashes() {
         String[] r = row(table(), "NN:128x128x128           2");
         // 150 of 200 x 2 threads; the error was NaN: "?"; no peers at 2 threads.
-        assertEquals(List.of("NN:128x128x128", "2", "150.0 ± ?", "37.5%", "-", "-", "-", "-", "-"), List.of(r));
+        assertEquals(List.of("NN:128x128x128", "2", "150.0 ± ?", "37.5%", "-", "-", "-", "-", "-", "-", "-", "-"),
+                List.of(r));
     }
 
     @Test
