@@ -205,6 +205,47 @@ public class AggregateBenchmark {
         return e.out;
     }
 
+    /**
+     * The bandwidth reference: the same column mean by native OpenBLAS, {@code cblas_sgemv} of the B x P matrix
+     * (transposed) with x = (1/B, ..., 1/B). Refused in setup when no OpenBLAS loads ({@link NativeBlas}).
+     */
+    @Benchmark
+    public float[] explicitMeanOpenBlas(Layer l, Explicit e, NativeMean n) {
+        n.blas.sgemv(true, l.batch, e.cols, 1f, e.g, e.cols, n.weights, 0f, e.out);
+        return e.out;
+    }
+
+    /** OpenBLAS for {@link #explicitMeanOpenBlas}, with the layer's threads; checked against {@code Aggregate.mean}. */
+    @State(Scope.Benchmark)
+    public static class NativeMean {
+        NativeBlas blas;
+        float[] weights;
+
+        @Setup(Level.Trial)
+        public void setUp(Layer l, Explicit e) {
+            blas = NativeBlas.openBlas().orElseThrow(() -> new IllegalStateException(NativeBlas.unavailableReason()));
+            blas.setThreads(l.threads);
+            weights = new float[l.batch];
+            java.util.Arrays.fill(weights, 1f / l.batch);
+            float[] mine = new float[e.cols], theirs = new float[e.cols];
+            Aggregate.mean(e.g, 0, l.batch, e.cols, e.cols, mine, 0);
+            blas.sgemv(true, l.batch, e.cols, 1f, e.g, e.cols, weights, 0f, theirs);
+            // Both are sums of B products in float, in possibly different orders, plus the rounding of 1/B:
+            // |difference| <= (2 gamma(B) + 2u) sum_i |g_ij| / B.
+            double u = Math.ulp(1f) / 2, gamma = l.batch * u / (1 - l.batch * u);
+            for (int j = 0; j < e.cols; j++) {
+                double abs = 0;
+                for (int i = 0; i < l.batch; i++) {
+                    abs += Math.abs(e.g[i * e.cols + j]);
+                }
+                if (Math.abs(mine[j] - theirs[j]) > (2 * gamma + 2 * u) * abs / l.batch + Float.MIN_NORMAL) {
+                    throw new IllegalStateException("OpenBLAS's column mean disagrees with Aggregate.mean at " + j
+                            + ": " + theirs[j] + " vs " + mine[j]);
+                }
+            }
+        }
+    }
+
     @Benchmark
     public float[] explicitWinsorized(Layer l, Explicit e) {
         Aggregate.winsorizedMean(e.g, 0, l.batch, e.cols, e.cols, l.c, e.out, 0);

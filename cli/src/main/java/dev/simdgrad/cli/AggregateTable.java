@@ -20,8 +20,8 @@ final class AggregateTable {
 
     /** Row order of the methods; others follow by name. */
     static final List<String> METHODS = List.of(BASELINE, "norms", "normsAndClippedGradient", "fusedWinsorized",
-            "fusedTrimmed", "fusedMedian", "fusedMedianOfMeans", MATERIALIZE, "explicitMean", "explicitWinsorized",
-            "explicitTrimmed", "explicitMedian", "explicitMedianOfMeans");
+            "fusedTrimmed", "fusedMedian", "fusedMedianOfMeans", MATERIALIZE, "explicitMean", "explicitMeanOpenBlas",
+            "explicitWinsorized", "explicitTrimmed", "explicitMedian", "explicitMedianOfMeans");
 
     /** Each method's explicit peer: the same aggregate computed over the materialized B x P matrix. */
     static final Map<String, String> PEERS = Map.of(BASELINE, "explicitMean", "fusedWinsorized", "explicitWinsorized",
@@ -30,7 +30,7 @@ final class AggregateTable {
 
     /** The methods that do not depend on c (they run once per c all the same). */
     private static final Set<String> WITHOUT_C = Set.of(BASELINE, "norms", "normsAndClippedGradient", "fusedMedian",
-            MATERIALIZE, "explicitMean", "explicitMedian");
+            MATERIALIZE, "explicitMean", "explicitMeanOpenBlas", "explicitMedian");
 
     private AggregateTable() {
     }

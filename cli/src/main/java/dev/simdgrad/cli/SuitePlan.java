@@ -15,7 +15,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * What a one-class JMH suite ({@code bench aggregate}, {@code bench train-step}) runs: the JMH parameters and the
- * effort. All methods of the class run on every combination of the parameters.
+ * effort. All methods of the class run on every combination of the parameters, but for those named {@code *OpenBlas}
+ * (native OpenBLAS peers) when no OpenBLAS library loads on this machine.
  *
  * @param benchmark        fully qualified name of the JMH class
  * @param quick            whether this is a {@code --quick} plan
@@ -51,8 +52,11 @@ record SuitePlan(String benchmark, boolean quick, Map<String, List<String>> para
                 .warmupTime(warmupTime)
                 .measurementIterations(iterations)
                 .measurementTime(iterationTime)
-                .jvmArgsAppend(GemmPlan.VECTOR_FLAG)
+                .jvmArgsAppend(GemmPlan.VECTOR_FLAG, GemmPlan.NATIVE_ACCESS_FLAG)
                 .shouldFailOnError(false);
+        if (!GemmPlan.openBlasAvailable()) {
+            b.exclude("\\.\\w*OpenBlas$");   // the native peer's benchmarks, which would refuse in setup
+        }
         params.forEach((k, v) -> b.param(k, v.toArray(String[]::new)));
         if (json != null) {
             b.result(json.toString()).resultFormat(ResultFormatType.JSON);
