@@ -1,5 +1,6 @@
 package dev.simdgrad.verify;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.simdgrad.kernels.Aggregate;
@@ -52,6 +53,55 @@ class AggregatePropertiesTest {
         AggregateChecks.within("mean " + k, out, oo, ReferenceAggregate.mean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg()),
                 ReferenceAggregate.meanBound(k.g(), k.offset(), k.rows(), k.cols(), k.ldg()), 0.5);
         AggregateChecks.untouchedOutside("mean", out, oo, k.cols());
+    }
+
+    /**
+     * The mean is each column summed from 0 in row order, in float, then divided by rows: the same bits at every
+     * vector width and thread count (the explicit kernel adds rows into blocks of column sums; the order per column
+     * is the same).
+     */
+    @Property(tries = 100)
+    void meanIsTheRowOrderFloatSum(@ForAll("cases") AggregateCase k) {
+        float[] out = new float[k.cols()];
+        Aggregate.mean(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), out, 0);
+        for (int j = 0; j < k.cols(); j++) {
+            float sum = 0f;
+            for (int i = 0; i < k.rows(); i++) {
+                sum += k.g()[k.offset() + i * k.ldg() + j];
+            }
+            assertEquals(Float.floatToIntBits(sum / k.rows()), Float.floatToIntBits(out[j]), "column " + j + " " + k);
+        }
+    }
+
+    @Example
+    void meanAcrossColumnBlocksAndThreads() {
+        // 9,001 columns: two full blocks of column sums and a tail; offset and padded leading dimension.
+        int rows = 37, cols = 9001, ldg = 9013, off = 5;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        float[] g = new float[off + rows * ldg];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) r.nextGaussian();
+        }
+        float[] one = new float[cols + 2], two = new float[cols + 2];
+        int saved = Parallelism.threads();
+        try {
+            Parallelism.setThreads(1);
+            Aggregate.mean(g, off, rows, cols, ldg, one, 1);
+            Parallelism.setThreads(2);
+            Aggregate.mean(g, off, rows, cols, ldg, two, 1);
+        } finally {
+            Parallelism.setThreads(saved);
+        }
+        for (int j = 0; j < cols; j++) {
+            float sum = 0f;
+            for (int i = 0; i < rows; i++) {
+                sum += g[off + i * ldg + j];
+            }
+            assertEquals(Float.floatToIntBits(sum / rows), Float.floatToIntBits(one[j + 1]), "column " + j);
+        }
+        assertArrayEquals(one, two);
+        assertEquals(0f, one[0]);
+        assertEquals(0f, one[cols + 1]);
     }
 
     @Property(tries = 150)
