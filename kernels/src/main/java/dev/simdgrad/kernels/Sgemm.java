@@ -21,9 +21,13 @@ import dev.simdgrad.kernels.internal.gemm.GemmDriver;
  * {@link Parallelism#threads()}, with bitwise identical results for every thread count. Cost: 2mnk flops; packing
  * adds O(mk + nk) memory traffic. Scratch buffers are per thread and reused: no allocation in steady state.
  *
- * <p>Accuracy: each element is a sum of k products accumulated in float with FMA, in blocks of at most 256, so
+ * <p>Accuracy: each element is a sum of k products accumulated in float with FMA, in depth order, in blocks of at
+ * most 256 (one block for products of up to 64,000 multiply-adds with B not transposed, which skip packing), so
  * {@code |C - exact| <= gamma(k + 2) * (|alpha| (|op(A)| |op(B)|)_ij + |beta| |C_ij|)} with
- * {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}.
+ * {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}. Every width computes each element this same way, so the
+ * result has the same bits on the scalar path and at 128, 256 and 512 bits. The exception is a JVM without
+ * hardware FMA ({@code -XX:-UseFMA}): only the scalar path runs there, with a separate multiply and add (the same
+ * bound holds).
  */
 public final class Sgemm {
     private Sgemm() {

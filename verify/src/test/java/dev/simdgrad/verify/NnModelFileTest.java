@@ -100,6 +100,18 @@ class NnModelFileTest {
         assertArrayEquals(net(2).parameters(), ModelFile.load(f).parameters());
     }
 
+    /** A symbolic link planted under the temporary file's name is removed, not written through. */
+    @Test
+    void aLinkUnderTheTemporaryNameIsNotFollowed() throws IOException {
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
+        Files.createSymbolicLink(dir.resolve(".m.bin.tmp"), victim);
+        Path f = dir.resolve("m.bin");
+        ModelFile.save(net(1), f);
+        assertEquals("keep me", Files.readString(victim));
+        assertArrayEquals(net(1).parameters(), ModelFile.load(f).parameters());
+        assertEquals(List.of("m.bin", "victim.txt"), names(dir));
+    }
+
     @Test
     void savingThroughASymbolicLinkReplacesTheFileItPointsTo() throws IOException {
         Path realDir = Files.createDirectories(dir.resolve("real"));

@@ -31,6 +31,23 @@ class ScalarFallbackTest {
         assertTrue(out.contains("result=ok"), out);
     }
 
+    /**
+     * Without hardware FMA the vector path is never used and the scalar kernel multiplies and adds separately
+     * ({@code Math.fma} would be emulated in software): still within the bound.
+     */
+    @Test
+    void withoutFmaTheScalarKernelRunsWithinTheBound() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:-UseFMA", "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path")));
+        cmd.add(Child.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("path=scalar") && out.contains("no FMA"), out);
+        assertTrue(out.contains("result=ok"), out);
+    }
+
     /** The child: reports its path and checks one product against the reference. */
     public static final class Child {
         public static void main(String[] args) {

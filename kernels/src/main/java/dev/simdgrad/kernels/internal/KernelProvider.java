@@ -100,7 +100,8 @@ public final class KernelProvider {
     }
 
     private static Choice scalar(int preferred, String reason) {
-        return new Choice(0, preferred, fmaAvailable(), reason, new ScalarGemmKernel());
+        boolean fma = fmaAvailable();
+        return new Choice(0, preferred, fma, reason, new ScalarGemmKernel(fma));
     }
 
     /** Returns why the JIT cannot run the Vector API intrinsics, or null if it can (or we cannot tell). */

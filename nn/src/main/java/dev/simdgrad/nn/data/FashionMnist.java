@@ -64,9 +64,9 @@ public final class FashionMnist {
     }
 
     /**
-     * Loads the first {@code maxTrain} training and {@code maxTest} test examples from a directory. Every file is
-     * checked before any example is built: images against their labels (count, labels in 0..9) and the training
-     * images against the test images (same rows x cols).
+     * Loads the first {@code maxTrain} training and {@code maxTest} test examples from a directory. All four files
+     * are read and checked before any example is built: images against their labels (count, the labels used in
+     * 0..9) and the training images against the test images (same rows x cols).
      *
      * @throws IOException with the file name(s) for a missing file, a malformed IDX file, images and labels that
      *                     disagree in count or have a label outside 0..9, or training and test images of different
@@ -78,8 +78,8 @@ public final class FashionMnist {
         }
         Named trainImages = open(dir, TRAIN_IMAGES), trainLabels = open(dir, TRAIN_LABELS);
         Named testImages = open(dir, TEST_IMAGES), testLabels = open(dir, TEST_LABELS);
-        checkImages(trainImages);
-        checkImages(testImages);
+        checkPair(trainImages, trainLabels, maxTrain);
+        checkPair(testImages, testLabels, maxTest);
         int[] tr = trainImages.idx().dimensions(), te = testImages.idx().dimensions();
         if (tr[1] != te[1] || tr[2] != te[2]) {
             throw new IdxFormatException("training and test images differ in shape: " + trainImages.name()
@@ -143,7 +143,8 @@ public final class FashionMnist {
         }
     }
 
-    private static Dataset pair(Named images, Named labels, int max) throws IdxFormatException {
+    /** Images (3 dimensions) against their labels (1 dimension, same count, the first {@code max} in 0..9). */
+    private static void checkPair(Named images, Named labels, int max) throws IdxFormatException {
         checkImages(images);
         Idx im = images.idx(), lb = labels.idx();
         if (lb.dimensions().length != 1) {
@@ -154,15 +155,23 @@ public final class FashionMnist {
             throw new IdxFormatException(images.name() + " has " + im.items() + " images but " + labels.name()
                     + " has " + lb.items() + " labels");
         }
-        int n = Math.min(im.items(), max), d = im.itemSize();
-        int[] y = new int[n];
         byte[] ly = lb.data();
-        for (int i = 0; i < n; i++) {
-            y[i] = ly[i] & 0xff;
-            if (y[i] >= CLASSES) {
-                throw new IdxFormatException(labels.name() + ": label " + i + " is " + y[i] + ", not in 0.."
+        for (int i = 0, n = Math.min(im.items(), max); i < n; i++) {
+            if ((ly[i] & 0xff) >= CLASSES) {
+                throw new IdxFormatException(labels.name() + ": label " + i + " is " + (ly[i] & 0xff) + ", not in 0.."
                         + (CLASSES - 1));
             }
+        }
+    }
+
+    private static Dataset pair(Named images, Named labels, int max) throws IdxFormatException {
+        checkPair(images, labels, max);
+        Idx im = images.idx();
+        int n = Math.min(im.items(), max), d = im.itemSize();
+        int[] y = new int[n];
+        byte[] ly = labels.idx().data();
+        for (int i = 0; i < n; i++) {
+            y[i] = ly[i] & 0xff;
         }
         float[] x = new float[n * d];
         byte[] px = im.data();

@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,8 +44,9 @@ import java.util.zip.CRC32;
  * one, never a partial one. The temporary name is derived from the target rather than random so that a save that
  * was killed half-way leaves at most that one file, which the next save to the same target overwrites and renames
  * away: no stray temporary files accumulate. The price: two <em>processes</em> saving to the same target at the
- * same moment share the temporary file and may leave a mix of both, which loading then rejects (length or
- * checksum); saves from threads of one JVM are serialized. The new file gets the permissions of a newly created
+ * same moment contend for the one temporary file, and one of them may fail, or, rarely, leave a mix of both, which
+ * loading rejects (length or checksum); saves from threads of one JVM are serialized. A leftover temporary file is
+ * deleted, never opened, so a symbolic link planted under its name cannot redirect the write. The new file gets the permissions of a newly created
  * file (the umask applies), or those of the file it replaces. A target that is a symbolic link is resolved first:
  * the link keeps pointing where it did, and the file it points to is replaced. A failed save names the target
  * (not the temporary file) and leaves the target as it was.
@@ -117,12 +119,14 @@ public final class ModelFile {
         }
     }
 
-    /** Writes {@code bytes} to {@code tmp} (created or truncated) and forces them to disk. */
+    /** Writes {@code bytes} to a new file {@code tmp} (a leftover is removed first) and forces them to disk. */
     private static void write(byte[] bytes, Path tmp, Path target) throws IOException {
+        // A leftover of a killed save is deleted, not opened: if it were a symbolic link, opening it would write
+        // wherever it points. CREATE_NEW then fails rather than follow a link that appeared in between.
+        Files.deleteIfExists(tmp);
         // No file attributes: the file is created with the process's default mode (0666 less the umask), as any
         // new file; a file being replaced passes its own permissions on.
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);
@@ -157,7 +161,10 @@ public final class ModelFile {
             return "no such file or directory";
         }
         if (e instanceof DirectoryNotEmptyException) {
-            return "it is a non-empty directory";
+            return "a directory stands where its temporary file goes";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "another save to it is under way";
         }
         if (e instanceof FileSystemException f) {
             return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();

@@ -2,12 +2,25 @@ package dev.simdgrad.kernels.internal.gemm;
 
 /**
  * The plain-Java SGEMM micro-kernel: a 4 x 4 register tile in sixteen local accumulators. It is the fallback when
- * the Vector API is unavailable and the path forced by {@code simdgrad.vector.bits=0}. It uses a separate multiply
- * and add (not {@code Math.fma}), because without FMA hardware {@code Math.fma} is emulated and very slow.
+ * the Vector API is unavailable and the path forced by {@code simdgrad.vector.bits=0}.
+ *
+ * <p>With hardware FMA it accumulates with {@code Math.fma}, each element the same depth-ordered FMA chain as a
+ * vector lane, and it has the same unpacked path for small products ({@link #smallNotTransB}), so it gives the
+ * vector kernels' bits exactly: SGEMM's result does not depend on the width. Without FMA ({@code -XX:-UseFMA}, or
+ * a CPU without it) {@code Math.fma} is emulated in software, hundreds of times slower, so the kernel then uses a
+ * separate multiply and add (one more rounding per product, within the same error bound) and the packed path
+ * only; the vector kernels are never used without FMA, so there is nothing to agree with.
  */
 public final class ScalarGemmKernel implements GemmKernel {
     static final int MR = 4;
     static final int NR = 4;
+
+    private final boolean fma;
+
+    /** @param fma whether the JVM has hardware FMA ({@code Math.fma} intrinsified) */
+    public ScalarGemmKernel(boolean fma) {
+        this.fma = fma;
+    }
 
     @Override public int mr() { return MR; }
     @Override public int nr() { return NR; }
@@ -15,6 +28,36 @@ public final class ScalarGemmKernel implements GemmKernel {
 
     @Override
     public void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+        if (fma) {
+            kernelFma(kc, ap, apo, bp, bpo, tile);
+        } else {
+            kernelMulAdd(kc, ap, apo, bp, bpo, tile);
+        }
+    }
+
+    private static void kernelFma(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int l = 0; l < kc; l++) {
+            int pa = apo + l * MR, pb = bpo + l * NR;
+            float b0 = bp[pb], b1 = bp[pb + 1], b2 = bp[pb + 2], b3 = bp[pb + 3];
+            float a0 = ap[pa], a1 = ap[pa + 1], a2 = ap[pa + 2], a3 = ap[pa + 3];
+            c00 = Math.fma(a0, b0, c00); c01 = Math.fma(a0, b1, c01);
+            c02 = Math.fma(a0, b2, c02); c03 = Math.fma(a0, b3, c03);
+            c10 = Math.fma(a1, b0, c10); c11 = Math.fma(a1, b1, c11);
+            c12 = Math.fma(a1, b2, c12); c13 = Math.fma(a1, b3, c13);
+            c20 = Math.fma(a2, b0, c20); c21 = Math.fma(a2, b1, c21);
+            c22 = Math.fma(a2, b2, c22); c23 = Math.fma(a2, b3, c23);
+            c30 = Math.fma(a3, b0, c30); c31 = Math.fma(a3, b1, c31);
+            c32 = Math.fma(a3, b2, c32); c33 = Math.fma(a3, b3, c33);
+        }
+        tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
+        tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
+        tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
+        tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+    }
+
+    private static void kernelMulAdd(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int l = 0; l < kc; l++) {
@@ -35,6 +78,24 @@ public final class ScalarGemmKernel implements GemmKernel {
     @Override
     public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {
         GemmKernel.updateEdge(tile, NR, MR, NR, alpha, beta, first, c, co, ldc);
+    }
+
+    /**
+     * The vector kernels' unpacked small path, element by element ({@link GemmKernel#smallTail} for every column):
+     * with it a small product is one FMA chain over the whole depth at every width, as it is for the vector kernels
+     * (the packed path would split a depth above 256 into blocks and round differently). Only with FMA.
+     */
+    @Override
+    public boolean smallNotTransB(boolean ta, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+                                  float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+        if (!fma) {
+            return false;
+        }
+        int rs = ta ? 1 : lda, ls = ta ? lda : 1; // strides of op(A) along its rows and along the depth
+        for (int i = 0; i < m; i++) {
+            GemmKernel.smallTail(0, n, k, alpha, a, ao + i * rs, ls, b, bo, ldb, beta, c, co + i * ldc);
+        }
+        return true;
     }
 
     @Override
