@@ -144,6 +144,15 @@ public final class Dataset {
         return new Dataset(n, d, x, labels, classes, newTargets.clone(), width, false);
     }
 
+    /**
+     * The same examples (labels, targets) with other inputs of the same shape, for preprocessing.
+     *
+     * @throws IllegalArgumentException if {@code newInputs} does not hold n x d floats
+     */
+    public Dataset withInputs(float[] newInputs) {
+        return new Dataset(n, d, newInputs.clone(), labels, classes, targets, k, false);
+    }
+
     /** The examples at these indices, in this order. */
     public Dataset select(int[] indices) {
         int m = indices.length;

@@ -28,6 +28,7 @@ public final class FashionMnist {
     /** Number of classes. */
     public static final int CLASSES = 10;
     private static final String EMBEDDED = "fashion-mnist-subset/";
+    private static final String EMBEDDED_MNIST = "mnist-subset/";
     private static final String TRAIN_IMAGES = "train-images-idx3-ubyte", TRAIN_LABELS = "train-labels-idx1-ubyte";
     private static final String TEST_IMAGES = "t10k-images-idx3-ubyte", TEST_LABELS = "t10k-labels-idx1-ubyte";
     private static final List<String> FILES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
@@ -106,9 +107,24 @@ public final class FashionMnist {
 
     /** The embedded subset: 5,000 training and 1,000 test images, 500 and 100 of each class. */
     public static Split embedded() throws IOException {
-        Dataset train = pair(resource(TRAIN_IMAGES + ".gz"), resource(TRAIN_LABELS + ".gz"), Integer.MAX_VALUE);
-        Dataset test = pair(resource(TEST_IMAGES + ".gz"), resource(TEST_LABELS + ".gz"), Integer.MAX_VALUE);
-        return new Split(train, test, "embedded subset (5000 train + 1000 test)");
+        return embedded(EMBEDDED, "embedded subset (5000 train + 1000 test)");
+    }
+
+    /**
+     * The embedded MNIST subset (the digits of the Coherent Gradients experiments): 5,000 training and 1,000 test
+     * images, the first 500 and 100 of each digit of the original files (see the README next to it; the full set:
+     * {@code scripts/fetch-mnist}).
+     */
+    public static Split embeddedMnist() throws IOException {
+        return embedded(EMBEDDED_MNIST, "embedded MNIST subset (5000 train + 1000 test)");
+    }
+
+    private static Split embedded(String dir, String source) throws IOException {
+        Dataset train = pair(resource(dir, TRAIN_IMAGES + ".gz"), resource(dir, TRAIN_LABELS + ".gz"),
+                Integer.MAX_VALUE);
+        Dataset test = pair(resource(dir, TEST_IMAGES + ".gz"), resource(dir, TEST_LABELS + ".gz"),
+                Integer.MAX_VALUE);
+        return new Split(train, test, source);
     }
 
     /** An IDX file and the name its errors give (the path, or the embedded resource). */
@@ -126,10 +142,10 @@ public final class FashionMnist {
                 + " in " + dir);
     }
 
-    private static Named resource(String name) throws IOException {
-        try (InputStream in = FashionMnist.class.getResourceAsStream(EMBEDDED + name)) {
+    private static Named resource(String dir, String name) throws IOException {
+        try (InputStream in = FashionMnist.class.getResourceAsStream(dir + name)) {
             if (in == null) {
-                throw new IOException("embedded resource " + EMBEDDED + name + " is missing from the jar");
+                throw new IOException("embedded resource " + dir + name + " is missing from the jar");
             }
             String shown = "embedded " + name;
             return new Named(Idx.read(in, shown), shown);
