@@ -37,6 +37,16 @@ public interface GradientStrategy {
      */
     void aggregate(PerExampleDeltas deltas, float[] gradient);
 
+    /**
+     * Whether this strategy needs every batch of an epoch to have the same B examples, so that a trainer must drop
+     * an epoch's last partial batch: true for the order statistics whose definition or statistics depend on B
+     * ({@link Winsorize} and {@link Trim} with c &gt; 0, {@link MedianOfMeans} with more than one group), false for
+     * those defined for any batch (the default).
+     */
+    default boolean needsWholeBatches() {
+        return false;
+    }
+
     /** Clears any state carried between steps (none for stateless strategies). */
     default void reset() {
     }

@@ -52,6 +52,12 @@ public final class MedianOfMeans implements GradientStrategy {
         }
     }
 
+    /** True for more than one group: groups &lt;= B must hold for every batch, and group sizes follow B. */
+    @Override
+    public boolean needsWholeBatches() {
+        return groups > 1;
+    }
+
     @Override
     public String toString() {
         return "median-of-means(" + groups + ")";

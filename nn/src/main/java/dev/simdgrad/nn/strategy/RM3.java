@@ -76,6 +76,12 @@ public final class RM3 implements GradientStrategy {
         minibatch.reset();
     }
 
+    /** That of the inner strategy. */
+    @Override
+    public boolean needsWholeBatches() {
+        return minibatch.needsWholeBatches();
+    }
+
     @Override
     public String toString() {
         return "rm3(" + minibatch + ")";
