@@ -198,9 +198,9 @@ public class TrainStepBenchmark {
     }
 
     /**
-     * The objective's gradient on the narrowed network against its definition in double, relative ℓ2 error at most 1e-4 for the
-     * strategies (float rounding; an order statistic may pick another example only between nearly tied values) and
-     * 1e-3 for the regularizers (their second gradient is taken at a point that depends on the first, and with ReLU a
+     * The objective's gradient on the narrowed network against its definition in double, relative ℓ2 error at most
+     * 1e-4 for the strategies (float rounding; an order statistic may pick another example only between nearly tied
+     * values) and 1e-3 for the regularizers (their second gradient is taken at a point that depends on the first, and with ReLU a
      * unit that flips between the float and the double point changes it by more than rounding).
      */
     static void checkAgainstReference(String name, Loss loss, Batch batch, int[] widths) {

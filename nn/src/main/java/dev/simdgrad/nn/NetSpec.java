@@ -55,26 +55,31 @@ public record NetSpec(int inputs, int hidden, int outputs, Activation activation
         return new NetSpec(d, m, k, activation, Parametrization.NTK, Init.HE, false, false, true, true);
     }
 
+    /** This spec with the given hidden and output biases. */
     public NetSpec withBiases(boolean hidden, boolean output) {
         return new NetSpec(inputs, this.hidden, outputs, activation, parametrization, init, hidden, output,
                 freezeOutput, symmetric);
     }
 
+    /** This spec with the output layer frozen or not. */
     public NetSpec withFrozenOutput(boolean frozen) {
         return new NetSpec(inputs, hidden, outputs, activation, parametrization, init, hiddenBias, outputBias, frozen,
                 symmetric);
     }
 
+    /** This spec with or without the symmetric initialization. */
     public NetSpec withSymmetricInit(boolean symmetric) {
         return new NetSpec(inputs, hidden, outputs, activation, parametrization, init, hiddenBias, outputBias,
                 freezeOutput, symmetric);
     }
 
+    /** This spec with another standard-parametrization initialization scale. */
     public NetSpec withInit(Init init) {
         return new NetSpec(inputs, hidden, outputs, activation, parametrization, init, hiddenBias, outputBias,
                 freezeOutput, symmetric);
     }
 
+    /** This spec with another hidden activation. */
     public NetSpec withActivation(Activation activation) {
         return new NetSpec(inputs, hidden, outputs, activation, parametrization, init, hiddenBias, outputBias,
                 freezeOutput, symmetric);
