@@ -29,7 +29,7 @@ class ReadmeExampleTest {
         // README example: winsorized SGD
         FashionMnist.Split data = FashionMnist.embedded();            // 5,000 + 1,000 images inside the jar
         DenseNetwork net = DenseNetwork.builder()
-                .widths(784, 512, 512, 10)                            // L = 3 layers
+                .widths(784, 256, 128, 10)                            // L = 3 layers
                 .activation(Activation.RELU)                          // every hidden layer
                 .parametrization(Parametrization.STANDARD)            // He init for ReLU; or NTK
                 .build(1);                                            // the seed of θ₀
