@@ -3,12 +3,12 @@ package dev.simdgrad.benchmarks;
 import dev.simdgrad.kernels.Parallelism;
 import dev.simdgrad.kernels.Simd;
 import dev.simdgrad.nn.Activation;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.Loss;
-import dev.simdgrad.nn.NetSpec;
 import dev.simdgrad.nn.SoftmaxCrossEntropy;
-import dev.simdgrad.nn.TwoLayerNet;
 import dev.simdgrad.nn.data.Batch;
 import dev.simdgrad.nn.data.Dataset;
+import dev.simdgrad.nn.optim.BackpropThroughBackwardGR;
 import dev.simdgrad.nn.optim.BackwardDifferenceGR;
 import dev.simdgrad.nn.optim.DoubleBackpropGR;
 import dev.simdgrad.nn.optim.Flooding;
@@ -26,7 +26,7 @@ import dev.simdgrad.nn.strategy.RM3;
 import dev.simdgrad.nn.strategy.Trim;
 import dev.simdgrad.nn.strategy.Winsorize;
 import dev.simdgrad.verify.ReferenceAggregate;
-import dev.simdgrad.verify.ReferenceTwoLayerNet;
+import dev.simdgrad.verify.ReferenceDenseNetwork;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -44,21 +44,28 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One full training step of the two-layer network (issue 4): forward, softmax cross-entropy, backward, the gradient
- * strategy or regularizer, and a plain SGD step, for 784-256-10 and 784-1024-10, ReLU, B = 128.
+ * One full training step of a dense ReLU network: forward, softmax cross-entropy, backward, the gradient strategy or
+ * regularizer, and a plain SGD step, at B = 128. Shapes ({@code -p shape=...}, the widths, so also the depth): any
+ * {@code 784-...-10} with at least one hidden layer, by default {@code 784-256-10} and {@code 784-1024-10} (two
+ * layers), and for depth {@code 784-512-512-10} (three) and {@code 784-1024-1024-1024-10} (four); He initialization,
+ * biases everywhere, built with {@link DenseNetwork#builder()} (the two-layer shapes are bit for bit the
+ * {@code TwoLayerNet} of the same seed).
  *
  * <p>Objectives ({@code -p objective=...}): the strategies {@code mean}, {@code clip} (ClipNorm(1)),
  * {@code winsorize4}, {@code trim4}, {@code median}, {@code mom8} (MedianOfMeans(8)), {@code rm3}; the regularizers
- * over the mean loss {@code fgr}, {@code bgr} (γ = ε = 0.01), {@code db} (γ = 0.01), {@code sam} (ρ = 0.05),
- * {@code flooding} (b = 0.1). Report: ms per step (average time); the issue's targets are relative to {@code mean}.
+ * over the mean loss {@code fgr}, {@code bgr} (γ = ε = 0.01), {@code db} (γ = 0.01, Hessian-vector product
+ * forward-over-reverse), {@code sam} (ρ = 0.05), {@code flooding} (b = 0.1), and, with -p only,
+ * {@code doublebackprop} (γ = 0.01, true double backpropagation, reverse-over-reverse). Report: ms per step
+ * (average time); the targets are relative to {@code mean}.
  *
- * <p>{@code @Setup} refuses to measure unless (1) on the same batch with a narrower hidden layer (784-32-10, where
- * the double reference can hold the B x P per-example gradients), the objective's gradient matches the definition
- * computed in double from {@link ReferenceTwoLayerNet}'s per-example gradients, in relative ℓ2 error, and (2) on the
- * benchmarked shape, ten steps keep the loss finite and lower it.
+ * <p>{@code @Setup} refuses to measure unless (1) on the same batch with hidden layers narrowed to 32 units (784-32-10,
+ * 784-32-32-10, ..., where the double reference can hold the B x P per-example gradients), the objective's gradient
+ * matches the definition computed in double from {@link ReferenceDenseNetwork}'s per-example gradients, in relative
+ * ℓ2 error, and (2) on the benchmarked shape, ten steps keep the loss finite and lower it.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar TrainStepBenchmark
- * -f 1 -wi 3 -i 5}.
+ * -f 1 -wi 3 -i 5 -p shape=784-256-10,784-512-512-10,784-1024-1024-1024-10
+ * -p objective=mean,clip,winsorize4,median,fgr,db,doublebackprop -p threads=1,2}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -66,13 +73,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class TrainStepBenchmark {
-    /** Input size, output size and batch size: fixed; the shape parameter sets only the hidden layer. */
+    /** Input size, output size and batch size: fixed; the shape parameter sets the hidden layers. */
     public static final int INPUTS = 784, CLASSES = 10, BATCH = 128;
     static final float LEARNING_RATE = 0.01f;
 
     /** The network, its batch, objective and optimizer. */
     @State(Scope.Benchmark)
     public static class Step {
+        // The default lists are those the command line's train-step suite plans and tabulates (two-layer shapes);
+        // the deeper shapes and doublebackprop are measured with -p (see the class comment).
         @Param({"784-256-10", "784-1024-10"})
         public String shape;
         @Param({"mean", "clip", "winsorize4", "trim4", "median", "mom8", "rm3", "fgr", "bgr", "db", "sam",
@@ -81,7 +90,7 @@ public class TrainStepBenchmark {
         @Param({"1", "2"})
         public int threads;
 
-        TwoLayerNet net;
+        DenseNetwork net;
         Batch batch;
         Objective step;
         Sgd sgd;
@@ -91,12 +100,16 @@ public class TrainStepBenchmark {
         public void setUp() {
             Parallelism.setThreads(threads);
             System.out.println("# simdgrad: " + Simd.describe() + ", threads " + threads);
-            int hidden = Integer.parseInt(shape.split("-")[1]);
+            int[] widths = widths(shape);
             batch = teacherBatch(17);
             Loss loss = new SoftmaxCrossEntropy();
-            checkAgainstReference(objective, loss, batch);
+            int[] narrow = widths.clone();
+            for (int l = 1; l < narrow.length - 1; l++) {
+                narrow[l] = 32;
+            }
+            checkAgainstReference(objective, loss, batch, narrow);
 
-            net = TwoLayerNet.initialize(NetSpec.standard(INPUTS, hidden, CLASSES, Activation.RELU), 1);
+            net = network(widths, 1);
             step = objective(objective, loss);
             sgd = Sgd.plain(LEARNING_RATE);
             gradient = new float[net.trainableCount()];
@@ -119,11 +132,25 @@ public class TrainStepBenchmark {
         return loss;
     }
 
+    /** The widths of a shape such as {@code 784-512-512-10}: input 784, output 10, at least one hidden layer. */
+    static int[] widths(String shape) {
+        int[] w = Arrays.stream(shape.split("-")).mapToInt(Integer::parseInt).toArray();
+        if (w.length < 3 || w[0] != INPUTS || w[w.length - 1] != CLASSES) {
+            throw new IllegalArgumentException("shape " + shape + ": expected " + INPUTS + "-...-" + CLASSES);
+        }
+        return w;
+    }
+
+    static DenseNetwork network(int[] widths, long seed) {
+        return DenseNetwork.builder().widths(widths).activation(Activation.RELU).build(seed);
+    }
+
     static Objective objective(String name, Loss loss) {
         return switch (name) {
             case "fgr" -> new ForwardDifferenceGR(new LossGradient(loss, new Mean()), 0.01f, 0.01f);
             case "bgr" -> new BackwardDifferenceGR(new LossGradient(loss, new Mean()), 0.01f, 0.01f);
             case "db" -> new DoubleBackpropGR(loss, 0.01f);
+            case "doublebackprop" -> new BackpropThroughBackwardGR(loss, 0.01f);
             case "sam" -> new Sam(new LossGradient(loss, new Mean()), 0.05f);
             case "flooding" -> new Flooding(new LossGradient(loss, new Mean()), 0.1);
             default -> new LossGradient(loss, strategy(name));
@@ -171,17 +198,17 @@ public class TrainStepBenchmark {
     }
 
     /**
-     * The objective's gradient on 784-32-10 against its definition in double, relative ℓ2 error at most 1e-4 for the
-     * strategies (float rounding; an order statistic may pick another example only between nearly tied values) and
-     * 1e-3 for the regularizers (their second gradient is taken at a point that depends on the first, and with ReLU a
+     * The objective's gradient on the narrowed network against its definition in double, relative ℓ2 error at most
+     * 1e-4 for the strategies (float rounding; an order statistic may pick another example only between nearly tied
+     * values) and 1e-3 for the regularizers (their second gradient is taken at a point that depends on the first, and with ReLU a
      * unit that flips between the float and the double point changes it by more than rounding).
      */
-    static void checkAgainstReference(String name, Loss loss, Batch batch) {
-        TwoLayerNet small = TwoLayerNet.initialize(NetSpec.standard(INPUTS, 32, CLASSES, Activation.RELU), 3);
+    static void checkAgainstReference(String name, Loss loss, Batch batch, int[] widths) {
+        DenseNetwork small = network(widths, 3);
         float[] got = new float[small.trainableCount()];
         objective(name, loss).gradient(small, batch, got);
-        ReferenceTwoLayerNet ref = new ReferenceTwoLayerNet(small);
-        ReferenceTwoLayerNet.Pass pass = ref.pass(loss, batch, false);
+        ReferenceDenseNetwork ref = new ReferenceDenseNetwork(small);
+        ReferenceDenseNetwork.Pass pass = ref.pass(loss, batch, false);
         double[] g = pass.meanGradient;
         double[][] pe = pass.perExample;
         double[] expected = switch (name) {
@@ -193,7 +220,7 @@ public class TrainStepBenchmark {
             case "mom8" -> coordinatewise(pe, v -> medianOfMeans(v, 8));
             case "fgr" -> difference(ref, loss, batch, g, 0.01, 0.01);
             case "bgr" -> difference(ref, loss, batch, g, 0.01, -0.01);
-            case "db" -> {
+            case "db", "doublebackprop" -> {
                 double[] hg = ref.hessianVectorProductByDifferences(loss, batch, g, 1e-5);
                 double[] out = g.clone();
                 for (int p = 0; p < out.length; p++) {
@@ -210,7 +237,7 @@ public class TrainStepBenchmark {
             diff += (got[p] - expected[p]) * (got[p] - expected[p]);
         }
         double rel = Math.sqrt(diff) / norm(expected);
-        double tolerance = name.matches("fgr|bgr|db|sam") ? 1e-3 : 1e-4;
+        double tolerance = name.matches("fgr|bgr|db|doublebackprop|sam") ? 1e-3 : 1e-4;
         if (!(rel <= tolerance)) {
             throw new IllegalStateException(name + ": relative l2 error " + rel + " against the double reference"
                     + " exceeds " + tolerance + "; refusing to measure");
@@ -281,7 +308,7 @@ public class TrainStepBenchmark {
     }
 
     /** (1 - γ/t) g + (γ/t) ∇L(θ + t g): F-GR with t = ε, B-GR with t = -ε. */
-    static double[] difference(ReferenceTwoLayerNet ref, Loss loss, Batch batch, double[] g, double gamma, double t) {
+    static double[] difference(ReferenceDenseNetwork ref, Loss loss, Batch batch, double[] g, double gamma, double t) {
         double[] shifted = ref.shifted(g, t).gradient(loss, batch);
         double[] out = new double[g.length];
         for (int p = 0; p < g.length; p++) {

@@ -1,7 +1,7 @@
 package dev.simdgrad.nn;
 
 /**
- * Elementwise activation σ of the hidden layer, with the first and second derivatives that backpropagation and the
+ * Elementwise activation σ of a hidden layer, with the first and second derivatives that backpropagation and the
  * Hessian-vector product need. Values are computed in double and rounded once to float.
  *
  * <ul>
@@ -13,9 +13,11 @@ package dev.simdgrad.nn;
  *       {@code approximate="tanh"}), σ' = (1 + t)/2 + z (1 - t²) u' / 2, σ'' = (1 - t²)(u' + z (u'' - 2 t u'²) / 2),
  *       t = tanh u, u' = √(2/π)(1 + 3·0.044715 z²), u'' = 6·0.044715·√(2/π) z. The tanh form rather than the erf
  *       form because the JDK has no erf and its derivatives are closed-form.</li>
+ *   <li>{@link #IDENTITY}: σ(z) = z, σ' = 1, σ'' = 0 (a linear layer; a network of identity layers is a deep linear
+ *       network).</li>
  * </ul>
  * ReLU is not differentiable at 0 and its second derivative is a delta there: finite-difference checks of anything
- * beyond the first derivative need a smooth activation (see MISSION.md on gradient regularization).
+ * beyond the first derivative (gradient regularization, Hessian-vector products) need a smooth activation.
  */
 public enum Activation {
     /** max(z, 0). */
@@ -92,6 +94,23 @@ public enum Activation {
             double du = C * (1 + 3 * A * z * z);
             double ddu = 6 * A * C * z;
             return (1 - t * t) * (du + 0.5 * z * (ddu - 2 * t * du * du));
+        }
+    },
+    /** z. Declared last: model files store an activation by its position in this enum. */
+    IDENTITY {
+        @Override
+        public double value(double z) {
+            return z;
+        }
+
+        @Override
+        public double derivative(double z) {
+            return 1;
+        }
+
+        @Override
+        public double secondDerivative(double z) {
+            return 0;
         }
     };
 

@@ -13,8 +13,8 @@ package dev.simdgrad.nn;
  * {@code delta()[i * deltaStride() + j]}. The arrays belong to a {@link Workspace} and are valid until the next
  * forward pass; do not modify them.
  *
- * <p>The layer's gradient lives in the flat gradient vector (same layout as {@link TwoLayerNet#parameters()}):
- * weights out x in row-major at {@link #weightOffset()}, bias at {@link #biasOffset()}.
+ * <p>The layer's gradient lives in the flat gradient vector of its network (the trainable layers' blocks in order,
+ * see {@link DenseNetwork}): weights out x in row-major at {@link #weightOffset()}, bias at {@link #biasOffset()}.
  */
 public final class DenseLayerBatch {
     private final int in, out, weightOffset, biasOffset;
@@ -53,22 +53,27 @@ public final class DenseLayerBatch {
         return out;
     }
 
+    /** Storage of X (see the class comment for the element layout). */
     public float[] input() {
         return input;
     }
 
+    /** Index of X's element (0, 0) in {@link #input()}. */
     public int inputOffset() {
         return inputOffset;
     }
 
+    /** Row stride of X in {@link #input()}. */
     public int inputStride() {
         return inputStride;
     }
 
+    /** Storage of Δ, B x out row-major from index 0. */
     public float[] delta() {
         return delta;
     }
 
+    /** Row stride of Δ: {@link #out()}. */
     public int deltaStride() {
         return out;
     }

@@ -3,88 +3,102 @@ package dev.simdgrad.nn;
 import dev.simdgrad.kernels.Sgemm;
 import dev.simdgrad.nn.data.Batch;
 
+import java.util.Arrays;
+
 /**
- * Exact Hessian-vector product of the mean loss of a {@link TwoLayerNet}, by forward-over-reverse differentiation
- * written out for this network: the backward pass is differentiated in the direction v = (V₁, c₁, V₂, c₂) (dots
- * denote directional derivatives). With P = s·σ'(Z₁) and Q = s·σ''(Z₁):
+ * Exact Hessian-vector product of the mean loss of a {@link DenseNetwork}, by forward-over-reverse differentiation
+ * (Pearlmutter 1994, the R-operator) written out for dense layers: the forward and backward passes are
+ * differentiated in the direction v = (V_l, c_l) of the trainable layers (V = 0, c = 0 for frozen ones; dots denote
+ * directional derivatives, A₀ = X, Ȧ = 0 below the lowest trainable layer ℓ₀). With P_l = s σ'(Z_l) and
+ * Q_l = s σ''(Z_l):
  * <pre>
- *   Ż₁ = X V₁ᵀ + 1c₁ᵀ                       Ḣ = P ⊙ Ż₁
- *   Ż₂ = Ḣ W₂ᵀ + H V₂ᵀ + 1c₂ᵀ                Δ̇₂ = [∇²_z ℓ_i · ż₂ᵢ]     (the loss's output Hessian)
- *   Ġ  = Δ̇₂ W₂ + Δ₂ V₂                       Δ̇₁ = Ġ ⊙ P + G ⊙ Q ⊙ Ż₁
- *   (Hv)_W₁ = (1/B) Δ̇₁ᵀ X                    (Hv)_b₁ = (1/B) 1ᵀΔ̇₁
- *   (Hv)_W₂ = (1/B) (Δ̇₂ᵀ H + Δ₂ᵀ Ḣ)           (Hv)_b₂ = (1/B) 1ᵀΔ̇₂
+ *   Ż_l = Ȧ_{l-1} W_lᵀ + A_{l-1} V_lᵀ + 1c_lᵀ        Ȧ_l = P_l ⊙ Ż_l                 (l = ℓ₀ .. L, upwards)
+ *   Δ̇_L = [∇²_z ℓ_i · ż_Lᵢ]                                                   (the loss's output Hessian)
+ *   Ġ_l = Δ̇_{l+1} W_{l+1} + Δ_{l+1} V_{l+1}       Δ̇_l = Ġ_l ⊙ P_l + G_l ⊙ Q_l ⊙ Ż_l   (downwards to ℓ₀)
+ *   (Hv)_{W_l} = (1/B)(Δ̇_lᵀ A_{l-1} + Δ_lᵀ Ȧ_{l-1})     (Hv)_{b_l} = (1/B) 1ᵀΔ̇_l
  * </pre>
- * With a frozen output layer V₂ = 0, c₂ = 0 and only the W₁, b₁ blocks are produced. Cost: 8 matrix products of the
- * forward's size (6 when frozen) on top of the forward and backward that produced Z₁, H, G, Δ₂.
+ * Cost: up to 6 matrix products of the forward's size per layer (2 tangent forward, 2 tangent backward, 2 for the
+ * blocks), on top of the forward and backward that produced Z, A, G, Δ. For the two-layer network this is the same
+ * sequence of operations, bit for bit, as the two-layer formula it generalizes.
  */
 final class HessianVectorProduct {
     private HessianVectorProduct() {
     }
 
-    static void compute(TwoLayerNet net, Loss loss, Batch batch, Workspace ws, float[] v, float[] out) {
-        NetSpec spec = net.spec();
-        int bsz = ws.batch, d = spec.inputs(), m = spec.hidden(), k = spec.outputs();
-        boolean frozen = spec.freezeOutput();
-        float[] theta = net.parameters();
-        int w1 = net.w1Offset(), b1 = net.b1Offset(), w2 = net.w2Offset(), b2 = net.b2Offset();
+    static void compute(DenseNetwork net, Loss loss, Batch batch, Workspace ws, float[] v, float[] out) {
+        Architecture arch = net.architecture();
+        int bsz = ws.batch, layers = arch.layerCount(), lo = net.lowestTrainable();
         if (bsz == 0) {
-            java.util.Arrays.fill(out, 0, net.trainableCount(), 0f);
+            Arrays.fill(out, 0, net.trainableCount(), 0f);
             return;
         }
         ws.ensureTangents();
-        float[] x = batch.inputs();
-        Activation act = spec.activation();
-        float s = spec.hiddenScale();
-
-        // Ż₁ = X V₁ᵀ + c₁, Ḣ = P ⊙ Ż₁
-        Sgemm.sgemm(false, true, bsz, m, d, 1f, x, 0, d, v, w1, d, 0f, ws.z1Dot, 0, m);
-        for (int i = 0; i < bsz; i++) {
-            for (int r = 0; r < m; r++) {
-                int e = i * m + r;
-                float zd = b1 >= 0 ? ws.z1Dot[e] + v[b1 + r] : ws.z1Dot[e];
-                ws.z1Dot[e] = zd;
-                ws.hDot[e] = ws.p[e] * zd;
+        float[] x = batch.inputs(), theta = net.parameters();
+        // Tangent forward.
+        for (int l = lo; l < layers; l++) {
+            LayerSpec s = arch.layer(l);
+            int in = s.inputs(), o = s.outputs(), gw = net.gradientWeightOffset(l), gb = net.gradientBiasOffset(l);
+            float[] input = l == 0 ? x : ws.a[l - 1], zd = ws.zDot[l];
+            if (l == lo) {
+                Sgemm.sgemm(false, true, bsz, o, in, 1f, input, 0, in, v, gw, in, 0f, zd, 0, o);
+            } else {
+                Sgemm.sgemm(false, true, bsz, o, in, 1f, ws.aDot[l - 1], 0, in, theta, net.weightOffset(l), in, 0f,
+                        zd, 0, o);
+                if (!s.frozen()) {
+                    Sgemm.sgemm(false, true, bsz, o, in, 1f, input, 0, in, v, gw, in, 1f, zd, 0, o);
+                }
             }
-        }
-        // Ż₂ = Ḣ W₂ᵀ + H V₂ᵀ + c₂
-        Sgemm.sgemm(false, true, bsz, k, m, 1f, ws.hDot, 0, m, theta, w2, m, 0f, ws.z2Dot, 0, k);
-        if (!frozen) {
-            Sgemm.sgemm(false, true, bsz, k, m, 1f, ws.h, 0, m, v, w2, m, 1f, ws.z2Dot, 0, k);
-            if (b2 >= 0) {
-                for (int i = 0; i < bsz; i++) {
-                    for (int c = 0; c < k; c++) {
-                        ws.z2Dot[i * k + c] += v[b2 + c];
-                    }
+            if (gb >= 0) {
+                DenseNetwork.addRowVector(zd, bsz, o, v, gb);
+            }
+            if (l < layers - 1) {
+                float[] p = ws.p[l], ad = ws.aDot[l];
+                for (int e = 0; e < bsz * o; e++) {
+                    ad[e] = p[e] * zd[e];
                 }
             }
         }
-        // Δ̇₂ = ∇²ℓ · Ż₂
-        loss.hessianProduct(ws.z2, k, batch, ws.z2Dot, ws.d2Dot);
-        // Ġ = Δ̇₂ W₂ + Δ₂ V₂, then Δ̇₁ = Ġ ⊙ P + G ⊙ Q ⊙ Ż₁ in place
-        Sgemm.sgemm(false, false, bsz, m, k, 1f, ws.d2Dot, 0, k, theta, w2, m, 0f, ws.d1Dot, 0, m);
-        if (!frozen) {
-            Sgemm.sgemm(false, false, bsz, m, k, 1f, ws.d2, 0, k, v, w2, m, 1f, ws.d1Dot, 0, m);
-        }
-        boolean curved = act.isSmooth();   // ReLU: σ'' = 0 almost everywhere, no second term
-        for (int e = 0; e < bsz * m; e++) {
-            double t = (double) ws.d1Dot[e] * ws.p[e];
-            if (curved) {
-                t += ws.g[e] * (s * act.secondDerivative(ws.z1[e])) * ws.z1Dot[e];
+        // Tangent backward.
+        int k = arch.outputs();
+        loss.hessianProduct(ws.z[layers - 1], k, batch, ws.zDot[layers - 1], ws.dDot[layers - 1]);
+        for (int l = layers - 1; l > lo; l--) {
+            LayerSpec s = arch.layer(l);
+            int in = s.inputs(), o = s.outputs();
+            float[] dd = ws.dDot[l - 1];
+            Sgemm.sgemm(false, false, bsz, in, o, 1f, ws.dDot[l], 0, o, theta, net.weightOffset(l), in, 0f, dd, 0,
+                    in);
+            if (!s.frozen()) {
+                Sgemm.sgemm(false, false, bsz, in, o, 1f, ws.d[l], 0, o, v, net.gradientWeightOffset(l), in, 1f, dd,
+                        0, in);
             }
-            ws.d1Dot[e] = (float) t;
+            Activation act = arch.layer(l - 1).activation();
+            // σ'' = 0: ReLU almost everywhere, identity everywhere; no second term.
+            boolean curved = act.isSmooth() && act != Activation.IDENTITY;
+            float sc = arch.activationScale(l - 1);
+            float[] p = ws.p[l - 1], g = ws.g[l - 1], z = ws.z[l - 1], zd = ws.zDot[l - 1];
+            for (int e = 0; e < bsz * in; e++) {
+                double t = (double) dd[e] * p[e];
+                if (curved) {
+                    t += g[e] * (sc * act.secondDerivative(z[e])) * zd[e];
+                }
+                dd[e] = (float) t;
+            }
         }
+        // The blocks of H v.
         float inv = 1f / bsz;
-        // (Hv)_W₁ = (1/B) Δ̇₁ᵀ X, (Hv)_b₁ = (1/B) 1ᵀΔ̇₁
-        Sgemm.sgemm(true, false, m, d, bsz, inv, ws.d1Dot, 0, m, x, 0, d, 0f, out, w1, d);
-        if (b1 >= 0) {
-            Sgemm.sgemm(false, false, 1, m, bsz, inv, ws.ones, 0, bsz, ws.d1Dot, 0, m, 0f, out, b1, m);
-        }
-        if (!frozen) {
-            // (Hv)_W₂ = (1/B)(Δ̇₂ᵀ H + Δ₂ᵀ Ḣ), (Hv)_b₂ = (1/B) 1ᵀΔ̇₂
-            Sgemm.sgemm(true, false, k, m, bsz, inv, ws.d2Dot, 0, k, ws.h, 0, m, 0f, out, w2, m);
-            Sgemm.sgemm(true, false, k, m, bsz, inv, ws.d2, 0, k, ws.hDot, 0, m, 1f, out, w2, m);
-            if (b2 >= 0) {
-                Sgemm.sgemm(false, false, 1, k, bsz, inv, ws.ones, 0, bsz, ws.d2Dot, 0, k, 0f, out, b2, k);
+        for (int l = lo; l < layers; l++) {
+            LayerSpec s = arch.layer(l);
+            if (s.frozen()) {
+                continue;
+            }
+            int in = s.inputs(), o = s.outputs(), gw = net.gradientWeightOffset(l), gb = net.gradientBiasOffset(l);
+            float[] input = l == 0 ? x : ws.a[l - 1];
+            Sgemm.sgemm(true, false, o, in, bsz, inv, ws.dDot[l], 0, o, input, 0, in, 0f, out, gw, in);
+            if (l > lo) {
+                Sgemm.sgemm(true, false, o, in, bsz, inv, ws.d[l], 0, o, ws.aDot[l - 1], 0, in, 1f, out, gw, in);
+            }
+            if (gb >= 0) {
+                Sgemm.sgemm(false, false, 1, o, bsz, inv, ws.ones, 0, bsz, ws.dDot[l], 0, o, 0f, out, gb, o);
             }
         }
     }

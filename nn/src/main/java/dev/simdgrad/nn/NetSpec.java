@@ -1,9 +1,11 @@
 package dev.simdgrad.nn;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Shape and options of a {@link TwoLayerNet}: d inputs → m hidden units → k outputs.
+ * Shape and options of a {@link TwoLayerNet}: d inputs → m hidden units → k outputs. The two-layer case of an
+ * {@link Architecture} (see {@link #architecture()}), with the names of the two-layer theory.
  *
  * @param inputs       d, at least 1
  * @param hidden       m, at least 1 (even when {@code symmetric})
@@ -53,29 +55,46 @@ public record NetSpec(int inputs, int hidden, int outputs, Activation activation
         return new NetSpec(d, m, k, activation, Parametrization.NTK, Init.HE, false, false, true, true);
     }
 
+    /** This spec with the given hidden and output biases. */
     public NetSpec withBiases(boolean hidden, boolean output) {
         return new NetSpec(inputs, this.hidden, outputs, activation, parametrization, init, hidden, output,
                 freezeOutput, symmetric);
     }
 
+    /** This spec with the output layer frozen or not. */
     public NetSpec withFrozenOutput(boolean frozen) {
         return new NetSpec(inputs, hidden, outputs, activation, parametrization, init, hiddenBias, outputBias, frozen,
                 symmetric);
     }
 
+    /** This spec with or without the symmetric initialization. */
     public NetSpec withSymmetricInit(boolean symmetric) {
         return new NetSpec(inputs, hidden, outputs, activation, parametrization, init, hiddenBias, outputBias,
                 freezeOutput, symmetric);
     }
 
+    /** This spec with another standard-parametrization initialization scale. */
     public NetSpec withInit(Init init) {
         return new NetSpec(inputs, hidden, outputs, activation, parametrization, init, hiddenBias, outputBias,
                 freezeOutput, symmetric);
     }
 
+    /** This spec with another hidden activation. */
     public NetSpec withActivation(Activation activation) {
         return new NetSpec(inputs, hidden, outputs, activation, parametrization, init, hiddenBias, outputBias,
                 freezeOutput, symmetric);
+    }
+
+    /**
+     * The same network as an {@link Architecture} of two layers: layer 0 (d → m, the activation, the hidden bias,
+     * trainable) and layer 1 (m → k, identity, the output bias, frozen with {@code freezeOutput}); both layers get
+     * {@link #init()}.
+     */
+    public Architecture architecture() {
+        return new Architecture(List.of(
+                new LayerSpec(inputs, hidden, activation, hiddenBias, false, init),
+                new LayerSpec(hidden, outputs, Activation.IDENTITY, outputBias, freezeOutput, init)),
+                parametrization, symmetric);
     }
 
     /** Scale s applied to the hidden activations: 1/√m for NTK, 1 for standard. */

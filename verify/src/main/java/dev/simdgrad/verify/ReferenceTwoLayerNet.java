@@ -403,6 +403,7 @@ public final class ReferenceTwoLayerNet {
                 double du = c * (1 + 3 * k * w1 * w1), ddu = 6 * k * c * w1;
                 yield sech2(c * (w0 + k * w0 * w0 * w0)) * (du + w1 * du * du + 0.5 * w1 * ddu);
             }
+            case IDENTITY -> 0;   // σ' is constant
             case RELU -> 1;
         };
         return Math.min(1, local);
@@ -430,7 +431,7 @@ public final class ReferenceTwoLayerNet {
             case TANH -> 12 * ErrorBounds.U_DOUBLE;
             case SOFTPLUS -> 6 * ErrorBounds.U_DOUBLE;
             case GELU -> 13 * ErrorBounds.U_DOUBLE * (1 + w1 * Math.sqrt(2 / Math.PI) * (1 + 3 * 0.044715 * w1 * w1));
-            case RELU -> 0;
+            case RELU, IDENTITY -> 0;
         };
     }
 

@@ -51,7 +51,12 @@ class NnStrategyClipNormProperties {
                                          @ForAll @IntRange(min = 1, max = 40) int b,
                                          @ForAll Activation act, @ForAll boolean biases, @ForAll boolean frozen,
                                          @ForAll @IntRange(min = 0, max = 100) int quantile, @ForAll long seed) {
-        var f = NnStrategyDefinitionProperties.Fixture.of(d, m, k, b, act, biases, frozen, seed);
+        checkClippedMean(NnStrategyDefinitionProperties.Fixture.of(d, m, k, b, act, biases, frozen, seed), quantile);
+    }
+
+    /** The clipped mean of a fixture against its definition, C at the given percentile of the norms. */
+    static void checkClippedMean(NnStrategyDefinitionProperties.Fixture f, int quantile) {
+        int b = f.ws().batchSize();
         double[][] g = perExample(f);
         int n = g.length == 0 ? 0 : g[0].length;
         double[] norm = new double[b];

@@ -3,6 +3,8 @@ package dev.simdgrad.verify;
 import dev.simdgrad.kernels.Aggregate;
 import dev.simdgrad.kernels.PerExample;
 import dev.simdgrad.nn.Activation;
+import dev.simdgrad.nn.Architecture;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.DenseLayerBatch;
 import dev.simdgrad.nn.Loss;
 import dev.simdgrad.nn.NetSpec;
@@ -39,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NnStrategyDefinitionProperties {
 
     /** A network and batch with its backward pass done. */
-    record Fixture(TwoLayerNet net, Workspace ws) {
+    record Fixture(DenseNetwork net, Workspace ws) {
         static Fixture of(int d, int m, int k, int b, Activation act, boolean biases, boolean frozen, long seed) {
             NetSpec spec = NnFixtures.spec(d, m, k, act, false, biases, biases, frozen, false);
             TwoLayerNet net = TwoLayerNet.initialize(spec, seed);
@@ -48,6 +50,16 @@ class NnStrategyDefinitionProperties {
             Loss loss = NnFixtures.loss(true);
             Workspace ws = net.workspace(b);
             net.lossAndDeltas(loss, batch, ws);
+            return new Fixture(net, ws);
+        }
+
+        /** A network of any architecture, perturbed, after its backward pass on a labelled batch of b examples. */
+        static Fixture of(Architecture arch, int b, boolean crossEntropy, long seed) {
+            DenseNetwork net = DenseNetwork.initialize(arch, seed);
+            NnFixtures.perturb(net.parameters(), 0.1, seed + 1);
+            Batch batch = NnFixtures.batch(b, arch.inputs(), arch.outputs(), crossEntropy, seed + 2);
+            Workspace ws = net.workspace(b);
+            net.lossAndDeltas(NnFixtures.loss(crossEntropy), batch, ws);
             return new Fixture(net, ws);
         }
 
@@ -121,7 +133,12 @@ class NnStrategyDefinitionProperties {
                                               @ForAll @IntRange(min = 1, max = 40) int groupsSeed,
                                               @ForAll Activation act, @ForAll boolean biases, @ForAll boolean frozen,
                                               @ForAll long seed) {
-        Fixture f = Fixture.of(d, m, k, b, act, biases, frozen, seed);
+        checkOrderStatistics(Fixture.of(d, m, k, b, act, biases, frozen, seed), cSeed, groupsSeed);
+    }
+
+    /** Median, and for B large enough winsorize(c), trim(c), median-of-means(groups), against their definitions. */
+    static void checkOrderStatistics(Fixture f, int cSeed, int groupsSeed) {
+        int b = f.ws().batchSize();
         // c >= 1 and groups >= 2: the degenerate cases delegate to Mean (checked in the next property).
         int c = b >= 3 ? 1 + cSeed % ((b - 1) / 2) : 0;   // 2c < b
         int groups = b >= 2 ? 2 + groupsSeed % (b - 1) : 1;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simdgrad.kernels.FusedAggregate;
 import dev.simdgrad.nn.Activation;
-import dev.simdgrad.nn.NetSpec;
+import dev.simdgrad.nn.DenseNetwork;
+import dev.simdgrad.nn.Parametrization;
 import dev.simdgrad.nn.SoftmaxCrossEntropy;
-import dev.simdgrad.nn.TwoLayerNet;
 import dev.simdgrad.nn.data.FashionMnist;
 import dev.simdgrad.nn.metrics.Evaluation;
 import dev.simdgrad.nn.metrics.Evaluator;
@@ -28,10 +28,14 @@ class ReadmeExampleTest {
     void winsorizedSgdExampleTrains() throws IOException {
         // README example: winsorized SGD
         FashionMnist.Split data = FashionMnist.embedded();            // 5,000 + 1,000 images inside the jar
-        TwoLayerNet net = TwoLayerNet.initialize(NetSpec.standard(784, 256, 10, Activation.RELU), 1);
+        DenseNetwork net = DenseNetwork.builder()
+                .widths(784, 256, 128, 10)                            // L = 3 layers
+                .activation(Activation.RELU)                          // every hidden layer
+                .parametrization(Parametrization.STANDARD)            // He init for ReLU; or NTK
+                .build(1);                                            // the seed of θ₀
         var loss = new SoftmaxCrossEntropy();
         var objective = new LossGradient(loss, new Winsorize(4));    // Coherent Gradients, c = 4
-        var trainer = new Trainer(net, objective, Sgd.plain(0.1), 100, 1, true);
+        var trainer = Trainer.of(net, objective, Sgd.plain(0.1)).batch(100).seed(1).dropLast();
         for (int epoch = 0; epoch < 3; epoch++) {
             trainer.epoch(data.train());
         }

@@ -1,7 +1,7 @@
 package dev.simdgrad.nn.metrics;
 
 import dev.simdgrad.nn.Loss;
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.Workspace;
 import dev.simdgrad.nn.data.Batch;
 import dev.simdgrad.nn.data.Dataset;
@@ -29,7 +29,7 @@ public final class Evaluator {
     }
 
     /** Over every example. */
-    public Evaluation evaluate(TwoLayerNet net, Dataset data) {
+    public Evaluation evaluate(DenseNetwork net, Dataset data) {
         return evaluate(net, data, null);
     }
 
@@ -38,7 +38,7 @@ public final class Evaluator {
      *
      * @throws IllegalArgumentException if the mask's length is not the dataset's size
      */
-    public Evaluation evaluate(TwoLayerNet net, Dataset data, boolean[] mask) {
+    public Evaluation evaluate(DenseNetwork net, Dataset data, boolean[] mask) {
         int n = data.size();
         if (mask != null && mask.length != n) {
             throw new IllegalArgumentException("mask has " + mask.length + " entries, dataset " + n);
@@ -62,7 +62,7 @@ public final class Evaluator {
         if (ws == null || !ws.accepts(net, buffer.capacity())) {
             ws = net.workspace(buffer.capacity());
         }
-        int k = net.spec().outputs();
+        int k = net.outputs();
         double lossSum = 0;
         long correct = 0;
         for (int from = 0; from < count; from += buffer.capacity()) {

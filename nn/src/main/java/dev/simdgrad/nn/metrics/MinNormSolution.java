@@ -12,6 +12,8 @@ import dev.simdgrad.nn.data.Dataset;
  * Jᵀα is formed without J: its W₁ block is s (diag(α) S)ᵀ X, one SGEMM, and its b₁ block s Sᵀα. Also the norms of
  * the theory: ‖θ* - θ₀‖ = √(rᵀH⁻¹r), and the generalization bound √(2 rᵀH⁻¹r / n) (Arora et al. 2019).
  *
+ * <p>Defined for the two-layer, scalar-output theory ({@link TwoLayerNet} with one output), as is {@link NtkGram}.
+ *
  * @param parameters θ*, all parameters (the output layer is θ₀'s)
  * @param alpha      H⁻¹ r
  * @param rHinvR     rᵀ H⁻¹ r

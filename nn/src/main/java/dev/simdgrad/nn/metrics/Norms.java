@@ -1,6 +1,6 @@
 package dev.simdgrad.nn.metrics;
 
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 
 /**
  * Euclidean norms of parameter-sized vectors, accumulated in double: the gradient norm ‖g‖ and the distance from
@@ -30,7 +30,7 @@ public final class Norms {
     }
 
     /** ‖θ - θ₀‖₂ over all parameters of the network (θ₀ as returned by a copy of {@code parameters()} at init). */
-    public static double distanceFromInit(TwoLayerNet net, float[] theta0) {
+    public static double distanceFromInit(DenseNetwork net, float[] theta0) {
         if (theta0.length != net.parameterCount()) {
             throw new IllegalArgumentException("theta0 has " + theta0.length + " entries, the network "
                     + net.parameterCount());

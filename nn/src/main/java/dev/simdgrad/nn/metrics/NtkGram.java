@@ -14,6 +14,9 @@ import dev.simdgrad.nn.data.Dataset;
  * (s = 1/√m in the NTK parametrization, ∘ the entrywise product): two n x n SGEMMs (X Xᵀ over d, S Sᵀ over m) and a
  * Hadamard product in double. Also the infinite-width limit for ReLU on unit-norm inputs (Arora et al. 2019),
  * H∞_ij = x_iᵀx_j (π - arccos(x_iᵀx_j)) / (2π), to which H at a N(0, I) initialization converges as m → ∞.
+ *
+ * <p>Defined for the two-layer network of the NTK theory ({@link TwoLayerNet}, one output), whose first-layer kernel
+ * this is; deeper {@code DenseNetwork}s have no analogue here.
  */
 public final class NtkGram {
     private NtkGram() {

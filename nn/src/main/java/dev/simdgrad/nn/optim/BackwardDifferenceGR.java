@@ -1,6 +1,6 @@
 package dev.simdgrad.nn.optim;
 
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.data.Batch;
 
 /**
@@ -36,7 +36,7 @@ public final class BackwardDifferenceGR implements Objective {
     }
 
     @Override
-    public double gradient(TwoLayerNet net, Batch batch, float[] gradient) {
+    public double gradient(DenseNetwork net, Batch batch, float[] gradient) {
         return ForwardDifferenceGR.difference(base, shadow, scratch(net.trainableCount()), net, batch, gradient,
                 gamma, -epsilon);
     }

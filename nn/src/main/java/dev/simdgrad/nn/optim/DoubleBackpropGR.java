@@ -1,7 +1,7 @@
 package dev.simdgrad.nn.optim;
 
 import dev.simdgrad.nn.Loss;
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.Workspace;
 import dev.simdgrad.nn.data.Batch;
 import dev.simdgrad.nn.strategy.Mean;
@@ -9,7 +9,7 @@ import dev.simdgrad.nn.strategy.Mean;
 /**
  * Gradient regularization by double backpropagation (DB, Karakida et al. 2023): the exact gradient of
  * L + (γ/2)‖∇L‖², which is ∇L + γ H ∇L with H = ∇²L. The Hessian-vector product is the network's analytic one
- * ({@link TwoLayerNet#hessianVectorProduct}), in float on the kernels. L is the mean loss and ∇L its gradient
+ * ({@link DenseNetwork#hessianVectorProduct}), in float on the kernels. L is the mean loss and ∇L its gradient
  * ({@link Mean}): the regularizer is defined on the batch gradient, so a robust aggregation does not apply here.
  */
 public final class DoubleBackpropGR implements Objective {
@@ -29,7 +29,7 @@ public final class DoubleBackpropGR implements Objective {
     }
 
     @Override
-    public double gradient(TwoLayerNet net, Batch batch, float[] gradient) {
+    public double gradient(DenseNetwork net, Batch batch, float[] gradient) {
         int n = net.trainableCount();
         ws = LossGradient.workspaceFor(ws, net, batch);
         double l = net.lossAndDeltas(loss, batch, ws);

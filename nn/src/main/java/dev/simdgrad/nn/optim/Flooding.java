@@ -1,6 +1,6 @@
 package dev.simdgrad.nn.optim;
 
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.data.Batch;
 
 /**
@@ -23,7 +23,7 @@ public final class Flooding implements Objective {
     }
 
     @Override
-    public double gradient(TwoLayerNet net, Batch batch, float[] gradient) {
+    public double gradient(DenseNetwork net, Batch batch, float[] gradient) {
         double l = inner.gradient(net, batch, gradient);
         if (l < level) {
             int n = net.trainableCount();

@@ -1,6 +1,6 @@
 package dev.simdgrad.nn.optim;
 
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.data.Batch;
 
 /**
@@ -42,12 +42,12 @@ public final class ForwardDifferenceGR implements Objective {
     }
 
     @Override
-    public double gradient(TwoLayerNet net, Batch batch, float[] gradient) {
+    public double gradient(DenseNetwork net, Batch batch, float[] gradient) {
         return difference(base, shadow, scratch(net.trainableCount()), net, batch, gradient, gamma, epsilon);
     }
 
     /** Shared by F-GR (step +ε) and B-GR (step -ε): out = (1 - γ/t) g + (γ/t) ∇L(θ + t g) with t = ±ε. */
-    static double difference(LossGradient base, Shadow shadow, float[] g0, TwoLayerNet net, Batch batch,
+    static double difference(LossGradient base, Shadow shadow, float[] g0, DenseNetwork net, Batch batch,
                              float[] out, float gamma, float t) {
         int n = net.trainableCount();
         double l = base.gradient(net, batch, g0);

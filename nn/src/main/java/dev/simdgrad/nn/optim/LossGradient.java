@@ -1,7 +1,7 @@
 package dev.simdgrad.nn.optim;
 
 import dev.simdgrad.nn.Loss;
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.Workspace;
 import dev.simdgrad.nn.data.Batch;
 import dev.simdgrad.nn.strategy.GradientStrategy;
@@ -36,7 +36,7 @@ public final class LossGradient implements Objective {
     }
 
     @Override
-    public double gradient(TwoLayerNet net, Batch batch, float[] gradient) {
+    public double gradient(DenseNetwork net, Batch batch, float[] gradient) {
         if (gradient.length < net.trainableCount()) {
             throw new IllegalArgumentException("gradient has " + gradient.length + " entries, needs "
                     + net.trainableCount());
@@ -61,7 +61,7 @@ public final class LossGradient implements Objective {
         return this;
     }
 
-    static Workspace workspaceFor(Workspace ws, TwoLayerNet net, Batch batch) {
+    static Workspace workspaceFor(Workspace ws, DenseNetwork net, Batch batch) {
         return ws != null && ws.accepts(net, batch.size()) ? ws : net.workspace(Math.max(1, batch.capacity()));
     }
 

@@ -1,6 +1,6 @@
 package dev.simdgrad.nn.optim;
 
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.data.Batch;
 
 /**
@@ -19,5 +19,5 @@ public interface Objective {
      *
      * @return the mean loss L(θ) on the batch at the current parameters (before any perturbation)
      */
-    double gradient(TwoLayerNet net, Batch batch, float[] gradient);
+    double gradient(DenseNetwork net, Batch batch, float[] gradient);
 }

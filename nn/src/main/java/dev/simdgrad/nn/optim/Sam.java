@@ -1,6 +1,6 @@
 package dev.simdgrad.nn.optim;
 
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.data.Batch;
 
 /**
@@ -29,7 +29,7 @@ public final class Sam implements Objective {
     }
 
     @Override
-    public double gradient(TwoLayerNet net, Batch batch, float[] gradient) {
+    public double gradient(DenseNetwork net, Batch batch, float[] gradient) {
         int n = net.trainableCount();
         if (g.length < n) {
             g = new float[n];

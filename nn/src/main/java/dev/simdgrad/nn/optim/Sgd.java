@@ -1,6 +1,6 @@
 package dev.simdgrad.nn.optim;
 
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 
 import java.util.Objects;
 
@@ -14,7 +14,8 @@ import java.util.Objects;
  *   θ  = θ - η_t d
  * </pre>
  * With μ = 0 and λ = 0 this is plain SGD, θ = θ - η_t g; fed full-batch gradients it is gradient descent. The
- * velocity is allocated on the first step (one array of the trainable size) and reused.
+ * velocity is allocated on the first step (one array of the trainable size) and reused. Frozen layers are not
+ * touched: the gradient (and velocity) entries map onto θ through {@link DenseNetwork#trainableSpans()}.
  */
 public final class Sgd {
     private final Schedule schedule;
@@ -46,26 +47,29 @@ public final class Sgd {
      * One step θ ← θ - η_t d on the network's trainable parameters (see the class comment); {@code gradient} is not
      * modified.
      */
-    public void step(TwoLayerNet net, float[] gradient) {
+    public void step(DenseNetwork net, float[] gradient) {
         int n = net.trainableCount();
         if (gradient.length < n) {
             throw new IllegalArgumentException("gradient has " + gradient.length + " entries, needs " + n);
         }
         float[] theta = net.parameters();
         float lr = (float) schedule.rate(steps);
-        if (momentum == 0) {
-            for (int i = 0; i < n; i++) {
-                theta[i] -= lr * (gradient[i] + weightDecay * theta[i]);
-            }
-        } else {
-            if (velocity == null || velocity.length != n) {
-                velocity = new float[n];
-            }
-            float[] v = velocity;
-            for (int i = 0; i < n; i++) {
-                float g = gradient[i] + weightDecay * theta[i];
-                v[i] = momentum * v[i] + g;
-                theta[i] -= lr * (nesterov ? g + momentum * v[i] : v[i]);
+        if (momentum != 0 && (velocity == null || velocity.length != n)) {
+            velocity = new float[n];
+        }
+        for (DenseNetwork.Span span : net.trainableSpans()) {
+            int po = span.parameterOffset(), go = span.gradientOffset(), len = span.length();
+            if (momentum == 0) {
+                for (int i = 0; i < len; i++) {
+                    theta[po + i] -= lr * (gradient[go + i] + weightDecay * theta[po + i]);
+                }
+            } else {
+                float[] v = velocity;
+                for (int i = 0; i < len; i++) {
+                    float g = gradient[go + i] + weightDecay * theta[po + i];
+                    v[go + i] = momentum * v[go + i] + g;
+                    theta[po + i] -= lr * (nesterov ? g + momentum * v[go + i] : v[go + i]);
+                }
             }
         }
         steps++;

@@ -1,27 +1,32 @@
 package dev.simdgrad.nn.optim;
 
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 
 /**
- * A private copy of a network at perturbed parameters θ + t·v (v over the trainable prefix), for the objectives
- * that evaluate the gradient somewhere else. Perturbing a copy rather than the network itself means θ is never
- * changed, not even by the rounding of adding and subtracting t·v.
+ * A private copy of a network at perturbed parameters θ + t·v (v in the gradient layout, over the trainable
+ * parameters), for the objectives that evaluate the gradient somewhere else. Perturbing a copy rather than the
+ * network itself means θ is never changed, not even by the rounding of adding and subtracting t·v.
  */
 final class Shadow {
-    private TwoLayerNet copy;
+    private DenseNetwork copy;
 
-    TwoLayerNet at(TwoLayerNet net, float[] v, float t) {
-        if (copy == null || !copy.spec().equals(net.spec())) {
+    DenseNetwork at(DenseNetwork net, float[] v, float t) {
+        if (copy == null || copy.getClass() != net.getClass() || !copy.architecture().equals(net.architecture())) {
             copy = net.copy();
         }
         float[] src = net.parameters(), dst = copy.parameters();
-        int n = net.trainableCount();
-        // Only the frozen suffix is copied as is; the trainable prefix is written once, perturbed (a full copy
-        // first would be one more pass over every parameter per step).
-        System.arraycopy(src, n, dst, n, src.length - n);
-        for (int i = 0; i < n; i++) {
-            dst[i] = src[i] + t * v[i];
+        // Frozen blocks are copied as they are; each trainable run is written once, perturbed (a full copy first
+        // would be one more pass over every parameter per step).
+        int done = 0;
+        for (DenseNetwork.Span s : net.trainableSpans()) {
+            int po = s.parameterOffset(), go = s.gradientOffset(), n = s.length();
+            System.arraycopy(src, done, dst, done, po - done);
+            for (int i = 0; i < n; i++) {
+                dst[po + i] = src[po + i] + t * v[go + i];
+            }
+            done = po + n;
         }
+        System.arraycopy(src, done, dst, done, src.length - done);
         return copy;
     }
 

@@ -1,6 +1,6 @@
 package dev.simdgrad.nn.optim;
 
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.data.Batch;
 import dev.simdgrad.nn.data.Dataset;
 
@@ -18,17 +18,25 @@ import java.util.SplittableRandom;
  * {@link TrainingDivergedException} saying the epoch, the step and the last finite loss, so a diverged run never
  * returns a number that looks like a result.
  *
- * <p>Drop the last partial batch for the order-statistic strategies: {@code Winsorize(c)} and {@code Trim(c)} need
- * 2c &lt; B and {@code MedianOfMeans(groups)} groups &lt;= B of every batch (for example 5,000 examples in batches of
- * 128 leave a last batch of 8, too small for c = 4), and a smaller last batch would change their statistics anyway.
+ * <p>Built with named settings, before the first epoch:
+ * <pre>{@code
+ * Trainer trainer = Trainer.of(net, objective, optimizer).batch(100).seed(1).dropLast();
+ * }</pre>
+ * Defaults: full batch (every epoch one gradient step on the whole dataset), seed 0, the last partial batch kept.
+ *
+ * <p>Drop the last partial batch for the strategies whose {@code GradientStrategy.needsWholeBatches()} is true (the
+ * order statistics): {@code Winsorize(c)} and {@code Trim(c)} need 2c &lt; B and {@code MedianOfMeans(groups)}
+ * groups &lt;= B of every batch (for example 5,000 examples in batches of 128 leave a last batch of 8, too small for
+ * c = 4), and a smaller last batch would change their statistics anyway.
  */
 public final class Trainer {
-    private final TwoLayerNet net;
+    private final DenseNetwork net;
     private final Objective objective;
     private final Sgd optimizer;
-    private final int batchSize;
-    private final boolean dropLast;
-    private final SplittableRandom random;
+    private int batchSize = Integer.MAX_VALUE;
+    private boolean dropLast;
+    private long seed;
+    private SplittableRandom random;
     private float[] gradient;
     private Batch buffer;
     private Dataset bufferFor;
@@ -36,26 +44,102 @@ public final class Trainer {
     private int epochs;
     private double lastFiniteLoss = Double.NaN;
 
-    /** A trainer that keeps the last partial batch of each epoch. */
-    public Trainer(TwoLayerNet net, Objective objective, Sgd optimizer, int batchSize, long seed) {
+    private Trainer(DenseNetwork net, Objective objective, Sgd optimizer) {
+        this.net = Objects.requireNonNull(net, "net");
+        this.objective = Objects.requireNonNull(objective, "objective");
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        this.gradient = new float[net.trainableCount()];
+    }
+
+    /**
+     * A trainer of {@code net} that descends {@code objective} with {@code optimizer}; configure it with the named
+     * settings below before the first {@link #epoch}.
+     */
+    public static Trainer of(DenseNetwork net, Objective objective, Sgd optimizer) {
+        return new Trainer(net, objective, optimizer);
+    }
+
+    /**
+     * A trainer that keeps the last partial batch of each epoch.
+     *
+     * @deprecated use {@code Trainer.of(net, objective, optimizer).batch(batchSize).seed(seed)}
+     */
+    @Deprecated
+    public Trainer(DenseNetwork net, Objective objective, Sgd optimizer, int batchSize, long seed) {
         this(net, objective, optimizer, batchSize, seed, false);
     }
 
     /**
-     * @param dropLast skip the last batch of an epoch when it has fewer than {@code batchSize} examples (ignored
-     *                 when {@code batchSize >= n}: the full-batch step uses every example)
+     * @param dropLast skip the last batch of an epoch when it has fewer than {@code batchSize} examples
+     * @deprecated use {@code Trainer.of(net, objective, optimizer).batch(batchSize).seed(seed).dropLast(dropLast)}
      */
-    public Trainer(TwoLayerNet net, Objective objective, Sgd optimizer, int batchSize, long seed, boolean dropLast) {
-        this.net = Objects.requireNonNull(net, "net");
-        this.objective = Objects.requireNonNull(objective, "objective");
-        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+    @Deprecated
+    public Trainer(DenseNetwork net, Objective objective, Sgd optimizer, int batchSize, long seed, boolean dropLast) {
+        this(net, objective, optimizer);
+        batch(batchSize).seed(seed).dropLast(dropLast);
+    }
+
+    /**
+     * B, the examples per step; with B &gt;= n every epoch is one full-batch step.
+     *
+     * @throws IllegalArgumentException if {@code batchSize < 1}
+     * @throws IllegalStateException    after the first epoch
+     */
+    public Trainer batch(int batchSize) {
+        unstarted();
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize=" + batchSize + " must be >= 1");
         }
         this.batchSize = batchSize;
+        return this;
+    }
+
+    /**
+     * The seed of the shuffles (same seed, same bits).
+     *
+     * @throws IllegalStateException after the first epoch
+     */
+    public Trainer seed(long seed) {
+        unstarted();
+        this.seed = seed;
+        return this;
+    }
+
+    /**
+     * Skips the last batch of an epoch when it has fewer than B examples (ignored when B &gt;= n: the full-batch
+     * step uses every example).
+     *
+     * @throws IllegalStateException after the first epoch
+     */
+    public Trainer dropLast() {
+        return dropLast(true);
+    }
+
+    /**
+     * Whether to skip the last partial batch of each epoch (see {@link #dropLast()}).
+     *
+     * @throws IllegalStateException after the first epoch
+     */
+    public Trainer dropLast(boolean dropLast) {
+        unstarted();
         this.dropLast = dropLast;
-        this.random = new SplittableRandom(seed);
-        this.gradient = new float[net.trainableCount()];
+        return this;
+    }
+
+    private void unstarted() {
+        if (random != null) {
+            throw new IllegalStateException("settings are fixed once training has started");
+        }
+    }
+
+    /** B (Integer.MAX_VALUE for full batch unless set). */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Whether the last partial batch of an epoch is skipped. */
+    public boolean dropsLast() {
+        return dropLast;
     }
 
     /**
@@ -65,6 +149,9 @@ public final class Trainer {
      * @throws TrainingDivergedException when a step's loss or, after the epoch, a trainable parameter is not finite
      */
     public double epoch(Dataset data) {
+        if (random == null) {
+            random = new SplittableRandom(seed);
+        }
         int n = data.size();
         epochs++;
         if (n == 0) {
@@ -129,7 +216,8 @@ public final class Trainer {
         return gradient;
     }
 
-    public TwoLayerNet net() {
+    /** The network being trained. */
+    public DenseNetwork net() {
         return net;
     }
 }

@@ -37,6 +37,16 @@ public interface GradientStrategy {
      */
     void aggregate(PerExampleDeltas deltas, float[] gradient);
 
+    /**
+     * Whether this strategy needs every batch of an epoch to have the same B examples, so that a trainer must drop
+     * an epoch's last partial batch: true for the order statistics whose definition or statistics depend on B
+     * ({@link Winsorize} and {@link Trim} with c &gt; 0, {@link MedianOfMeans} with more than one group), false for
+     * those defined for any batch (the default).
+     */
+    default boolean needsWholeBatches() {
+        return false;
+    }
+
     /** Clears any state carried between steps (none for stateless strategies). */
     default void reset() {
     }
@@ -49,15 +59,6 @@ public interface GradientStrategy {
      * @throws IllegalArgumentException naming the strategy's parameter and B when it cannot
      */
     default void checkBatchSize(int batchSize) {
-    }
-
-    /**
-     * Whether every batch must have the full batch size: true for the order statistics whose parameter is tied to
-     * B (a smaller last batch of an epoch may be too small for them, and would change their statistics), so a
-     * trainer drops each epoch's last partial batch.
-     */
-    default boolean needsWholeBatches() {
-        return false;
     }
 
     /**

@@ -49,17 +49,18 @@ public final class MedianOfMeans implements GradientStrategy {
         }
     }
 
+    /** True for more than one group: groups &lt;= B must hold for every batch, and group sizes follow B. */
+    @Override
+    public boolean needsWholeBatches() {
+        return groups > 1;
+    }
+
     @Override
     public void checkBatchSize(int batchSize) {
         if (groups > 1 && groups > batchSize) {
             throw new IllegalArgumentException("median of means: groups=" + groups + " exceeds the batch of B="
                     + batchSize + " examples");
         }
-    }
-
-    @Override
-    public boolean needsWholeBatches() {
-        return groups > 1;
     }
 
     @Override

@@ -92,6 +92,7 @@ public final class RM3 implements GradientStrategy {
         minibatch.reset();
     }
 
+    /** That of the inner strategy. */
     @Override
     public String toString() {
         return "rm3(" + minibatch + ")";

@@ -60,16 +60,17 @@ public final class Winsorize implements GradientStrategy {
         }
     }
 
+    /** True for c &gt; 0: 2c &lt; B must hold for every batch, and c clips a different share of a smaller one. */
+    @Override
+    public boolean needsWholeBatches() {
+        return c > 0;
+    }
+
     @Override
     public void checkBatchSize(int batchSize) {
         if (c > 0) {
             FusedLayers.checkC("winsorize", c, batchSize);
         }
-    }
-
-    @Override
-    public boolean needsWholeBatches() {
-        return c > 0;
     }
 
     @Override

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * {@link Mean} strategies), and one order-statistic aggregation strategy ({@link Median}, {@link Trim},
  * {@link Winsorize} or {@link MedianOfMeans}, fused from the per-example deltas). Random networks
  * ({@link NetCase}): d and m up to 40, k up to 6, B up to 33, each next to a vector width's edge or 1 a quarter of the
- * time; every activation (ReLU, tanh, softplus, GELU), cross-entropy or squared loss, standard or NTK
+ * time; every activation (ReLU, tanh, softplus, GELU, identity), cross-entropy or squared loss, standard or NTK
  * parametrization, each bias present or not, the output layer sometimes frozen. Five tallied comparisons per case.
  *
  * <p>Bounds: the first-order bounds {@link ReferenceTwoLayerNet.Pass} derives alongside every quantity (SGEMM's
