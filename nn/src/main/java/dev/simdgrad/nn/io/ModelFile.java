@@ -1,7 +1,10 @@
 package dev.simdgrad.nn.io;
 
 import dev.simdgrad.nn.Activation;
+import dev.simdgrad.nn.Architecture;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.Init;
+import dev.simdgrad.nn.LayerSpec;
 import dev.simdgrad.nn.NetSpec;
 import dev.simdgrad.nn.Parametrization;
 import dev.simdgrad.nn.TwoLayerNet;
@@ -21,13 +24,30 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * Saving and loading a {@link TwoLayerNet}: a versioned binary format with a CRC-32, written atomically.
+ * Saving and loading a {@link DenseNetwork} of any depth: a versioned binary format with a CRC-32, written
+ * atomically. A {@link TwoLayerNet} is written in version 1, which every release reads; any other network in
+ * version 2. {@link #loadNetwork} reads both; {@link #load} reads a two-layer network.
  *
- * <p>Format version 1, big-endian:
+ * <p>Format version 2 (any depth), big-endian:
+ * <pre>
+ *   magic      4 bytes  "SGNN"
+ *   version    int32    2
+ *   layers     int32    L, 1 .. {@value #MAX_LAYERS}
+ *   parametrization int8 (ordinal of {@link Parametrization}); flags int8: bit 0 symmetric init, bits 1-7 are 0
+ *   per layer  L x (inputs int32, outputs int32, activation int8, init int8, layer flags int8: bit 0 bias,
+ *              bit 1 frozen, bits 2-7 are 0)
+ *   count      int32    number of parameters P (must match the layers)
+ *   parameters P x float32 (the layout of {@link DenseNetwork#parameters()})
+ *   crc        int32    CRC-32 of every preceding byte
+ * </pre>
+ *
+ * <p>Format version 1 (the two-layer network), big-endian:
  * <pre>
  *   magic      4 bytes  "SGNN"
  *   version    int32    1
@@ -57,8 +77,14 @@ import java.util.zip.CRC32;
  * gives a {@link ModelFormatException} and never a half-loaded model.
  */
 public final class ModelFile {
-    /** Current format version. */
-    public static final int VERSION = 1;
+    /** The newest format version (any depth); two-layer networks are still written in version 1. */
+    public static final int VERSION = 2;
+    /** The two-layer format. */
+    static final int VERSION_1 = 1;
+    /** Most layers a version-2 file may declare (a bound checked before the layer table is read). */
+    public static final int MAX_LAYERS = 1024;
+    private static final int V2_FIXED = 4 + 4 + 4 + 1 + 1;
+    private static final int V2_LAYER = 4 + 4 + 1 + 1 + 1;
     private static final int MAGIC = 0x53474E4E; // "SGNN"
     private static final int HEADER = 4 + 4 + 12 + 3 + 1 + 4;
     /** The flag bits version 1 defines (hidden bias, output bias, frozen output, symmetric init). */
@@ -87,8 +113,8 @@ public final class ModelFile {
      * @throws IOException naming {@code file} if its directory is missing or not writable, it is a directory, or the
      *                     write fails; the target is then left as it was and no temporary file remains
      */
-    public static void save(TwoLayerNet net, Path file) throws IOException {
-        byte[] bytes = encode(net);
+    public static void save(DenseNetwork net, Path file) throws IOException {
+        byte[] bytes = net instanceof TwoLayerNet two ? encode(two) : encode(net);
         Path target = resolveLinks(file.toAbsolutePath(), file);
         Path dir = target.getParent();
         if (Files.isDirectory(target)) {
@@ -180,39 +206,146 @@ public final class ModelFile {
      *                              header is checked against the file's length before the parameters are read
      */
     public static TwoLayerNet load(Path file) throws IOException {
+        DenseNetwork net = loadNetwork(file);
+        if (net instanceof TwoLayerNet two) {
+            return two;
+        }
+        throw new ModelFormatException(file + ": holds a " + net.layerCount() + "-layer network ("
+                + net.architecture() + "), not a two-layer one: read it with ModelFile.loadNetwork");
+    }
+
+    /**
+     * Reads a network of any depth: a version-1 file as a {@link TwoLayerNet}, a version-2 file as a
+     * {@link DenseNetwork}.
+     *
+     * @throws ModelFormatException as {@link #load}, and for a version-2 layer table that is out of bounds or
+     *                              inconsistent, checked before the parameters are read
+     */
+    public static DenseNetwork loadNetwork(Path file) throws IOException {
         String name = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < HEADER + 4) {
+            if (size < 8) {
                 throw new ModelFormatException(name + ": " + size + " bytes, too short for a model file (header "
                         + (HEADER + 4) + " bytes)");
             }
-            ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.BIG_ENDIAN);
-            readFully(ch, header, name);
-            NetSpec spec = header(header.flip(), size, name);
-            int count = header.getInt(HEADER - 4);
-            // The parameters stream through a small buffer into theta (no second copy of a large model in bytes).
-            CRC32 crc = new CRC32();
-            crc.update(header.array(), 0, HEADER);
-            float[] theta = new float[count];
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.BIG_ENDIAN);
-            for (int done = 0; done < count; ) {
-                int n = Math.min(CHUNK / 4, count - done);
-                chunk.clear().limit(4 * n);
-                readFully(ch, chunk, name);
-                crc.update(chunk.array(), 0, 4 * n);
-                chunk.flip().asFloatBuffer().get(theta, done, n);
-                done += n;
+            ByteBuffer start = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN);
+            readFully(ch, start, name);
+            if (start.getInt(0) != MAGIC) {
+                throw new ModelFormatException(name + ": not a simdgrad model file (bad magic)");
             }
-            chunk.clear().limit(4);
-            readFully(ch, chunk, name);
-            int stored = chunk.getInt(0);
-            if (stored != (int) crc.getValue()) {
-                throw new ModelFormatException(String.format("%s: checksum mismatch (stored %08x, computed %08x): the "
-                        + "file is corrupt", name, stored, (int) crc.getValue()));
-            }
-            return TwoLayerNet.fromParameters(spec, theta);
+            int version = start.getInt(4);
+            ch.position(0);
+            return switch (version) {
+                case VERSION_1 -> loadVersion1(ch, size, name);
+                case VERSION -> loadVersion2(ch, size, name);
+                default -> throw new ModelFormatException(name + ": format version " + version + " is not supported"
+                        + " (this build reads 1 and 2)");
+            };
         }
+    }
+
+    private static TwoLayerNet loadVersion1(FileChannel ch, long size, String name) throws IOException {
+        if (size < HEADER + 4) {
+            throw new ModelFormatException(name + ": " + size + " bytes, too short for a model file (header "
+                    + (HEADER + 4) + " bytes)");
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.BIG_ENDIAN);
+        readFully(ch, header, name);
+        NetSpec spec = header(header.flip(), size, name);
+        int count = header.getInt(HEADER - 4);
+        CRC32 crc = new CRC32();
+        crc.update(header.array(), 0, HEADER);
+        float[] theta = parameters(ch, count, crc, name);
+        return TwoLayerNet.fromParameters(spec, theta);
+    }
+
+    private static DenseNetwork loadVersion2(FileChannel ch, long size, String name) throws IOException {
+        if (size < V2_FIXED) {
+            throw new ModelFormatException(name + ": " + size + " bytes, too short for a version-2 model file");
+        }
+        ByteBuffer fixed = ByteBuffer.allocate(V2_FIXED).order(ByteOrder.BIG_ENDIAN);
+        readFully(ch, fixed, name);
+        fixed.flip().position(8);
+        int layers = fixed.getInt();
+        int par = fixed.get(), flags = fixed.get() & 0xff;
+        if (layers < 1 || layers > MAX_LAYERS) {
+            throw new ModelFormatException(name + ": " + layers + " layers is not in 1.." + MAX_LAYERS);
+        }
+        long headerLength = V2_FIXED + (long) V2_LAYER * layers + 4;
+        if (size < headerLength + 4) {
+            throw new ModelFormatException(name + ": truncated: " + layers + " layers need a header of "
+                    + headerLength + " bytes, file has " + size);
+        }
+        if ((flags & ~1) != 0) {
+            throw new ModelFormatException(String.format("%s: unknown flag bits 0x%02x (version 2 defines bit 0)",
+                    name, flags & ~1));
+        }
+        ByteBuffer table = ByteBuffer.allocate((int) headerLength - V2_FIXED).order(ByteOrder.BIG_ENDIAN);
+        readFully(ch, table, name);
+        table.flip();
+        List<LayerSpec> specs = new ArrayList<>(layers);
+        long p = 0;
+        try {
+            for (int l = 0; l < layers; l++) {
+                int in = table.getInt(), out = table.getInt();
+                int act = table.get(), init = table.get(), lf = table.get() & 0xff;
+                if ((lf & ~3) != 0) {
+                    throw new ModelFormatException(String.format("%s: layer %d: unknown flag bits 0x%02x (version 2"
+                            + " defines bits 0-1)", name, l, lf & ~3));
+                }
+                LayerSpec s = new LayerSpec(in, out, enumAt(Activation.values(), act, "activation", name),
+                        (lf & 1) != 0, (lf & 2) != 0, enumAt(Init.values(), init, "init", name));
+                specs.add(s);
+                p += s.parameterCount();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(name + ": invalid layer: " + e.getMessage());
+        }
+        int count = table.getInt();
+        long expectedLength = headerLength + 4L * Math.max(count, 0) + 4;
+        if (count < 0 || p != count) {
+            throw new ModelFormatException(name + ": the layers have " + p + " parameters but the file stores "
+                    + count);
+        }
+        if (size != expectedLength) {
+            throw new ModelFormatException(name + ": " + count + " parameters need " + expectedLength + " bytes, file"
+                    + " has " + size);
+        }
+        Architecture architecture;
+        try {
+            architecture = new Architecture(specs, enumAt(Parametrization.values(), par, "parametrization", name),
+                    (flags & 1) != 0);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(name + ": invalid network: " + e.getMessage());
+        }
+        CRC32 crc = new CRC32();
+        crc.update(fixed.array(), 0, V2_FIXED);
+        crc.update(table.array(), 0, table.limit());
+        float[] theta = parameters(ch, count, crc, name);
+        return DenseNetwork.fromParameters(architecture, theta);
+    }
+
+    /** Reads {@code count} parameters through a small buffer (no second copy of a large model), then the CRC. */
+    private static float[] parameters(FileChannel ch, int count, CRC32 crc, String name) throws IOException {
+        float[] theta = new float[count];
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.BIG_ENDIAN);
+        for (int done = 0; done < count; ) {
+            int n = Math.min(CHUNK / 4, count - done);
+            chunk.clear().limit(4 * n);
+            readFully(ch, chunk, name);
+            crc.update(chunk.array(), 0, 4 * n);
+            chunk.flip().asFloatBuffer().get(theta, done, n);
+            done += n;
+        }
+        chunk.clear().limit(4);
+        readFully(ch, chunk, name);
+        int stored = chunk.getInt(0);
+        if (stored != (int) crc.getValue()) {
+            throw new ModelFormatException(String.format("%s: checksum mismatch (stored %08x, computed %08x): the "
+                    + "file is corrupt", name, stored, (int) crc.getValue()));
+        }
+        return theta;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, String name) throws IOException {
@@ -232,11 +365,7 @@ public final class ModelFile {
         if (b.getInt() != MAGIC) {
             throw new ModelFormatException(name + ": not a simdgrad model file (bad magic)");
         }
-        int version = b.getInt();
-        if (version != VERSION) {
-            throw new ModelFormatException(name + ": format version " + version + " is not supported (this build reads "
-                    + VERSION + ")");
-        }
+        b.getInt();   // the version, 1: loadNetwork dispatched on it
         int d = b.getInt(), m = b.getInt(), k = b.getInt();
         int act = b.get(), par = b.get(), init = b.get(), flags = b.get() & 0xff;
         int count = b.getInt();
@@ -250,8 +379,8 @@ public final class ModelFile {
                     + count + " parameters");
         }
         if ((flags & ~KNOWN_FLAGS) != 0) {
-            throw new ModelFormatException(String.format("%s: unknown flag bits 0x%02x (version %d defines bits 0-3)",
-                    name, flags & ~KNOWN_FLAGS, VERSION));
+            throw new ModelFormatException(String.format("%s: unknown flag bits 0x%02x (version 1 defines bits 0-3)",
+                    name, flags & ~KNOWN_FLAGS));
         }
         NetSpec spec;
         try {
@@ -297,10 +426,33 @@ public final class ModelFile {
         NetSpec s = net.spec();
         float[] p = net.parameters();
         ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * p.length + 4).order(ByteOrder.BIG_ENDIAN);
-        b.putInt(MAGIC).putInt(VERSION).putInt(s.inputs()).putInt(s.hidden()).putInt(s.outputs());
+        b.putInt(MAGIC).putInt(VERSION_1).putInt(s.inputs()).putInt(s.hidden()).putInt(s.outputs());
         b.put((byte) s.activation().ordinal()).put((byte) s.parametrization().ordinal()).put((byte) s.init().ordinal());
         b.put((byte) ((s.hiddenBias() ? 1 : 0) | (s.outputBias() ? 2 : 0) | (s.freezeOutput() ? 4 : 0)
                 | (s.symmetric() ? 8 : 0)));
+        b.putInt(p.length);
+        for (float v : p) {
+            b.putInt(Float.floatToRawIntBits(v));
+        }
+        CRC32 crc = new CRC32();
+        crc.update(b.array(), 0, b.position());
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    /** Version 2: any network. */
+    static byte[] encode(DenseNetwork net) {
+        Architecture a = net.architecture();
+        float[] p = net.parameters();
+        int layers = a.layerCount();
+        ByteBuffer b = ByteBuffer.allocate(V2_FIXED + V2_LAYER * layers + 4 + 4 * p.length + 4)
+                .order(ByteOrder.BIG_ENDIAN);
+        b.putInt(MAGIC).putInt(VERSION).putInt(layers);
+        b.put((byte) a.parametrization().ordinal()).put((byte) (a.symmetric() ? 1 : 0));
+        for (LayerSpec s : a.layers()) {
+            b.putInt(s.inputs()).putInt(s.outputs()).put((byte) s.activation().ordinal()).put((byte) s.init().ordinal())
+                    .put((byte) ((s.bias() ? 1 : 0) | (s.frozen() ? 2 : 0)));
+        }
         b.putInt(p.length);
         for (float v : p) {
             b.putInt(Float.floatToRawIntBits(v));
