@@ -1,10 +1,10 @@
 package dev.simdgrad.cli;
 
 import dev.simdgrad.kernels.Parallelism;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.Loss;
 import dev.simdgrad.nn.SoftmaxCrossEntropy;
 import dev.simdgrad.nn.SquaredLoss;
-import dev.simdgrad.nn.TwoLayerNet;
 import dev.simdgrad.nn.data.FashionMnist;
 import dev.simdgrad.nn.data.LabelCorruption;
 import dev.simdgrad.nn.io.ModelFile;
@@ -17,14 +17,16 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code simdgrad evaluate --model FILE}: loads a model saved by {@code train --save} and prints its loss and
- * accuracy on the training and the test set (the embedded subset unless {@code --data}). With {@code --noise P} the
+ * {@code simdgrad evaluate --model FILE}: loads a model saved by {@code train --save} (any depth) and prints its loss
+ * and accuracy on the training and the test set, chosen by the data options of {@code train} ({@link DataOptions}:
+ * give the same ones, e.g. {@code --dataset}, {@code --classes}, {@code --preprocess}). With {@code --noise P} the
  * training labels are corrupted exactly as {@code train --noise P --seed S} corrupted them, and the training
  * accuracy is split into the clean and the corrupted examples (against their corrupted labels). A model file that
  * cannot be read, a model whose input size does not match the data, or one holding non-finite parameters (saved from
@@ -41,20 +43,12 @@ final class EvaluateCommand implements Callable<Integer> {
             + " 'train --save'.")
     private Path model;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST/MNIST IDX directory (default: the"
-            + " embedded subset).")
-    private Path data;
+    @Mixin
+    private DataOptions dataOptions;
 
     @Option(names = "--loss", defaultValue = "cross-entropy", paramLabel = "NAME",
             description = "The loss to report: cross-entropy or squared (default: ${DEFAULT-VALUE}).")
     private String loss;
-
-    @Option(names = "--train-size", paramLabel = "N", description = "Use the first N training examples (default:"
-            + " all).")
-    private Integer trainSize;
-
-    @Option(names = "--test-size", paramLabel = "N", description = "Use the first N test examples (default: all).")
-    private Integer testSize;
 
     @Option(names = "--noise", defaultValue = "0", paramLabel = "P", description = "The label noise the model was"
             + " trained with (train --noise), to split training accuracy into clean and corrupted examples"
@@ -73,9 +67,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!(noise >= 0 && noise <= 1)) {
             throw usage("--noise: must be in [0, 1], got " + noise);
         }
-        if (trainSize != null && trainSize < 1 || testSize != null && testSize < 1) {
-            throw usage("--train-size, --test-size: must be >= 1");
-        }
+        dataOptions.check(spec);
         if (threads != null && (threads < 1 || threads > 1024)) {
             throw usage("--threads: must be in 1..1024");
         }
@@ -87,9 +79,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(model)) {
             throw usage("--model: " + model + (Files.exists(model) ? " is not a regular file" : " does not exist"));
         }
-        TwoLayerNet net;
+        DenseNetwork net;
         try {
-            net = ModelFile.load(model);
+            net = ModelFile.loadNetwork(model);
         } catch (IOException | RuntimeException e) {
             throw usage("--model: " + model + " cannot be read as a model: " + e.getMessage());
         }
@@ -101,18 +93,17 @@ final class EvaluateCommand implements Callable<Integer> {
         if (threads != null) {
             Parallelism.setThreads(threads);
         }
-        FashionMnist.Split split;
-        try {
-            split = FashionMnistSource.load(data, trainSize == null ? Integer.MAX_VALUE : trainSize,
-                    testSize == null ? Integer.MAX_VALUE : testSize);
-        } catch (IOException e) {
-            throw usage("--data: " + e.getMessage());
-        }
-        if (split.train().features() != net.spec().inputs() || FashionMnist.CLASSES != net.spec().outputs()) {
-            throw usage("--model: " + model + " holds " + net.spec() + ", which does not take the data's "
-                    + split.train().features() + " inputs and " + FashionMnist.CLASSES + " classes");
+        FashionMnist.Split split = dataOptions.load(spec);
+        int classes = Math.max(split.train().classes(), split.test().classes());
+        boolean outputsFit = net.outputs() == classes || dataOptions.binary() && net.outputs() == 1;
+        if (split.train().features() != net.inputs() || !outputsFit) {
+            throw usage("--model: " + model + " holds " + net + ", which does not take the data's "
+                    + split.train().features() + " inputs and " + classes + " classes");
         }
         LabelCorruption train = LabelCorruption.apply(split.train(), noise, seed);
+        if (dataOptions.binary()) {
+            train = new LabelCorruption(DataOptions.withLabelTargets(train.data()), train.corrupted());
+        }
         Evaluator ev = new Evaluator(l, 1000);
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "Model: %s (%s)%n", model, net);

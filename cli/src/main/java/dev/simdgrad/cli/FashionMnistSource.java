@@ -1,6 +1,7 @@
 package dev.simdgrad.cli;
 
 import dev.simdgrad.nn.data.FashionMnist;
+import dev.simdgrad.nn.data.NpyDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,14 +9,16 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Where {@code train} and {@code reproduce} take Fashion-MNIST from: the directory of {@code --data}, else the
- * subset embedded in the jar (5,000 train + 1,000 test images). The default is the embedded subset, not
+ * Where {@code train} and {@code reproduce} take their data from: the directory of {@code --data} (IDX files as
+ * Fashion-MNIST and MNIST ship them, or the NPY layout of {@link NpyDirectory}, detected by its {@code train_x.npy}),
+ * else the Fashion-MNIST subset embedded in the jar (5,000 train + 1,000 test images). The default is the embedded subset, not
  * {@link FashionMnist#locate}'s search of the environment and {@value FashionMnist#SYSTEM_DIR}, so that a default
  * run gives the same numbers on every machine; a full dataset is used only when asked for.
  */
 final class FashionMnistSource {
     private static final String NEEDS = "(it needs train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],"
-            + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]; without --data the embedded subset is used)";
+            + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz], or the NPY layout train_x.npy, train_y.npy,"
+            + " test_x.npy, test_y.npy; without --data the embedded subset is used)";
 
     private FashionMnistSource() {
     }
@@ -37,6 +40,14 @@ final class FashionMnistSource {
         }
         if (!Files.isDirectory(dir)) {
             throw new MissingDataException("data directory not found: looked at " + dir.toAbsolutePath() + " " + NEEDS);
+        }
+        if (NpyDirectory.isNpy(dir)) {
+            List<String> missing = NpyDirectory.missingFiles(dir);
+            if (!missing.isEmpty()) {
+                throw new MissingDataException("data directory " + dir.toAbsolutePath() + " has train_x.npy but lacks "
+                        + String.join(", ", missing) + " " + NEEDS);
+            }
+            return NpyDirectory.load(dir, maxTrain, maxTest);
         }
         List<String> missing = FashionMnist.missingFiles(dir);
         if (!missing.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.simdgrad.cli;
 
 import dev.simdgrad.kernels.Parallelism;
 import dev.simdgrad.nn.Activation;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.Init;
 import dev.simdgrad.nn.Loss;
 import dev.simdgrad.nn.NetSpec;
@@ -26,26 +27,29 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code simdgrad train}: trains a two-layer network on Fashion-MNIST (the embedded subset unless {@code --data}
- * names a directory) with any model, loss, strategy, optimizer and regularizer of the nn module, prints a line per
+ * {@code simdgrad train}: trains a dense network of any depth on Fashion-MNIST or MNIST (the embedded subsets unless
+ * {@code --data} names a directory of IDX or NPY files) with any model, loss, strategy, optimizer and regularizer of the nn module, prints a line per
  * epoch, and writes the per-epoch metrics as CSV and JSON and accuracy/loss charts as PNG into {@code --out}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a two-layer network on Fashion-MNIST (embedded 5000 + 1000 subset unless --data)"
-            + " and write metrics (CSV, JSON) and charts (PNG) into --out."})
+        description = {"Train a dense network (two-layer by default; --hidden 512,512 for deeper ones) on"
+            + " Fashion-MNIST or MNIST (embedded 5000 + 1000 subsets) or on --data (IDX or NPY), and write metrics"
+            + " (CSV, JSON) and charts (PNG) into --out."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--hidden", defaultValue = "256", paramLabel = "M", description = "Hidden units (default:"
-            + " ${DEFAULT-VALUE}).")
-    private int hidden;
+    @Option(names = "--hidden", defaultValue = "256", split = ",", paramLabel = "M[,M...]", description = "Hidden"
+            + " widths, one per hidden layer: 256 is the two-layer network 784-256-10, 512,512 the three-layer"
+            + " 784-512-512-10 (default: ${DEFAULT-VALUE}).")
+    private List<Integer> hidden;
 
     @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
             description = "relu, tanh, softplus or gelu (default: ${DEFAULT-VALUE}).")
@@ -115,16 +119,8 @@ final class TrainCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     private double flood;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST/MNIST IDX directory (default: the"
-            + " embedded subset).")
-    private Path data;
-
-    @Option(names = "--train-size", paramLabel = "N", description = "Use the first N training examples (default:"
-            + " all).")
-    private Integer trainSize;
-
-    @Option(names = "--test-size", paramLabel = "N", description = "Use the first N test examples (default: all).")
-    private Integer testSize;
+    @Mixin
+    private DataOptions dataOptions;
 
     @Option(names = "--noise", defaultValue = "0", paramLabel = "P", description = "Fraction of training labels"
             + " permuted among themselves (default: ${DEFAULT-VALUE}).")
@@ -178,14 +174,12 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) {
             Parallelism.setThreads(threads);
         }
-        FashionMnist.Split split;
-        try {
-            split = FashionMnistSource.load(data, trainSize == null ? Integer.MAX_VALUE : trainSize,
-                    testSize == null ? Integer.MAX_VALUE : testSize);
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
-        }
+        FashionMnist.Split split = dataOptions.load(spec);
         LabelCorruption train = LabelCorruption.apply(split.train(), noise, seed);
+        if (dataOptions.binary()) {
+            // The squared loss reads the ±1 targets: they follow the (possibly corrupted) labels.
+            train = new LabelCorruption(DataOptions.withLabelTargets(train.data()), train.corrupted());
+        }
         boolean drop = dropLast || s.strategy().needsWholeBatches();
         int stepsPerEpoch = TrainingRun.stepsPerEpoch(train.data().size(), batch, drop);
         Sgd sgd;
@@ -200,11 +194,7 @@ final class TrainCommand implements Callable<Integer> {
                     : "--strategy " + strategy + " with --batch " + batch + " and " + train.data().size()
                     + " training examples: ") + e.getMessage());
         }
-        // He for the ReLU family, Xavier for the saturating/smooth ones, as NetSpec.standard chooses.
-        Init init = s.activation() == Activation.RELU ? Init.HE : Init.XAVIER;
-        NetSpec netSpec = new NetSpec(split.train().features(), hidden, FashionMnist.CLASSES, s.activation(),
-                s.par(), init, !noBias, !noBias, freezeOutput, symmetric);
-        TwoLayerNet net = TwoLayerNet.initialize(netSpec, seed);
+        DenseNetwork net = network(s, split.train().features(), outputs(split));
         Objective objective = s.objective();
         o.printf(Locale.ROOT, "Data: %s (%d train, %d test), label noise %.2f (%d corrupted)%n", split.source(),
                 train.data().size(), split.test().size(), noise, train.corruptedCount());
@@ -219,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
                         o.flush();
                     });
         }
-        Map<String, Object> config = config(netSpec, split, train, s, drop);
+        Map<String, Object> config = config(net, split, train, s, drop);
         if (run.hasDiverged()) {
             config.put("diverged", run.diverged().getMessage());
         }
@@ -255,14 +245,48 @@ final class TrainCommand implements Callable<Integer> {
                 e.testAccuracy(), e.mCoherence(), e.distanceFromInit(), e.seconds());
     }
 
-    private Map<String, Object> config(NetSpec netSpec, FashionMnist.Split split, LabelCorruption train, Setup s,
+    /**
+     * The network: one hidden width is the two-layer network (the {@link TwoLayerNet} view, saved in model-file
+     * version 1); more are a deeper {@link DenseNetwork}. He initialization for ReLU, Xavier for the others.
+     */
+    private DenseNetwork network(Setup s, int inputs, int outputs) {
+        Init init = s.activation() == Activation.RELU ? Init.HE : Init.XAVIER;
+        if (hidden.size() == 1) {
+            return TwoLayerNet.initialize(new NetSpec(inputs, hidden.getFirst(), outputs, s.activation(), s.par(),
+                    init, !noBias, !noBias, freezeOutput, symmetric), seed);
+        }
+        int[] widths = new int[hidden.size() + 2];
+        widths[0] = inputs;
+        for (int l = 0; l < hidden.size(); l++) {
+            widths[l + 1] = hidden.get(l);
+        }
+        widths[widths.length - 1] = outputs;
+        DenseNetwork.Builder b = DenseNetwork.builder().widths(widths).activation(s.activation())
+                .parametrization(s.par()).bias(!noBias).symmetric(symmetric);
+        if (freezeOutput) {
+            b.freezeOutput();
+        }
+        try {
+            return b.build(seed);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--hidden " + hidden + ": " + e.getMessage());
+        }
+    }
+
+    /** One output for the squared loss on a binary task (±1 targets), else one per class. */
+    private int outputs(FashionMnist.Split split) {
+        return dataOptions.binary() && loss.toLowerCase(Locale.ROOT).startsWith("s") ? 1 : Math.max(
+                split.train().classes(), split.test().classes());
+    }
+
+    private Map<String, Object> config(DenseNetwork net, FashionMnist.Split split, LabelCorruption train, Setup s,
                                        boolean drop) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("data", split.source());
         c.put("trainSize", train.data().size());
         c.put("testSize", split.test().size());
         c.put("noise", noise);
-        c.put("net", netSpec.toString());
+        c.put("net", net.toString());
         c.put("loss", loss);
         c.put("strategy", strategy);
         c.put("objective", s.objective().toString());
@@ -287,15 +311,14 @@ final class TrainCommand implements Callable<Integer> {
     /** The options checked and turned into nn objects; a bad value is a usage error (exit 2). */
     private Setup setup() {
         try {
-            check(hidden >= 1, "--hidden: must be >= 1");
+            check(!hidden.isEmpty() && hidden.stream().allMatch(h -> h >= 1), "--hidden: widths must be >= 1");
             check(epochs >= 1, "--epochs: must be >= 1");
             check(batch >= 1, "--batch: must be >= 1");
             check(noise >= 0 && noise <= 1, "--noise: must be in [0, 1]");
             check(lr >= 0 && Double.isFinite(lr), "--lr: must be finite and >= 0");
-            check(trainSize == null || trainSize >= 1, "--train-size: must be >= 1");
-            check(testSize == null || testSize >= 1, "--test-size: must be >= 1");
             check(threads == null || threads >= 1 && threads <= 1024, "--threads: must be in 1..1024");
-            check(!symmetric || hidden % 2 == 0, "--symmetric-init: needs an even --hidden");
+            check(!symmetric || hidden.getLast() % 2 == 0, "--symmetric-init: needs an even last --hidden width");
+            dataOptions.check(spec);
             check(momentum >= 0 && momentum < 1, "--momentum: must be in [0, 1)");
             check(!nesterov || momentum > 0, "--nesterov: needs --momentum > 0");
             check(weightDecay >= 0 && Float.isFinite(weightDecay), "--weight-decay: must be finite and >= 0");

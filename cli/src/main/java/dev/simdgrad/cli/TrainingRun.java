@@ -1,7 +1,7 @@
 package dev.simdgrad.cli;
 
 import dev.simdgrad.nn.Loss;
-import dev.simdgrad.nn.TwoLayerNet;
+import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.Workspace;
 import dev.simdgrad.nn.data.Batch;
 import dev.simdgrad.nn.data.Dataset;
@@ -77,7 +77,7 @@ final class TrainingRun {
      * @param progress advanced by the number of steps of each epoch
      * @param listener called after every epoch (e.g. to print a line)
      */
-    static Outcome run(TwoLayerNet net, Loss loss, Objective objective, Sgd sgd, int batch, boolean dropLast,
+    static Outcome run(DenseNetwork net, Loss loss, Objective objective, Sgd sgd, int batch, boolean dropLast,
                            int epochs, LabelCorruption train, Dataset test, long seed, Progress progress,
                            Consumer<Epoch> listener) {
         Dataset data = train.data();
