@@ -33,7 +33,7 @@ public final class WorkerPool {
      * microseconds, which is why a dedicated machine may want more (see the property's Javadoc for the measurement).
      */
     static final int DEFAULT_SPINS = 1_000;
-    private static final int SPINS = spins(System.getProperty(Parallelism.SPINS_PROPERTY));
+    private static final int SPINS = spinsOrDefault(System.getProperty(Parallelism.SPINS_PROPERTY));
 
     /**
      * A test's stand-in for the scheduler: called by worker {@code index} right after it reads a new run's ticket,
@@ -226,6 +226,20 @@ public final class WorkerPool {
     }
 
     /** The spin count a value of {@link Parallelism#SPINS_PROPERTY} asks for; absent or blank: the default. */
+    /**
+     * {@link #spins} at class load: a bad value is ignored with a warning naming the property, as the kernels'
+     * other properties are, rather than failing the class's initialization for the rest of the JVM's life.
+     */
+    private static int spinsOrDefault(String value) {
+        try {
+            return spins(value);
+        } catch (IllegalArgumentException e) {
+            System.getLogger("dev.simdgrad.kernels").log(System.Logger.Level.WARNING, "simdgrad: " + e.getMessage()
+                    + "; using the default " + DEFAULT_SPINS);
+            return DEFAULT_SPINS;
+        }
+    }
+
     static int spins(String value) {
         if (value == null || value.isBlank()) {
             return DEFAULT_SPINS;
