@@ -71,14 +71,17 @@ public final class ReferenceDenseNetwork {
         trainable = g;
     }
 
+    /** The live parameters θ (not a copy; the finite-difference checks move entries and put them back). */
     public double[] parameters() {
         return theta;
     }
 
+    /** Number of trainable parameters, the length of a gradient. */
     public int trainableCount() {
         return trainable;
     }
 
+    /** The architecture this reference computes. */
     public Architecture architecture() {
         return arch;
     }
@@ -95,16 +98,19 @@ public final class ReferenceDenseNetwork {
 
     /** Everything one pass over a batch computes, per example, in double; per-layer arrays are B x n_l. */
     public static final class Pass {
-        /** Mean loss and per-example losses ℓ_i. */
+        /** Mean loss. */
         public double loss;
+        /** Per-example losses ℓ_i. */
         public double[] losses;
         /** Per layer: pre-activations Z_l, activations A_l (null for the output layer), deltas Δ_l. */
         public double[][] z, a, delta;
-        /** Per-example gradients over the trainable parameters, B x P_trainable, and their mean. */
+        /** Per-example gradients over the trainable parameters, B x P_trainable. */
         public double[][] perExample;
+        /** Mean gradient (1/B) Σ g_i over the trainable parameters. */
         public double[] meanGradient;
-        /** With bounds: per layer bounds of z, a and Δ, and of the summed and mean gradient, per coordinate. */
+        /** Per layer, bounds on the float kernel path's Z, A and Δ (meaningful with {@code withBounds}). */
         public double[][] zBound, aBound, deltaBound;
+        /** Bounds on the kernel's Σ g_i and mean gradient per coordinate (Sum, and Mean with alpha = fl(1/B)). */
         public double[] sumGradientBound, meanGradientBound;
         /** Per-example gradient bounds, B x P_trainable (no rounding of the product itself). */
         public double[][] perExampleBound;

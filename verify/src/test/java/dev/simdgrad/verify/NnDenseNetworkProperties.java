@@ -165,7 +165,9 @@ class NnDenseNetworkProperties {
         net.lossAndDeltas(NnFixtures.loss(true), batch, ws);
         Coherence c = Coherence.of(ws, new float[net.trainableCount()]);
         Assume.that(!Double.isNaN(c.mCoherence()));   // every gradient 0 (a dead network) has no coherence
-        // B identical gradients g: ‖B g‖² / (B ‖g‖²) = B, up to the float sums (γ(B + 2) relative, twice).
+        // B identical gradients g: ‖B g‖² / (B ‖g‖²) = B. Every coordinate of Σ g_i is a sum of B terms of one sign,
+        // within γ(B + 2) relative (SGEMM), so ‖Σ g_i‖² within 2γ(B + 2) to first order; each ‖g_i‖² within γ(L + 1)
+        // <= γ(6) <= 2γ(B + 2) (B >= 2): the ratio within 4γ(B + 2) relative.
         assertEquals(b, c.mCoherence(), 4 * ErrorBounds.gamma(b + 2) * b + 1e-12, arch.toString());
     }
 

@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The dense network as a library: the builder and its two-layer case, the initializations at depth, frozen layers,
- * the trainer's named settings, the regularized objectives at depth, steady-state allocation and thread determinism.
+ * the trainer's named settings, the regularized objectives at depth and thread determinism (steady-state allocation:
+ * {@link NnDenseAllocationTest}).
  */
 class NnDenseNetworkTest {
 
@@ -272,36 +273,6 @@ class NnDenseNetworkTest {
         assertTrue(l > 0);
         for (int i = 0; i < p; i++) {
             assertEquals(-plain[i], flood[i]);
-        }
-    }
-
-    @Test
-    void stepsAtDepthDoNotAllocateInSteadyState() {
-        if (!SteadyStateAllocation.supported()) {
-            return;
-        }
-        int saved = Parallelism.threads();
-        Parallelism.setThreads(1);   // worker threads would allocate on their own counters, not this one
-        try {
-            DenseNetwork net = DenseNetwork.builder().widths(20, 16, 12, 5).activation(Activation.GELU).freeze(1)
-                    .build(1);
-            Batch batch = NnFixtures.batch(24, 20, 5, true, 2);
-            Loss loss = NnFixtures.loss(true);
-            Objective[] objectives = {new LossGradient(loss, new Mean()), new LossGradient(loss, new ClipNorm(0.5f)),
-                    new LossGradient(loss, new Winsorize(2)), new DoubleBackpropGR(loss, 0.1f),
-                    new BackpropThroughBackwardGR(loss, 0.1f),
-                    new ForwardDifferenceGR(new LossGradient(loss, new Mean()), 0.1f, 0.05f)};
-            for (Objective o : objectives) {
-                Sgd sgd = new Sgd(Schedule.cosine(0.01, 0, 1000), 0.9f, true, 1e-4f);
-                float[] g = new float[net.trainableCount()];
-                long perStep = SteadyStateAllocation.perCall(() -> {
-                    o.gradient(net, batch, g);
-                    sgd.step(net, g);
-                }, 1000, 50, 60, 256);
-                assertTrue(perStep < 256, o + " allocates " + perStep + " bytes per step");
-            }
-        } finally {
-            Parallelism.setThreads(saved);
         }
     }
 
