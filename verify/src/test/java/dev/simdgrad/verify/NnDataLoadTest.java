@@ -100,6 +100,23 @@ class NnDataLoadTest {
     }
 
     @Test
+    void twoDimensionalSamplesLoad() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("flat"));
+        Files.write(d.resolve("train-images-idx3-ubyte"), idx(new int[] {6, 5}, 30));
+        Files.write(d.resolve("train-labels-idx1-ubyte"), labels(new int[] {0, 1, 2, 0, 1, 2}));
+        Files.write(d.resolve("t10k-images-idx3-ubyte"), idx(new int[] {2, 5}, 10));
+        Files.write(d.resolve("t10k-labels-idx1-ubyte"), labels(new int[] {2, 0}));
+        FashionMnist.Split s = FashionMnist.load(d, 100, 100);
+        assertEquals(5, s.train().features());
+        assertEquals(3, s.train().classes());
+        assertEquals(2, s.test().size());
+        Files.write(d.resolve("t10k-images-idx3-ubyte"), idx(new int[] {2, 4}, 8));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> FashionMnist.load(d, 100, 100));
+        assertTrue(e.getMessage().contains("differ in shape") && e.getMessage().contains(" 5 ")
+                && e.getMessage().contains(" 4"), e.getMessage());
+    }
+
+    @Test
     void trainAndTestImagesOfDifferentShapesAreRejectedAtLoadNamingBothFiles() throws IOException {
         Path d = dataDir("shapes", 20, 4, 10, 5);
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> FashionMnist.load(d, 100, 100));
@@ -118,12 +135,14 @@ class NnDataLoadTest {
         assertTrue(e.getMessage().contains(d.resolve("train-images-idx3-ubyte.gz").toString()), e.getMessage());
         assertTrue(e.getMessage().contains(labelsFile.toString()), e.getMessage());
 
+        // IDX files declare no class count: the classes are 0 .. the largest label of either file, so a label 10
+        // makes an 11-class problem, for both splits (the network's outputs do not depend on --train-size).
         int[] y = classes(20);
         y[19] = 10;
         Files.write(labelsFile, labels(y));
-        e = assertThrows(IdxFormatException.class, () -> FashionMnist.load(d, 100, 100));
-        assertTrue(e.getMessage().contains("label 19 is 10"), e.getMessage());
-        assertTrue(e.getMessage().startsWith(labelsFile.toString()), e.getMessage());
+        FashionMnist.Split eleven = FashionMnist.load(d, 5, 100);
+        assertEquals(11, eleven.train().classes());
+        assertEquals(11, eleven.test().classes());
 
         Files.write(labelsFile, idx(new int[] {20, 1}, 20));
         e = assertThrows(IdxFormatException.class, () -> FashionMnist.load(d, 100, 100));

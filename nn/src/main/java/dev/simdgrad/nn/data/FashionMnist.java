@@ -13,7 +13,8 @@ import java.util.List;
  * Fashion-MNIST (Xiao et al. 2017) and MNIST, which share the file layout: a directory with
  * {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte},
  * {@code t10k-labels-idx1-ubyte}, each raw or with {@code .gz}. Images become d = rows·cols features scaled to
- * [0, 1] (byte / 255); labels are the 10 classes.
+ * [0, 1] (byte / 255); labels are the classes 0 .. the largest label of either split (10 for both datasets). Any
+ * IDX directory of this layout with uint8 samples of 2 dimensions (n, d) or 3 (n, rows, cols) loads the same way.
  *
  * <p>Where the data comes from ({@link #locate}): an explicit directory, else the directory in the environment
  * variable {@value #ENV}, else {@value #SYSTEM_DIR} (Debian package {@code dataset-fashion-mnist}); and when none
@@ -66,12 +67,11 @@ public final class FashionMnist {
 
     /**
      * Loads the first {@code maxTrain} training and {@code maxTest} test examples from a directory. All four files
-     * are read and checked before any example is built: images against their labels (count, the labels used in
-     * 0..9) and the training images against the test images (same rows x cols).
+     * are read and checked before any example is built: images against their labels (the same count) and the
+     * training images against the test images (the same sample shape).
      *
      * @throws IOException with the file name(s) for a missing file, a malformed IDX file, images and labels that
-     *                     disagree in count or have a label outside 0..9, or training and test images of different
-     *                     shapes
+     *                     disagree in count, or training and test samples of different shapes
      */
     public static Split load(Path dir, int maxTrain, int maxTest) throws IOException {
         if (maxTrain < 0 || maxTest < 0) {
@@ -81,13 +81,14 @@ public final class FashionMnist {
         Named testImages = open(dir, TEST_IMAGES), testLabels = open(dir, TEST_LABELS);
         checkPair(trainImages, trainLabels, maxTrain);
         checkPair(testImages, testLabels, maxTest);
-        int[] tr = trainImages.idx().dimensions(), te = testImages.idx().dimensions();
-        if (tr[1] != te[1] || tr[2] != te[2]) {
+        int[] tr = sampleShape(trainImages), te = sampleShape(testImages);
+        if (!Arrays.equals(tr, te)) {
             throw new IdxFormatException("training and test images differ in shape: " + trainImages.name()
-                    + " has " + tr[1] + "x" + tr[2] + " images, " + testImages.name() + " has " + te[1] + "x" + te[2]);
+                    + " has " + shape(tr) + " images, " + testImages.name() + " has " + shape(te));
         }
-        Dataset train = pair(trainImages, trainLabels, maxTrain);
-        Dataset test = pair(testImages, testLabels, maxTest);
+        int classes = classes(trainLabels, testLabels);
+        Dataset train = pair(trainImages, trainLabels, maxTrain, classes);
+        Dataset test = pair(testImages, testLabels, maxTest, classes);
         return new Split(train, test, dir.toString());
     }
 
@@ -120,10 +121,11 @@ public final class FashionMnist {
     }
 
     private static Split embedded(String dir, String source) throws IOException {
-        Dataset train = pair(resource(dir, TRAIN_IMAGES + ".gz"), resource(dir, TRAIN_LABELS + ".gz"),
-                Integer.MAX_VALUE);
-        Dataset test = pair(resource(dir, TEST_IMAGES + ".gz"), resource(dir, TEST_LABELS + ".gz"),
-                Integer.MAX_VALUE);
+        Named trainImages = resource(dir, TRAIN_IMAGES + ".gz"), trainLabels = resource(dir, TRAIN_LABELS + ".gz");
+        Named testImages = resource(dir, TEST_IMAGES + ".gz"), testLabels = resource(dir, TEST_LABELS + ".gz");
+        int classes = classes(trainLabels, testLabels);
+        Dataset train = pair(trainImages, trainLabels, Integer.MAX_VALUE, classes);
+        Dataset test = pair(testImages, testLabels, Integer.MAX_VALUE, classes);
         return new Split(train, test, source);
     }
 
@@ -153,13 +155,39 @@ public final class FashionMnist {
     }
 
     private static void checkImages(Named images) throws IdxFormatException {
-        if (images.idx().dimensions().length != 3) {
-            throw new IdxFormatException(images.name() + ": images must have 3 dimensions (n, rows, cols), got "
+        int dims = images.idx().dimensions().length;
+        if (dims != 2 && dims != 3) {
+            throw new IdxFormatException(images.name() + ": samples must have 2 or 3 dimensions (n, d) or (n, rows,"
+                    + " cols), got "
                     + Arrays.toString(images.idx().dimensions()));
         }
     }
 
-    /** Images (3 dimensions) against their labels (1 dimension, same count, the first {@code max} in 0..9). */
+    /** The dimensions of one sample: (d) or (rows, cols). */
+    private static int[] sampleShape(Named images) {
+        int[] dims = images.idx().dimensions();
+        return Arrays.copyOfRange(dims, 1, dims.length);
+    }
+
+    private static String shape(int[] sample) {
+        return sample.length == 1 ? Integer.toString(sample[0]) : sample[0] + "x" + sample[1];
+    }
+
+    /**
+     * The number of classes: 1 + the largest label of either file (all of its labels, so that a shorter
+     * {@code --train-size} does not change the network's outputs); 10 for Fashion-MNIST and MNIST.
+     */
+    private static int classes(Named trainLabels, Named testLabels) {
+        int max = 0;
+        for (Named l : new Named[] {trainLabels, testLabels}) {
+            for (byte b : l.idx().data()) {
+                max = Math.max(max, b & 0xff);
+            }
+        }
+        return max + 1;
+    }
+
+    /** Samples (2 or 3 dimensions) against their labels (1 dimension, the same count). */
     private static void checkPair(Named images, Named labels, int max) throws IdxFormatException {
         checkImages(images);
         Idx im = images.idx(), lb = labels.idx();
@@ -171,16 +199,9 @@ public final class FashionMnist {
             throw new IdxFormatException(images.name() + " has " + im.items() + " images but " + labels.name()
                     + " has " + lb.items() + " labels");
         }
-        byte[] ly = lb.data();
-        for (int i = 0, n = Math.min(im.items(), max); i < n; i++) {
-            if ((ly[i] & 0xff) >= CLASSES) {
-                throw new IdxFormatException(labels.name() + ": label " + i + " is " + (ly[i] & 0xff) + ", not in 0.."
-                        + (CLASSES - 1));
-            }
-        }
     }
 
-    private static Dataset pair(Named images, Named labels, int max) throws IdxFormatException {
+    private static Dataset pair(Named images, Named labels, int max, int classes) throws IdxFormatException {
         checkPair(images, labels, max);
         Idx im = images.idx();
         int n = Math.min(im.items(), max), d = im.itemSize();
@@ -194,7 +215,7 @@ public final class FashionMnist {
         for (int i = 0; i < x.length; i++) {
             x[i] = (px[i] & 0xff) / 255f;
         }
-        return Dataset.owning(n, d, x, y, CLASSES, null, 0);
+        return Dataset.owning(n, d, x, y, classes, null, 0);
     }
 
     private static Path requireDirectory(Path p, String what) throws IOException {
