@@ -35,7 +35,8 @@ record CliRun(int exitCode, String out, String err) {
         }
         int columns = lines.getFirst().split(",").length;
         for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+            // limit -1: a trailing empty cell (an empty text column) is a cell.
+            String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
             if (cells.length != columns) {
                 throw new AssertionError(csv + ": " + cells.length + " cells, header " + columns + ": " + line);
             }

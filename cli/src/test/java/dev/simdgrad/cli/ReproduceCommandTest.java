@@ -30,7 +30,7 @@ class ReproduceCommandTest {
         assertTrue(o.contains("fits the corrupted labels less than SGD"), o);
         assertTrue(o.matches("(?s).*\\d+ of \\d+ claims hold.*"), o);
         assertTrue(o.contains("Wrote ") && o.contains(out.toAbsolutePath().toString()), o);
-        var runs = CliRun.numericCsv(out.resolve("runs.csv"), 1);
+        var runs = CliRun.numericCsv(out.resolve("runs.csv"), 1, 10);   // strategy, diverged (empty: did not)
         assertEquals(14, runs.size(), runs.toString());
         CliRun.numericCsv(out.resolve("epochs.csv"), 1);
         assertTrue(Files.readString(out.resolve("result.json")).contains("\"claims\""));
