@@ -430,14 +430,7 @@ public final class ModelFile {
         b.put((byte) s.activation().ordinal()).put((byte) s.parametrization().ordinal()).put((byte) s.init().ordinal());
         b.put((byte) ((s.hiddenBias() ? 1 : 0) | (s.outputBias() ? 2 : 0) | (s.freezeOutput() ? 4 : 0)
                 | (s.symmetric() ? 8 : 0)));
-        b.putInt(p.length);
-        for (float v : p) {
-            b.putInt(Float.floatToRawIntBits(v));
-        }
-        CRC32 crc = new CRC32();
-        crc.update(b.array(), 0, b.position());
-        b.putInt((int) crc.getValue());
-        return b.array();
+        return withParametersAndCrc(b, p);
     }
 
     /** Version 2: any network. */
@@ -453,6 +446,11 @@ public final class ModelFile {
             b.putInt(s.inputs()).putInt(s.outputs()).put((byte) s.activation().ordinal()).put((byte) s.init().ordinal())
                     .put((byte) ((s.bias() ? 1 : 0) | (s.frozen() ? 2 : 0)));
         }
+        return withParametersAndCrc(b, p);
+    }
+
+    /** Appends the count, the parameters and the CRC-32 of everything before it; returns the file's bytes. */
+    private static byte[] withParametersAndCrc(ByteBuffer b, float[] p) {
         b.putInt(p.length);
         for (float v : p) {
             b.putInt(Float.floatToRawIntBits(v));
