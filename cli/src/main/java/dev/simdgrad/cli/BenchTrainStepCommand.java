@@ -34,7 +34,8 @@ final class BenchTrainStepCommand implements Callable<Integer> {
     private JmhEffortOptions effort;
 
     @Option(names = "--shapes", split = ",", paramLabel = "IN-HIDDEN-OUT",
-            description = "Network shapes instead of the defaults, 784-HIDDEN-10, e.g. 784-256-10.")
+            description = "Network shapes instead of the defaults, 784-HIDDEN[-HIDDEN...]-10, e.g. 784-256-10 or"
+                    + " 784-512-512-10.")
     private List<String> shapes;
 
     @Option(names = "--objectives", split = ",", paramLabel = "NAME",
@@ -46,10 +47,14 @@ final class BenchTrainStepCommand implements Callable<Integer> {
             description = "Thread budgets instead of the default (1 with --quick, else 1,2).")
     private List<Integer> threads;
 
-    /** Every objective the benchmark knows, for the help and the check. */
+    /**
+     * Every objective the benchmark knows, for the help and the check: its defaults and {@code doublebackprop} (true
+     * double backpropagation, measured on request only).
+     */
     static final class Objectives extends java.util.ArrayList<String> {
         Objectives() {
             super(JmhParams.of(TrainStepBenchmark.Step.class, "objective"));
+            add("doublebackprop");
         }
     }
 
@@ -72,12 +77,11 @@ final class BenchTrainStepCommand implements Callable<Integer> {
         SuitePlan d = effort.apply(spec, defaults(effort.quick));
         Map<String, List<String>> p = new LinkedHashMap<>(d.params());
         if (shapes != null) {
-            // The benchmark reads only the hidden size from the shape: another input or output size would be
-            // measured as 784 and 10 under a wrong label.
+            // The benchmark's data fix the input and output sizes; the hidden widths are free, one per layer.
             p.put("shape", JmhEffortOptions.checked(spec, "--shapes", shapes,
-                    TrainStepBenchmark.INPUTS + "-[1-9][0-9]{0,5}-" + TrainStepBenchmark.CLASSES,
-                    "a shape " + TrainStepBenchmark.INPUTS + "-HIDDEN-" + TrainStepBenchmark.CLASSES
-                            + " such as 784-256-10 (input and output sizes are fixed)"));
+                    TrainStepBenchmark.INPUTS + "(-[1-9][0-9]{0,5})+-" + TrainStepBenchmark.CLASSES,
+                    "a shape " + TrainStepBenchmark.INPUTS + "-HIDDEN[-HIDDEN...]-" + TrainStepBenchmark.CLASSES
+                            + " such as 784-256-10 or 784-512-512-10 (input and output sizes are fixed)"));
         }
         if (objectives != null) {
             List<String> known = new Objectives();

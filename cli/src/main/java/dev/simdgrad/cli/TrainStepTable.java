@@ -20,16 +20,19 @@ final class TrainStepTable {
     }
 
     /**
-     * Flops of the matrix products of one plain step of the "in-hidden-out" network on the benchmark's batch B:
-     * forward X W1ᵀ and H W2ᵀ, backward Δ2 W2, and the weight gradients Δ2ᵀ H and Δ1ᵀ X, i.e.
+     * Flops of the matrix products of one plain step of the network "w0-w1-...-wL" on the benchmark's batch B: per
+     * layer l the forward product and the weight gradient (2 B w_l w_{l+1} each), and for every layer but the
+     * first the back-propagated delta (2 B w_l w_{l+1}); for "in-hidden-out" that is
      * {@code 2 B (2 in hidden + 3 hidden out)}. Elementwise work is left out: it is a few percent.
      */
     static double stepFlops(String shape) {
         String[] d = shape.split("-");
-        double in = Double.parseDouble(d[0]);
-        double hidden = Double.parseDouble(d[1]);
-        double out = Double.parseDouble(d[2]);
-        return 2.0 * TrainStepBenchmark.BATCH * (2 * in * hidden + 3 * hidden * out);
+        double macs = 0;
+        for (int l = 0; l + 1 < d.length; l++) {
+            double layer = Double.parseDouble(d[l]) * Double.parseDouble(d[l + 1]);
+            macs += (l == 0 ? 2 : 3) * layer;
+        }
+        return 2.0 * TrainStepBenchmark.BATCH * macs;
     }
 
     /**

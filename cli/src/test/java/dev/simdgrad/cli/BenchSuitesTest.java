@@ -135,6 +135,8 @@ class BenchSuitesTest {
                 lines.get(0));
         // 2 x 128 x (2 x 784 x 256 + 3 x 256 x 10) = 104,726,528 flops; in 2.5 ms 41.89 GFLOP/s, 41.9% of 100.
         assertEquals(104_726_528, TrainStepTable.stepFlops("784-256-10"));
+        // Deeper: 2 x 128 x (2 x 784 x 512 + 3 x 512 x 512 + 3 x 512 x 10) = 410,779,648.
+        assertEquals(410_779_648, TrainStepTable.stepFlops("784-512-512-10"));
         assertTrue(lines.get(2).matches("784-256-10\\s+1\\s+mean\\s+2\\.500 ± 0\\.010\\s+41\\.89\\s+41\\.9%"
                 + "\\s+1\\.00x"), lines.get(2));
         assertTrue(lines.get(3).matches("784-256-10\\s+1\\s+clip\\s+3\\.000 ± 0\\.010\\s+.*\\s+1\\.20x"),
@@ -170,6 +172,8 @@ class BenchSuitesTest {
         assertEquals(2, CliRun.of("bench", "train-step", "--shapes", "784x256").exitCode());
         // The benchmark fixes input and output sizes: another one would be measured under a wrong label.
         assertEquals(2, CliRun.of("bench", "train-step", "--shapes", "100-16-5").exitCode());
+        assertEquals(2, CliRun.of("bench", "train-step", "--shapes", "784-512-0-10").exitCode());
+        assertEquals(2, CliRun.of("bench", "train-step", "--objectives", "tripleprop").exitCode());
         CliRun r = CliRun.of("bench", "train-step", "--objectives", "nope");
         assertTrue(r.firstErrorLine().contains("--objectives"), r.err());
     }
