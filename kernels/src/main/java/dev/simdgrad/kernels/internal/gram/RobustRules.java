@@ -78,9 +78,10 @@ public final class RobustRules {
 
     /**
      * Krum scores of the active rows: the sum, in ascending order, of the k smallest squared distances to the other
-     * active rows, {@code k = max(0, active - f - 2)}; inactive rows get NaN.
+     * active rows, {@code k = max(0, active - f - 2)}; +Inf for a non-finite row (even when k = 0); inactive rows
+     * get NaN.
      */
-    private static void scores(int n, int f, Buffers b) {
+    private static void scores(double[] g, int n, int f, Buffers b) {
         int count = 0;
         for (int i = 0; i < n; i++) {
             count += b.active[i] ? 1 : 0;
@@ -89,6 +90,10 @@ public final class RobustRules {
         for (int i = 0; i < n; i++) {
             if (!b.active[i]) {
                 b.scores[i] = Double.NaN;
+                continue;
+            }
+            if (!finiteRow(g, n, i)) {
+                b.scores[i] = Double.POSITIVE_INFINITY;
                 continue;
             }
             double s = 0;
@@ -114,7 +119,7 @@ public final class RobustRules {
         b.grow(n);
         prepare(g, n, b);
         Arrays.fill(b.active, 0, n, true);
-        scores(n, f, b);
+        scores(g, n, f, b);
         if (scoresOut != null) {
             System.arraycopy(b.scores, 0, scoresOut, 0, n);
         }
@@ -131,7 +136,7 @@ public final class RobustRules {
         b.grow(n);
         prepare(g, n, b);
         Arrays.fill(b.active, 0, n, true);
-        scores(n, f, b);
+        scores(g, n, f, b);
         int[] idx = b.rank;
         for (int i = 0; i < n; i++) {
             idx[i] = i;
@@ -159,7 +164,7 @@ public final class RobustRules {
         int theta = n - 2 * f;
         boolean ok = true;
         for (int t = 0; t < theta; t++) {
-            scores(n, f, b);
+            scores(g, n, f, b);
             int best = argMin(b.scores, b.active, n);
             ok &= Double.isFinite(b.scores[best]) && finiteRow(g, n, best);
             selected[t] = best;
