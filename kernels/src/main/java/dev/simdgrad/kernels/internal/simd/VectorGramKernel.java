@@ -8,17 +8,31 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Dot products in double on the Vector API, at the width the provider chose (one class for 128, 256 and 512 bits:
- * the species is a constant computed at class load, so C2 sees a fixed shape). One row against four at a time: five
- * loads per four FMAs, and four independent accumulators cover the FMA latency. The lanes of each accumulator are
- * stored and added in lane order (a {@code reduceLanes} may add them in any order, so its bits could differ between
- * the interpreter and compiled code).
+ * the species is a constant computed at class load, so C2 sees a fixed shape), organized as a small GEMM
+ * {@code C += A B^T}: the rows of B are packed k-major into panels of NR = 2 vectors of rows, and a 4 x NR tile of C
+ * lives in eight accumulators; per depth step, two vector loads of the panel, four broadcasts of A and eight FMAs.
+ * Each entry of C is a sum over k in order within the call (one lane, no lane reduction), so the order of its
+ * additions is fixed and its bits do not depend on the tile it falls in.
  */
 final class VectorGramKernel implements GramKernel {
     static final VectorSpecies<Double> SD =
             VectorSpecies.of(double.class, VectorShape.forBitSize(KernelProvider.choice().bits()));
     static final int L = SD.length();
+    static final int MR = 4, NR = 2 * L;
 
-    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[4 * L]);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        double[] panel = new double[0];
+        final double[] tile = new double[MR * NR];
+
+        double[] panel(int size) {
+            if (panel.length < size) {
+                panel = new double[size];
+            }
+            return panel;
+        }
+    }
 
     @Override
     public int lanes() {
@@ -27,59 +41,83 @@ final class VectorGramKernel implements GramKernel {
 
     @Override
     public void lower(double[] a, int stride, int n, int len, double[] acc, int ao, int lda) {
-        double[] t = LANES.get();
-        for (int i = 0; i < n; i++) {
-            rowAgainst(a, i * stride, a, stride, i + 1, len, acc, ao + i * lda, t);
-        }
+        run(a, a, stride, n, n, len, acc, ao, lda, true);
     }
 
     @Override
     public void cross(double[] a, double[] b, int stride, int n, int m, int len, double[] acc, int ao, int lda) {
-        double[] t = LANES.get();
-        for (int i = 0; i < n; i++) {
-            rowAgainst(a, i * stride, b, stride, m, len, acc, ao + i * lda, t);
+        run(a, b, stride, n, m, len, acc, ao, lda, false);
+    }
+
+    private static void run(double[] a, double[] b, int stride, int n, int m, int len, double[] acc, int ao, int lda,
+                            boolean lower) {
+        Scratch s = SCRATCH.get();
+        int panels = (m + NR - 1) / NR;
+        double[] p = s.panel(panels * len * NR);
+        // pack B: panel q holds rows q*NR .. q*NR + NR - 1, element (k, jj) at (q*len + k)*NR + jj; rows past m are 0
+        for (int q = 0; q < panels; q++) {
+            for (int jj = 0; jj < NR; jj++) {
+                int j = q * NR + jj, o = q * len * NR + jj;
+                if (j < m) {
+                    for (int k = 0, src = j * stride; k < len; k++) {
+                        p[o + k * NR] = b[src + k];
+                    }
+                } else {
+                    for (int k = 0; k < len; k++) {
+                        p[o + k * NR] = 0.0;
+                    }
+                }
+            }
+        }
+        double[] t = s.tile;
+        for (int i0 = 0; i0 < n; i0 += MR) {
+            int rows = Math.min(MR, n - i0);
+            int lastPanel = lower ? Math.min(panels, (i0 + rows - 1) / NR + 1) : panels;
+            for (int q = 0; q < lastPanel; q++) {
+                tile(a, stride, i0, rows, p, q * len * NR, len, t);
+                int j0 = q * NR;
+                for (int r = 0; r < rows; r++) {
+                    int i = i0 + r, jEnd = Math.min(m, j0 + NR);
+                    if (lower) {
+                        jEnd = Math.min(jEnd, i + 1);
+                    }
+                    for (int j = j0; j < jEnd; j++) {
+                        acc[ao + i * lda + j] += t[r * NR + j - j0];
+                    }
+                }
+            }
         }
     }
 
-    /** acc[o + j] += a[p..p+len) . b[j*stride..) for j < to; len is a multiple of L. */
-    private static void rowAgainst(double[] a, int p, double[] b, int stride, int to, int len, double[] acc, int o,
-                                   double[] t) {
-        int j = 0;
-        for (; j + 4 <= to; j += 4) {
-            int q0 = j * stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride;
-            DoubleVector s0 = DoubleVector.zero(SD), s1 = s0, s2 = s0, s3 = s0;
-            for (int k = 0; k < len; k += L) {
-                DoubleVector x = DoubleVector.fromArray(SD, a, p + k);
-                s0 = x.fma(DoubleVector.fromArray(SD, b, q0 + k), s0);
-                s1 = x.fma(DoubleVector.fromArray(SD, b, q1 + k), s1);
-                s2 = x.fma(DoubleVector.fromArray(SD, b, q2 + k), s2);
-                s3 = x.fma(DoubleVector.fromArray(SD, b, q3 + k), s3);
-            }
-            s0.intoArray(t, 0);
-            s1.intoArray(t, L);
-            s2.intoArray(t, 2 * L);
-            s3.intoArray(t, 3 * L);
-            acc[o + j] += lanes(t, 0);
-            acc[o + j + 1] += lanes(t, L);
-            acc[o + j + 2] += lanes(t, 2 * L);
-            acc[o + j + 3] += lanes(t, 3 * L);
+    /** t[r*NR + jj] = sum_k a[(i0+r)*stride + k] * panel[po + k*NR + jj] for r < rows (missing rows read row i0). */
+    private static void tile(double[] a, int stride, int i0, int rows, double[] p, int po, int len, double[] t) {
+        int r0 = i0 * stride, r1 = (rows > 1 ? i0 + 1 : i0) * stride, r2 = (rows > 2 ? i0 + 2 : i0) * stride,
+                r3 = (rows > 3 ? i0 + 3 : i0) * stride;
+        DoubleVector c00 = DoubleVector.zero(SD), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+                c31 = c00;
+        for (int k = 0; k < len; k++) {
+            int o = po + k * NR;
+            DoubleVector b0 = DoubleVector.fromArray(SD, p, o), b1 = DoubleVector.fromArray(SD, p, o + L);
+            DoubleVector x0 = DoubleVector.broadcast(SD, a[r0 + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            DoubleVector x1 = DoubleVector.broadcast(SD, a[r1 + k]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            DoubleVector x2 = DoubleVector.broadcast(SD, a[r2 + k]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            DoubleVector x3 = DoubleVector.broadcast(SD, a[r3 + k]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
         }
-        for (; j < to; j++) {
-            int q = j * stride;
-            DoubleVector s = DoubleVector.zero(SD);
-            for (int k = 0; k < len; k += L) {
-                s = DoubleVector.fromArray(SD, a, p + k).fma(DoubleVector.fromArray(SD, b, q + k), s);
-            }
-            s.intoArray(t, 0);
-            acc[o + j] += lanes(t, 0);
-        }
-    }
-
-    private static double lanes(double[] t, int from) {
-        double s = 0;
-        for (int q = 0; q < L; q++) {
-            s += t[from + q];
-        }
-        return s;
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, NR);
+        c11.intoArray(t, NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
     }
 }
