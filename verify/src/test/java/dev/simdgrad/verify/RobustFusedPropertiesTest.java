@@ -169,6 +169,46 @@ class RobustFusedPropertiesTest {
         assertEquals(7.5, g[0], "before the offset written");
     }
 
+    /** m-coherence from the Gram matrix against the exact per-example gradients, within the Javadoc's bound. */
+    @Property(tries = 80)
+    void coherenceFromTheGramMatrix(@ForAll @IntRange(min = 1, max = 40) int batch,
+                                    @ForAll @IntRange(min = 1, max = 3) int layers,
+                                    @ForAll @IntRange(min = 0, max = 2) int kind, @ForAll long seed) {
+        Net n = net(batch, layers, kind, seed);
+        double[] g = new double[batch * batch];
+        for (int l = 0; l < layers; l++) {
+            var y = n.layers()[l];
+            PerExample.gram(batch, y.dOut(), y.dIn(), y.d(), y.dOff(), y.ldd(), y.x(), y.xOff(), y.ldx(), Net.bias(l),
+                    l > 0, g, 0, batch);
+        }
+        double got = dev.simdgrad.kernels.Coherence.mCoherence(g, 0, batch, batch);
+        double[][] e = n.exact();
+        double[] sum = new double[n.cols()];
+        double sumSq = 0, sumNorms = 0;
+        for (double[] v : e) {
+            double sq = 0;
+            for (int q = 0; q < v.length; q++) {
+                sum[q] += v[q];
+                sq += v[q] * v[q];
+            }
+            sumSq += sq;
+            sumNorms += Math.sqrt(sq);
+        }
+        double all = 0;
+        for (double v : sum) {
+            all += v * v;
+        }
+        double ref = all / sumSq;
+        if (sumSq == 0) {
+            assertTrue(Double.isNaN(got), "0 / 0 is NaN");
+            return;
+        }
+        int k = n.gramTerms() + n.cols();
+        double bound = 2 * ErrorBounds.gammaDouble(k + (long) batch * batch) * sumNorms * sumNorms / sumSq
+                + 2 * ErrorBounds.gammaDouble(k + batch) * Math.abs(ref) + Math.ulp(ref);
+        assertTrue(Math.abs(got - ref) <= bound, "m-coherence " + got + " vs " + ref + " bound " + bound + " " + n);
+    }
+
     /** Per pair: the explicit rules see fl(d x): {@code (3u + 4 gamma_d(K + P)) (|g_i| + |g_j|)^2}. */
     static double pairBound(Net n) {
         return 3 * U + 4 * ErrorBounds.gammaDouble(n.gramTerms() + n.cols());

@@ -2,13 +2,13 @@ package dev.simdgrad.kernels.internal.gram;
 
 /**
  * Dot products of rows in double, at one vector width: the inner loop of the Gram matrices. Rows are blocks of
- * doubles, row i at {@code a[i * stride]}, {@code len} values each, {@code len} a multiple of 8 (the driver pads
- * with zeros, which add nothing), so no kernel has a tail loop.
+ * doubles, row i at {@code a[i * stride]}, {@code len} values each (the driver pads a block to a multiple of 8
+ * with zeros, which add nothing).
  *
  * <p>Each product of two floats is exact in double (24 + 24 bits of significand fit in 53), so the only roundings
- * are those of the double sums. The order of the sums is fixed for a width (lane partial sums, then the lanes added
- * in lane order, never a {@code reduceLanes} whose order the Vector API leaves open), so a call gives the same bits
- * every time.
+ * are those of the double sums. The order of the sums is fixed for an implementation (the scalar one sums each
+ * entry over k in order, the vector one too, one entry per lane; neither uses a {@code reduceLanes}, whose order
+ * the Vector API leaves open), so a call gives the same bits every time.
  *
  * <p>Unchecked: the public classes validate first.
  */
