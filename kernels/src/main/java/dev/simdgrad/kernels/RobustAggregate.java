@@ -109,73 +109,95 @@ public final class RobustAggregate {
         FusedRobustDriver.bulyan(batch, layers, f);
     }
 
+    /**
+     * Validates the layers against the batch. The checks name their argument without the layer; a failure is
+     * rethrown with the prefix {@code layers[q].}, so a call that passes builds no strings (no allocation per step).
+     */
     private static void check(int batch, DenseLayer[] layers) {
         Checks.size("batch", batch, 1, "examples");
         if (layers == null) {
             throw new IllegalArgumentException("layers is null");
         }
         for (int q = 0; q < layers.length; q++) {
-            DenseLayer l = layers[q];
-            String p = "layers[" + q + "].";
-            if (l == null) {
-                throw new IllegalArgumentException(p.substring(0, p.length() - 1) + " is null");
-            }
-            int dOut = l.dOut(), dIn = l.dIn();
-            Checks.size(p + "dOut", dOut, 0, "rows of W");
-            Checks.size(p + "dIn", dIn, 0, "columns of W");
-            Checks.ld(p + "ldd", l.ldd(), dOut, "D", batch);
-            Checks.ld(p + "ldx", l.ldx(), dIn, "X", batch);
-            Checks.ld(p + "ldgw", l.ldgw(), dIn, "gradW", dOut);
-            Checks.matrix(p + "d", l.d(), l.dOffset(), l.ldd(), "D", batch, dOut);
-            Checks.matrix(p + "x", l.x(), l.xOffset(), l.ldx(), "X", batch, dIn);
-            Checks.matrix(p + "gradW", l.gradW(), l.gradWOffset(), l.ldgw(), "gradW", dOut, dIn);
-            if (l.hasBias()) {
-                Checks.vector(p + "gradB", l.gradB(), l.gradBOffset(), dOut, "gradB");
+            if (layers[q] == null) {
+                throw new IllegalArgumentException("layers[" + q + "] is null");
             }
         }
-        // outputs against every layer's inputs and against each other
-        for (int q = 0; q < layers.length; q++) {
-            DenseLayer l = layers[q];
-            long wSpan = span(l);
-            for (int s = 0; s < layers.length; s++) {
-                DenseLayer in = layers[s];
-                String p = "layers[" + q + "].", ps = "layers[" + s + "].";
-                Checks.disjoint(p + "gradW", l.gradW(), l.gradWOffset(), wSpan, ps + "d", in.d(), in.dOffset(),
-                        in.ldd(), batch, in.dOut());
-                Checks.disjoint(p + "gradW", l.gradW(), l.gradWOffset(), wSpan, ps + "x", in.x(), in.xOffset(),
-                        in.ldx(), batch, in.dIn());
+        int q = 0, s = 0;
+        try {
+            for (q = 0; q < layers.length; q++) {
+                checkLayer(batch, layers[q]);
+            }
+            for (q = 0; q < layers.length; q++) {
+                for (s = 0; s < layers.length; s++) {
+                    checkOutputs(batch, layers[q], layers[s], s > q);
+                }
+                DenseLayer l = layers[q];
+                s = q;
                 if (l.hasBias()) {
-                    Checks.disjoint(p + "gradB", l.gradB(), l.gradBOffset(), l.dOut(), ps + "d", in.d(), in.dOffset(),
-                            in.ldd(), batch, in.dOut());
-                    Checks.disjoint(p + "gradB", l.gradB(), l.gradBOffset(), l.dOut(), ps + "x", in.x(), in.xOffset(),
-                            in.ldx(), batch, in.dIn());
-                }
-                if (s > q) {
-                    Checks.disjointOutputs(p + "gradW", l.gradW(), l.gradWOffset(), wSpan, ps + "gradW",
-                            in.gradW(), in.gradWOffset(), span(in));
-                    if (in.hasBias()) {
-                        Checks.disjointOutputs(p + "gradW", l.gradW(), l.gradWOffset(), wSpan, ps + "gradB",
-                                in.gradB(), in.gradBOffset(), in.dOut());
-                    }
-                    if (l.hasBias()) {
-                        Checks.disjointOutputs(p + "gradB", l.gradB(), l.gradBOffset(), l.dOut(), ps + "gradW",
-                                in.gradW(), in.gradWOffset(), span(in));
-                        if (in.hasBias()) {
-                            Checks.disjointOutputs(p + "gradB", l.gradB(), l.gradBOffset(), l.dOut(), ps + "gradB",
-                                    in.gradB(), in.gradBOffset(), in.dOut());
-                        }
-                    }
+                    Checks.disjointOutputs("gradB", l.gradB(), l.gradBOffset(), l.dOut(), "gradW", l.gradW(),
+                            l.gradWOffset(), span(l));
                 }
             }
-            if (l.hasBias()) {
-                Checks.disjointOutputs(p(q) + "gradB", l.gradB(), l.gradBOffset(), l.dOut(), p(q) + "gradW",
-                        l.gradW(), l.gradWOffset(), wSpan);
-            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(prefix(e.getMessage(), q, s), e);
+        } catch (IndexOutOfBoundsException e) {
+            IndexOutOfBoundsException x = new IndexOutOfBoundsException(prefix(e.getMessage(), q, s));
+            x.initCause(e);
+            throw x;
         }
     }
 
-    private static String p(int q) {
-        return "layers[" + q + "].";
+    /** "layers[q]." before the message; a message about another layer's inputs names it as "(inputs of layers[s])". */
+    private static String prefix(String message, int q, int s) {
+        return "layers[" + q + "]." + message + (s != q ? " (inputs or outputs of layers[" + s + "])" : "");
+    }
+
+    private static void checkLayer(int batch, DenseLayer l) {
+        int dOut = l.dOut(), dIn = l.dIn();
+        Checks.size("dOut", dOut, 0, "rows of W");
+        Checks.size("dIn", dIn, 0, "columns of W");
+        Checks.ld("ldd", l.ldd(), dOut, "D", batch);
+        Checks.ld("ldx", l.ldx(), dIn, "X", batch);
+        Checks.ld("ldgw", l.ldgw(), dIn, "gradW", dOut);
+        Checks.matrix("d", l.d(), l.dOffset(), l.ldd(), "D", batch, dOut);
+        Checks.matrix("x", l.x(), l.xOffset(), l.ldx(), "X", batch, dIn);
+        Checks.matrix("gradW", l.gradW(), l.gradWOffset(), l.ldgw(), "gradW", dOut, dIn);
+        if (l.hasBias()) {
+            Checks.vector("gradB", l.gradB(), l.gradBOffset(), dOut, "gradB");
+        }
+    }
+
+    /** l's outputs against in's inputs, and, when {@code outputs}, against in's outputs. */
+    private static void checkOutputs(int batch, DenseLayer l, DenseLayer in, boolean outputs) {
+        long wSpan = span(l);
+        Checks.disjoint("gradW", l.gradW(), l.gradWOffset(), wSpan, "d", in.d(), in.dOffset(), in.ldd(), batch,
+                in.dOut());
+        Checks.disjoint("gradW", l.gradW(), l.gradWOffset(), wSpan, "x", in.x(), in.xOffset(), in.ldx(), batch,
+                in.dIn());
+        if (l.hasBias()) {
+            Checks.disjoint("gradB", l.gradB(), l.gradBOffset(), l.dOut(), "d", in.d(), in.dOffset(), in.ldd(), batch,
+                    in.dOut());
+            Checks.disjoint("gradB", l.gradB(), l.gradBOffset(), l.dOut(), "x", in.x(), in.xOffset(), in.ldx(), batch,
+                    in.dIn());
+        }
+        if (!outputs) {
+            return;
+        }
+        Checks.disjointOutputs("gradW", l.gradW(), l.gradWOffset(), wSpan, "gradW", in.gradW(), in.gradWOffset(),
+                span(in));
+        if (in.hasBias()) {
+            Checks.disjointOutputs("gradW", l.gradW(), l.gradWOffset(), wSpan, "gradB", in.gradB(), in.gradBOffset(),
+                    in.dOut());
+        }
+        if (l.hasBias()) {
+            Checks.disjointOutputs("gradB", l.gradB(), l.gradBOffset(), l.dOut(), "gradW", in.gradW(),
+                    in.gradWOffset(), span(in));
+            if (in.hasBias()) {
+                Checks.disjointOutputs("gradB", l.gradB(), l.gradBOffset(), l.dOut(), "gradB", in.gradB(),
+                        in.gradBOffset(), in.dOut());
+            }
+        }
     }
 
     private static long span(DenseLayer l) {
