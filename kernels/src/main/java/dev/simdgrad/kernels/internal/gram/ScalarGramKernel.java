@@ -1,33 +1,32 @@
 package dev.simdgrad.kernels.internal.gram;
 
 /**
- * Plain-Java dot products in double. One row against four at a time: four independent sums hide the latency of the
- * additions and read the first row once for four products.
+ * Plain-Java dot products in double over row-major rows (panels of one row). One row against four at a time: four
+ * independent sums hide the latency of the additions and read the first row once for four products.
  */
 public final class ScalarGramKernel implements GramKernel {
     @Override
-    public int lanes() {
+    public int panelRows() {
         return 1;
     }
 
     @Override
-    public void lower(double[] a, int stride, int n, int len, double[] acc, int ao, int lda) {
+    public void lower(double[] a, int n, int len, double[] acc, int ao, int lda) {
         for (int i = 0; i < n; i++) {
-            rowAgainst(a, i * stride, a, stride, 0, i + 1, len, acc, ao + i * lda);
+            rowAgainst(a, i * len, a, len, i + 1, len, acc, ao + i * lda);
         }
     }
 
     @Override
-    public void cross(double[] a, double[] b, int stride, int n, int m, int len, double[] acc, int ao, int lda) {
+    public void cross(double[] a, double[] b, int n, int m, int len, double[] acc, int ao, int lda) {
         for (int i = 0; i < n; i++) {
-            rowAgainst(a, i * stride, b, stride, 0, m, len, acc, ao + i * lda);
+            rowAgainst(a, i * len, b, len, m, len, acc, ao + i * lda);
         }
     }
 
-    /** acc[o + j] += a[p..p+len) . b[j*stride..) for j in [from, to). */
-    private static void rowAgainst(double[] a, int p, double[] b, int stride, int from, int to, int len,
-                                   double[] acc, int o) {
-        int j = from;
+    /** acc[o + j] += a[p..p+len) . b[j*stride..) for j < to. */
+    private static void rowAgainst(double[] a, int p, double[] b, int stride, int to, int len, double[] acc, int o) {
+        int j = 0;
         for (; j + 4 <= to; j += 4) {
             int q0 = j * stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride;
             double s0 = 0, s1 = 0, s2 = 0, s3 = 0;

@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Dot products in double on the Vector API, at the width the provider chose (one class for 128, 256 and 512 bits:
  * the species is a constant computed at class load, so C2 sees a fixed shape), organized as a small GEMM
- * {@code C += A B^T}: the rows of B are packed k-major into panels of NR = 2 vectors of rows, and a 4 x NR tile of C
- * lives in eight accumulators; per depth step, two vector loads of the panel, four broadcasts of A and eight FMAs.
+ * {@code C += A B^T} over rows the driver packed depth-major in panels of NR = 2 vectors of rows: a 4 x NR tile of
+ * C lives in eight accumulators; per depth step, two vector loads of a B panel, four broadcasts of A (from its own
+ * panel, the four rows adjacent) and eight FMAs.
  * Each entry of C is a sum over k in order within the call (one lane, no lane reduction), so the order of its
  * additions is fixed and its bits do not depend on the tile it falls in.
  */
@@ -20,61 +21,34 @@ final class VectorGramKernel implements GramKernel {
     static final int L = SD.length();
     static final int MR = 4, NR = 2 * L;
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<double[]> TILE = ThreadLocal.withInitial(() -> new double[MR * NR]);
 
-    private static final class Scratch {
-        double[] panel = new double[0];
-        final double[] tile = new double[MR * NR];
-
-        double[] panel(int size) {
-            if (panel.length < size) {
-                panel = new double[size];
-            }
-            return panel;
-        }
+    @Override
+    public int panelRows() {
+        return NR;
     }
 
     @Override
-    public int lanes() {
-        return L;
+    public void lower(double[] a, int n, int len, double[] acc, int ao, int lda) {
+        run(a, a, n, n, len, acc, ao, lda, true);
     }
 
     @Override
-    public void lower(double[] a, int stride, int n, int len, double[] acc, int ao, int lda) {
-        run(a, a, stride, n, n, len, acc, ao, lda, true);
+    public void cross(double[] a, double[] b, int n, int m, int len, double[] acc, int ao, int lda) {
+        run(a, b, n, m, len, acc, ao, lda, false);
     }
 
-    @Override
-    public void cross(double[] a, double[] b, int stride, int n, int m, int len, double[] acc, int ao, int lda) {
-        run(a, b, stride, n, m, len, acc, ao, lda, false);
-    }
-
-    private static void run(double[] a, double[] b, int stride, int n, int m, int len, double[] acc, int ao, int lda,
+    private static void run(double[] a, double[] b, int n, int m, int len, double[] acc, int ao, int lda,
                             boolean lower) {
-        Scratch s = SCRATCH.get();
         int panels = (m + NR - 1) / NR;
-        double[] p = s.panel(panels * len * NR);
-        // pack B: panel q holds rows q*NR .. q*NR + NR - 1, element (k, jj) at (q*len + k)*NR + jj; rows past m are 0
-        for (int q = 0; q < panels; q++) {
-            for (int jj = 0; jj < NR; jj++) {
-                int j = q * NR + jj, o = q * len * NR + jj;
-                if (j < m) {
-                    for (int k = 0, src = j * stride; k < len; k++) {
-                        p[o + k * NR] = b[src + k];
-                    }
-                } else {
-                    for (int k = 0; k < len; k++) {
-                        p[o + k * NR] = 0.0;
-                    }
-                }
-            }
-        }
-        double[] t = s.tile;
+        double[] t = TILE.get();
         for (int i0 = 0; i0 < n; i0 += MR) {
             int rows = Math.min(MR, n - i0);
+            // the MR rows i0.. sit in one panel of a (NR is a multiple of MR), padded with zero rows past n
+            int ap = (i0 / NR) * len * NR + i0 % NR;
             int lastPanel = lower ? Math.min(panels, (i0 + rows - 1) / NR + 1) : panels;
             for (int q = 0; q < lastPanel; q++) {
-                tile(a, stride, i0, rows, p, q * len * NR, len, t);
+                tile(a, ap, b, q * len * NR, len, t);
                 int j0 = q * NR;
                 for (int r = 0; r < rows; r++) {
                     int i = i0 + r, jEnd = Math.min(m, j0 + NR);
@@ -89,25 +63,23 @@ final class VectorGramKernel implements GramKernel {
         }
     }
 
-    /** t[r*NR + jj] = sum_k a[(i0+r)*stride + k] * panel[po + k*NR + jj] for r < rows (missing rows read row i0). */
-    private static void tile(double[] a, int stride, int i0, int rows, double[] p, int po, int len, double[] t) {
-        int r0 = i0 * stride, r1 = (rows > 1 ? i0 + 1 : i0) * stride, r2 = (rows > 2 ? i0 + 2 : i0) * stride,
-                r3 = (rows > 3 ? i0 + 3 : i0) * stride;
+    /** t[r*NR + jj] = sum_k a[ap + k*NR + r] * p[po + k*NR + jj] for r < MR, jj < NR: a 4 x NR tile. */
+    private static void tile(double[] a, int ap, double[] p, int po, int len, double[] t) {
         DoubleVector c00 = DoubleVector.zero(SD), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
                 c31 = c00;
         for (int k = 0; k < len; k++) {
-            int o = po + k * NR;
+            int o = po + k * NR, x = ap + k * NR;
             DoubleVector b0 = DoubleVector.fromArray(SD, p, o), b1 = DoubleVector.fromArray(SD, p, o + L);
-            DoubleVector x0 = DoubleVector.broadcast(SD, a[r0 + k]);
+            DoubleVector x0 = DoubleVector.broadcast(SD, a[x]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            DoubleVector x1 = DoubleVector.broadcast(SD, a[r1 + k]);
+            DoubleVector x1 = DoubleVector.broadcast(SD, a[x + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            DoubleVector x2 = DoubleVector.broadcast(SD, a[r2 + k]);
+            DoubleVector x2 = DoubleVector.broadcast(SD, a[x + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            DoubleVector x3 = DoubleVector.broadcast(SD, a[r3 + k]);
+            DoubleVector x3 = DoubleVector.broadcast(SD, a[x + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
