@@ -442,6 +442,16 @@ class RobustAggregatePropertiesTest {
         allNaN("centered clipping from an infinite center", out, 0, cols);
     }
 
+    /** Duplicate rows with a tiny nu: the weights 1 / max(nu, 0) would overflow their sum; the median is the row. */
+    @Example
+    void geometricMedianOfDuplicatesWithTinyNu() {
+        float[] g = {1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 5, -3};
+        float[] out = new float[2];
+        Aggregate.geometricMedian(g, 0, 6, 2, 2, Double.MIN_NORMAL, 50, 0, out, 0);
+        assertEquals(1f, out[0], 1e-6f);
+        assertEquals(2f, out[1], 1e-6f);
+    }
+
     /** Hand-made values: Krum avoids the outlier, geometric median of collinear points, clipping of a far row. */
     @Example
     void smallExamples() {

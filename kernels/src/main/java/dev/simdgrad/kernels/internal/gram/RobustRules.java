@@ -187,10 +187,15 @@ public final class RobustRules {
         Arrays.fill(w, 0, n, 1.0 / n);
         multiply(g, n, w, gw);
         for (int t = 1; t <= maxIterations; t++) {
-            double q = dot(w, gw, n), sum = 0;
+            double q = dot(w, gw, n), sum = 0, nearest = Double.POSITIVE_INFINITY;
             for (int i = 0; i < n; i++) {
-                double d = Math.sqrt(Math.max(0.0, q - 2 * gw[i] + g[i * n + i]));
-                wn[i] = 1.0 / Math.max(nu, d);
+                wn[i] = Math.max(nu, Math.sqrt(Math.max(0.0, q - 2 * gw[i] + g[i * n + i])));
+                nearest = Math.min(nearest, wn[i]);
+            }
+            // beta_i = nearest / max(nu, d_i) in (0, 1]: the same normalized weights as 1 / max(nu, d_i), without
+            // overflowing the sum when nu is tiny and z sits on some rows
+            for (int i = 0; i < n; i++) {
+                wn[i] = nearest / wn[i];
                 sum += wn[i];
             }
             for (int i = 0; i < n; i++) {
