@@ -217,9 +217,11 @@ public final class Aggregate {
      * {@code z <- sum_i beta_i g_i / sum_i beta_i}, {@code beta_i = 1 / max(nu, ||z - g_i||)}, starting from the
      * mean, until the relative change {@code ||z_new - z|| <= tolerance ||z_new||} or maxIterations iterations. The
      * iterates live in the span of the rows, {@code z = sum_i w_i g_i}, so every distance comes from G in
-     * {@code O(rows^2)} and only the final z is written. The smoothed objective {@code sum_i max(nu, ||z - g_i||)}
-     * does not increase from one iterate to the next, so a run stopped early returns the last iterate, no worse
-     * than the mean it started from.
+     * {@code O(rows^2)} and only the final z is written. Each step is the majorize-minimize step of the smoothed
+     * objective {@code sum_i phi(||z - g_i||)}, {@code phi(d) = d} for {@code d >= nu} and
+     * {@code d^2 / (2 nu) + nu / 2} below (within {@code nu / 2} of the objective {@code sum_i ||z - g_i||} per
+     * row), so that objective does not increase from one iterate to the next (in exact arithmetic): a run stopped
+     * early returns the last iterate, no worse than the mean it started from.
      *
      * @param nu            the smoothing, finite and {@code > 0}: distances below nu weigh as nu (no division by 0)
      * @param maxIterations {@code >= 0}; 0 returns the mean (weights fl(1/rows))

@@ -11,7 +11,8 @@ import dev.simdgrad.nn.PerExampleDeltas;
  * with the kernels' {@code RobustAggregate.geometricMedian}: every iterate is z = Σ_i w_i g_i, so its distances
  * come from the Gram matrix in O(B²), and only the final z is formed, by one SGEMM per layer. The default runs at
  * most 10 iterations (ν = 1e-6, stopping early when z moves by less than 1e-5 of its norm); an early stop returns
- * the last iterate, whose smoothed objective is no larger than the mean's. On the scale of {@link Mean}. A NaN or
+ * the last iterate, whose smoothed objective (see the kernels' {@code Aggregate.geometricMedian}) is no larger than
+ * the mean's. On the scale of {@link Mean}. A NaN or
  * an infinity in any example's gradient makes the step NaN.
  */
 public final class GeometricMedian implements GradientStrategy {

@@ -10,8 +10,9 @@ import dev.simdgrad.kernels.internal.simd.VectorSupportProbe;
  * <p>The columns are taken in blocks of {@link #BLOCK}: the block of every row is converted to double once, straight
  * into the kernel's packed panel layout (depth-major panels of {@code GramKernel#panelRows()} rows, zero padded to
  * a multiple of 8 columns and of the panel's rows) in a per-thread buffer, then the kernel adds the block's dot
- * products into a double accumulator. Products of floats are exact in double, so an entry is a sum of exact products rounded only
- * by double additions: {@code |G_ij - exact| <= gamma_d(len) sum_k |a_ik a_jk| <= gamma_d(len) ||a_i|| ||a_j||},
+ * products into a double accumulator. Products of floats are exact in double, so an entry is a sum of exact
+ * products rounded only by double additions:
+ * {@code |G_ij - exact| <= gamma_d(len) sum_k |a_ik a_jk| <= gamma_d(len) ||a_i|| ||a_j||},
  * {@code gamma_d(n) = n 2^-53 / (1 - n 2^-53)}, whatever the order of the additions.
  *
  * <p>Single-threaded and in a fixed order: the same input gives the same bits for every thread count (the order of
@@ -25,8 +26,7 @@ public final class GramDriver {
             ? new ScalarGramKernel() : VectorSupportProbe.gramKernel();
     /**
      * Columns per block: a packed panel of 16 rows x 256 doubles (32 KiB) stays in L1 while the kernel sweeps it with
-     * every tile of rows, and 128 rows x 256 doubles (256 KiB) stay in L2. (Under load, 128 and 1024 columns were not
-     * faster for a 32-row matrix.)
+     * every tile of rows, and 128 rows x 256 doubles (256 KiB) stay in L2.
      */
     static final int BLOCK = 256;
 
