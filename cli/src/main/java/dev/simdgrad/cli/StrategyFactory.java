@@ -1,10 +1,15 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.nn.strategy.Bulyan;
+import dev.simdgrad.nn.strategy.CenteredClipping;
 import dev.simdgrad.nn.strategy.ClipNorm;
+import dev.simdgrad.nn.strategy.GeometricMedian;
 import dev.simdgrad.nn.strategy.GradientStrategy;
 import dev.simdgrad.nn.strategy.Mean;
+import dev.simdgrad.nn.strategy.Krum;
 import dev.simdgrad.nn.strategy.Median;
 import dev.simdgrad.nn.strategy.MedianOfMeans;
+import dev.simdgrad.nn.strategy.MultiKrum;
 import dev.simdgrad.nn.strategy.RM3;
 import dev.simdgrad.nn.strategy.Sum;
 import dev.simdgrad.nn.strategy.Trim;
@@ -19,11 +24,15 @@ import java.util.Locale;
  * each end of every coordinate), {@code trim:C}, {@code median}, {@code mom:G} (median of means over G groups),
  * {@code clip:C} (per-example norm clipping at C, a real number) and {@code rm3} (median of this and the two
  * previous minibatch gradients): nn's {@link Mean}, {@link Sum}, {@link Winsorize}, {@link Trim}, {@link Median},
- * {@link MedianOfMeans}, {@link ClipNorm} and {@link RM3}.
+ * {@link MedianOfMeans}, {@link ClipNorm} and {@link RM3}; and the whole-gradient robust rules {@code krum:F},
+ * {@code multikrum:F:M} (the mean of the M best Krum examples), {@code geomed} (smoothed Weiszfeld, 10 iterations),
+ * {@code cc:TAU} (centered clipping at radius TAU around the previous step) and {@code bulyan:F}: {@link Krum},
+ * {@link MultiKrum}, {@link GeometricMedian}, {@link CenteredClipping} and {@link Bulyan}.
  */
 final class StrategyFactory {
     /** The names accepted, for usage messages. */
-    static final String NAMES = "mean, sum, winsorize:C, trim:C, median, mom:G, clip:C, rm3";
+    static final String NAMES = "mean, sum, winsorize:C, trim:C, median, mom:G, clip:C, rm3, krum:F, multikrum:F:M,"
+            + " geomed, cc:TAU, bulyan:F";
 
     private StrategyFactory() {
     }
@@ -47,8 +56,22 @@ final class StrategyFactory {
             case "trim" -> new Trim(count(kind, arg, 0));
             case "mom" -> new MedianOfMeans(count(kind, arg, 1));
             case "clip" -> new ClipNorm(positive(kind, arg));
+            case "geomed" -> noArg(kind, arg, new GeometricMedian());
+            case "krum" -> new Krum(count(kind, arg, 0));
+            case "bulyan" -> new Bulyan(count(kind, arg, 0));
+            case "cc" -> new CenteredClipping(positive(kind, arg));
+            case "multikrum" -> multiKrum(kind, arg);
             default -> throw new IllegalArgumentException("unknown strategy '" + name + "' (one of " + NAMES + ")");
         };
+    }
+
+    /** {@code multikrum:F:M}. */
+    private static GradientStrategy multiKrum(String kind, String arg) {
+        int colon = arg == null ? -1 : arg.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("strategy " + kind + " needs two parameters, e.g. " + kind + ":2:10");
+        }
+        return new MultiKrum(count(kind, arg.substring(0, colon), 0), count(kind, arg.substring(colon + 1), 1));
     }
 
     private static float positive(String kind, String arg) {

@@ -2,6 +2,7 @@ package dev.simdgrad.kernels;
 
 import dev.simdgrad.kernels.internal.agg.AggregateDriver;
 import dev.simdgrad.kernels.internal.agg.Plan;
+import dev.simdgrad.kernels.internal.gram.RobustDriver;
 
 /**
  * Coordinate-wise aggregation of an explicit matrix G of per-example values: B = {@code rows} examples (rows) by
@@ -70,6 +71,40 @@ import dev.simdgrad.kernels.internal.agg.Plan;
  * {@code 1 <= groups <= rows} (else {@link IllegalArgumentException} naming the argument and rows); a null array
  * or an output overlapping the input is an {@link IllegalArgumentException}, a negative offset or an array too
  * short an {@link IndexOutOfBoundsException}. On any exception the output is unchanged.
+ *
+ * <p><b>Robust aggregators over whole rows</b> ({@link #krum}, {@link #multiKrum}, {@link #geometricMedian},
+ * {@link #centeredClipping}, {@link #bulyan}): here the rows are n = {@code rows} vectors of dimension
+ * {@code cols} (e.g. the updates of n workers) and the rules look at whole rows, through their squared distances
+ * {@code ||g_i - g_j||^2 = G_ii + G_jj - 2 G_ij} computed from the Gram matrix {@code G = g g^T}.
+ * <ul>
+ *   <li><b>Cost:</b> G in one pass over the matrix ({@code n(n+1)/2} dot products of length cols), the rule on G in
+ *   {@code O(n^2)} per score pass or iteration (independent of cols), and one more pass to write the result: about
+ *   two reads of the matrix.</li>
+ *   <li><b>Accuracy of the distances:</b> a product of two floats is exact in double, so G is accumulated in double
+ *   ({@link PerExample#gram} documents the kernel): {@code |G_ij - <g_i, g_j>| <= gamma_d(cols) ||g_i|| ||g_j||},
+ *   {@code gamma_d(k) = k 2^-53 / (1 - k 2^-53)}. The cancellation in {@code G_ii + G_jj - 2 G_ij} when
+ *   {@code g_i ~ g_j} turns this into an absolute error of a squared distance of at most
+ *   {@code gamma_d(cols + 2) (||g_i|| + ||g_j||)^2} (negative results are clamped to 0): a distance is resolved
+ *   down to about {@code 2^-25 sqrt(cols) (||g_i|| + ||g_j||)}, finer than the float rounding of the rows themselves
+ *   ({@code 2^-24 ||g_i||}) for cols below about 2^23 / 4. Accumulating G in float would lose everything below
+ *   {@code sqrt(cols 2^-24) ||g||} instead. A Krum score (a sum of k squared distances) is within
+ *   {@code sum_j gamma_d(cols + 2 + k) (||g_i|| + ||g_j||)^2} over the row's other rows.</li>
+ *   <li><b>Ties:</b> every selection takes the smaller score and, on equal scores, the lower index.</li>
+ *   <li><b>NaN and infinities:</b> a row holding a NaN or an infinity is "non-finite". Krum, Multi-Krum and Bulyan
+ *   treat it as infinitely far from every row: it gets score +Inf and it is never selected as long as at most
+ *   {@code f + 1} rows are non-finite (every finite row then has enough finite neighbours); if a selected row has a
+ *   score that is not finite, every coordinate of out is NaN. The geometric median and centered clipping have no
+ *   way to place such a row: one non-finite row (or center) makes every coordinate of out NaN. Finite rows never
+ *   overflow G (it is in double).</li>
+ *   <li><b>Threads:</b> the Gram matrix and the rules run on the calling thread in a fixed order; the result is the
+ *   same bits for every thread count (the Gram sums' order, hence possibly the last bits of a weighted result, may
+ *   differ between vector widths).</li>
+ *   <li><b>Weighted results</b> (Multi-Krum, the geometric median, centered clipping) are written as
+ *   {@code out_j = fl(w_c) c_j + sum_i fl(w_i) g_ij} in float, the center (centered clipping) first, then the rows
+ *   in increasing order, one multiply and one add per term (rows whose float weight is 0 are not read), so
+ *   {@code |out_j - sum_i w_i g_ij| <= gamma(n + 2) (|w_c c_j| + sum_i |w_i g_ij|)} for the weights w computed in
+ *   double on G.</li>
+ * </ul>
  */
 public final class Aggregate {
     private Aggregate() {
@@ -144,6 +179,127 @@ public final class Aggregate {
         if (length > 0) {
             AggregateDriver.medianOfThree(a, b, c, offset, length, out, outOffset);
         }
+    }
+
+    /**
+     * Krum (Blanchard et al., NeurIPS 2017): the score of row i is the sum of its squared distances to its
+     * {@code rows - f - 2} nearest other rows; out is a copy of the row with the smallest score (the lowest index
+     * on ties). See the class documentation for cost, accuracy and NaN policy.
+     *
+     * @param f the number of Byzantine rows tolerated, {@code f >= 0} and {@code rows >= 2f + 3}
+     * @return the index of the selected row, or -1 if no row has a finite score (then out is NaN)
+     */
+    public static int krum(float[] g, int gOffset, int rows, int cols, int ldg, int f, float[] out, int outOffset) {
+        checkRows(g, gOffset, rows, cols, ldg, out, outOffset);
+        checkF(f, rows, 2, "Krum");
+        return RobustDriver.krum(g, gOffset, rows, cols, ldg, f, out, outOffset);
+    }
+
+    /**
+     * Multi-Krum: the mean of the m rows with the smallest Krum scores (ties to the lower index), each row weighted
+     * by fl(1/m). m = 1 is Krum (bitwise: the weight is 1); m = rows is the mean of all rows.
+     *
+     * @param f Krum's f, {@code f >= 0} and {@code rows >= 2f + 3}
+     * @param m the number of rows averaged, {@code 1 <= m <= rows}
+     */
+    public static void multiKrum(float[] g, int gOffset, int rows, int cols, int ldg, int f, int m,
+                                 float[] out, int outOffset) {
+        checkRows(g, gOffset, rows, cols, ldg, out, outOffset);
+        checkF(f, rows, 2, "Multi-Krum");
+        if (m < 1 || m > rows) {
+            throw new IllegalArgumentException("m=" + m + " must satisfy 1 <= m <= rows (rows=" + rows + ")");
+        }
+        RobustDriver.multiKrum(g, gOffset, rows, cols, ldg, f, m, out, outOffset);
+    }
+
+    /**
+     * Geometric median by smoothed Weiszfeld (Weiszfeld 1937; the smoothing of Pillutla et al., RFA, 2022):
+     * {@code z <- sum_i beta_i g_i / sum_i beta_i}, {@code beta_i = 1 / max(nu, ||z - g_i||)}, starting from the
+     * mean, until the relative change {@code ||z_new - z|| <= tolerance ||z_new||} or maxIterations iterations. The
+     * iterates live in the span of the rows, {@code z = sum_i w_i g_i}, so every distance comes from G in
+     * {@code O(rows^2)} and only the final z is written. Each step is the majorize-minimize step of the smoothed
+     * objective {@code sum_i phi(||z - g_i||)}, {@code phi(d) = d} for {@code d >= nu} and
+     * {@code d^2 / (2 nu) + nu / 2} below (within {@code nu / 2} of the objective {@code sum_i ||z - g_i||} per
+     * row), so that objective does not increase from one iterate to the next (in exact arithmetic): a run stopped
+     * early returns the last iterate, no worse than the mean it started from.
+     *
+     * @param nu            the smoothing, finite and {@code > 0}: distances below nu weigh as nu (no division by 0)
+     * @param maxIterations {@code >= 0}; 0 returns the mean (weights fl(1/rows))
+     * @param tolerance     finite and {@code >= 0}; 0 runs every iteration unless z stops changing
+     * @return the number of iterations run: below maxIterations means the tolerance was met; 0 with a NaN out
+     *         means a row was not finite
+     */
+    public static int geometricMedian(float[] g, int gOffset, int rows, int cols, int ldg, double nu,
+                                      int maxIterations, double tolerance, float[] out, int outOffset) {
+        checkRows(g, gOffset, rows, cols, ldg, out, outOffset);
+        if (!(nu > 0) || Double.isInfinite(nu)) {
+            throw new IllegalArgumentException("nu=" + nu + " must be finite and > 0");
+        }
+        Checks.size("maxIterations", maxIterations, 0, "Weiszfeld iterations");
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new IllegalArgumentException("tolerance=" + tolerance + " must be finite and >= 0");
+        }
+        return RobustDriver.geometricMedian(g, gOffset, rows, cols, ldg, nu, maxIterations, tolerance, out,
+                outOffset);
+    }
+
+    /**
+     * Centered clipping (Karimireddy, He and Jaggi, ICML 2021): {@code v <- v + (1/rows) sum_i clip_tau(g_i - v)},
+     * {@code clip_tau(u) = u min(1, tau / ||u||)}, {@code iterations} times from {@code v = center}. The iterates
+     * are {@code v = w_c center + sum_i w_i g_i}: their distances come from the Gram matrix of the rows and the
+     * center, and only the final v is written. {@code out} may be the center's array at the same offset (the
+     * center is then replaced by the result), otherwise it may not overlap it.
+     *
+     * @param center       the starting point, cols values from {@code centerOffset} (e.g. the previous aggregate)
+     * @param tau          the clipping radius, finite and {@code > 0}
+     * @param iterations   {@code >= 0}; 0 returns the center
+     */
+    public static void centeredClipping(float[] g, int gOffset, int rows, int cols, int ldg, float[] center,
+                                        int centerOffset, float tau, int iterations, float[] out, int outOffset) {
+        checkRows(g, gOffset, rows, cols, ldg, out, outOffset);
+        Checks.vector("center", center, centerOffset, cols, "center");
+        if (!(tau > 0) || Float.isInfinite(tau)) {
+            throw new IllegalArgumentException("tau=" + tau + " must be finite and > 0");
+        }
+        Checks.size("iterations", iterations, 0, "clipping iterations");
+        if (out == center && outOffset != centerOffset) {
+            Checks.disjointVector("out", out, outOffset, cols, "center", center, centerOffset, cols);
+        }
+        RobustDriver.centeredClipping(g, gOffset, rows, cols, ldg, center, centerOffset, tau, iterations, out,
+                outOffset);
+    }
+
+    /**
+     * Bulyan (El Mhamdi, Guerraoui and Rouault, ICML 2018): theta = rows - 2f rows selected by iterated Krum (each
+     * round takes the row of smallest Krum score among those left, scored over those left with
+     * {@code max(0, left - f - 2)} neighbours, and removes it), then per coordinate the mean of the
+     * beta = theta - 2f selected values closest to the median in rank, i.e. the {@link #trimmedMean} with c = f of
+     * the theta selected rows (taken in increasing index order), with its exactness and bounds.
+     *
+     * @param f the number of Byzantine rows tolerated, {@code f >= 0} and {@code rows >= 4f + 3}
+     */
+    public static void bulyan(float[] g, int gOffset, int rows, int cols, int ldg, int f, float[] out,
+                              int outOffset) {
+        checkRows(g, gOffset, rows, cols, ldg, out, outOffset);
+        checkF(f, rows, 4, "Bulyan");
+        RobustDriver.bulyan(g, gOffset, rows, cols, ldg, f, out, outOffset);
+    }
+
+    /** f >= 0 and rows >= factor f + 3 (Krum: 2f + 3, Bulyan: 4f + 3). */
+    static void checkF(int f, int rows, int factor, String rule) {
+        if (f < 0 || rows < factor * (long) f + 3) {
+            throw new IllegalArgumentException("f=" + f + " must satisfy f >= 0 and rows >= " + factor + "f + 3 for "
+                    + rule + " (rows=" + rows + ")");
+        }
+    }
+
+    private static void checkRows(float[] g, int gOffset, int rows, int cols, int ldg, float[] out, int outOffset) {
+        Checks.size("rows", rows, 1, "vectors");
+        Checks.size("cols", cols, 0, "coordinates");
+        Checks.ld("ldg", ldg, cols, "G", rows);
+        Checks.matrix("g", g, gOffset, ldg, "G", rows, cols);
+        Checks.vector("out", out, outOffset, cols, "out");
+        Checks.disjoint("out", out, outOffset, cols, "g", g, gOffset, ldg, rows, cols);
     }
 
     static void checkC(int c, int rows) {

@@ -87,4 +87,24 @@ final class Checks {
                     + (bo + bn - 1) + "]");
         }
     }
+
+    /** A rows x cols row-major double matrix at offset with leading dimension ld fits in x (rows, cols > 0). */
+    static void matrix(String name, double[] x, int offset, int ld, String matrix, int rows, int cols) {
+        if (x == null) {
+            throw new IllegalArgumentException(name + " is null but " + matrix + " (" + rows + "x" + cols
+                    + ") is read or written");
+        }
+        if (offset < 0) {
+            throw new IndexOutOfBoundsException(name + "Offset=" + offset + " < 0");
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        long last = offset + (long) (rows - 1) * ld + cols - 1;
+        if (last >= x.length) {
+            throw new IndexOutOfBoundsException(name + ".length=" + x.length + " is too short: " + matrix + " is "
+                    + rows + "x" + cols + " with " + name + "Offset=" + offset + ", ld=" + ld + ", last element "
+                    + name + "[" + last + "]");
+        }
+    }
 }

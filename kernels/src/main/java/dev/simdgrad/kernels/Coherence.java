@@ -57,6 +57,34 @@ public final class Coherence {
         return mCoherence(ss, squaredNorms, normsOffset, count);
     }
 
+    /**
+     * m-coherence from the per-example Gram matrix G of a network ({@link PerExample#gram} summed over its layers,
+     * {@code count x count} at {@code gramOffset}, row stride {@code ldgram}):
+     * {@code ||sum_i g_i||^2 / sum_i ||g_i||^2 = (1' G 1) / tr(G)}, summed in double in row order. With the Gram
+     * matrix in double, the result is within {@code gamma_d(K + count^2) (sum_i ||g_i||)^2 / tr(G)} plus
+     * {@code gamma_d(K + count)} relative of the exact value, K as in {@link PerExample#gram}. The same Gram
+     * machinery gives the empirical neural tangent kernel of a network with one output: {@link PerExample#gram}
+     * over every layer with D the per-example deltas of the output f(x_i) (instead of the loss) is
+     * {@code Theta_ij = <df(x_i)/dtheta, df(x_j)/dtheta>}.
+     *
+     * @return the m-coherence; NaN if {@code tr(G) = 0} or an entry is NaN
+     * @throws IllegalArgumentException  if {@code count < 1}, {@code ldgram < count} or gram is null
+     * @throws IndexOutOfBoundsException if the offset is negative or the array too short
+     */
+    public static double mCoherence(double[] gram, int gramOffset, int ldgram, int count) {
+        Checks.size("count", count, 1, "examples");
+        Checks.ld("ldgram", ldgram, count, "gram", count);
+        Checks.matrix("gram", gram, gramOffset, ldgram, "gram", count, count);
+        double all = 0, trace = 0;
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < count; j++) {
+                all += gram[gramOffset + i * ldgram + j];
+            }
+            trace += gram[gramOffset + i * ldgram + i];
+        }
+        return all / trace;
+    }
+
     /** Coherence {@code alpha = ||E g||^2 / E ||g||^2}: the m-coherence divided by m = {@code count}. */
     public static double alpha(double squaredNormOfSum, float[] squaredNorms, int normsOffset, int count) {
         return mCoherence(squaredNormOfSum, squaredNorms, normsOffset, count) / count;

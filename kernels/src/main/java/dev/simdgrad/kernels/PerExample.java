@@ -3,6 +3,7 @@ package dev.simdgrad.kernels;
 import dev.simdgrad.kernels.internal.agg.AggregateDriver;
 import dev.simdgrad.kernels.internal.agg.AggregateKernel;
 import dev.simdgrad.kernels.internal.agg.Scratch;
+import dev.simdgrad.kernels.internal.gram.GramDriver;
 
 /**
  * Per-example gradients of a dense layer without materializing them: squared norms, clip weights, weighted sums,
@@ -190,6 +191,50 @@ public final class PerExample {
                 p += n;
             }
         }
+    }
+
+    /**
+     * Per-example Gram matrix of a dense layer, {@code G := (X X^T + [bias]) o (D D^T)} (o: element-wise), or
+     * {@code G += ...} when {@code accumulate}: entry (i, j) is the inner product {@code <g_i, g_j>} of the
+     * per-example gradients of examples i and j, {@code (x_i . x_j + (bias ? 1 : 0)) (d_i . d_j)}, written to
+     * {@code gram[gramOffset + i*ldgram + j]} for {@code i, j < batch} (both triangles, exactly symmetric). A
+     * network's Gram matrix is the sum over its layers: call once per layer with {@code accumulate} after the first.
+     * The robust aggregators of {@link Aggregate} ({@link Aggregate#krum} ...) and {@link RobustAggregate} need only
+     * this matrix, never the B x P per-example gradients.
+     *
+     * <p><b>Precision.</b> The Gram matrix feeds squared distances {@code ||g_i - g_j||^2 = G_ii + G_jj - 2 G_ij},
+     * which cancel when {@code g_i ~ g_j}: an absolute error e in the entries becomes an error 4e in a squared
+     * distance however small that distance is. So the products are accumulated in double: a product of two floats is
+     * exact in double, the dot products {@code x_i . x_j} and {@code d_i . d_j} are sums of exact products rounded
+     * only by double additions, and their product is rounded once, so
+     * {@code |G_ij - <g_i, g_j>| <= gamma_d(dIn + dOut + 3) ||g_i|| ||g_j||} ({@code gamma_d(k) = k 2^-53 /
+     * (1 - k 2^-53)}; {@code sum_c |x_ic x_jc| + [bias] <= sqrt(||x_i||^2 + [bias]) sqrt(||x_j||^2 + [bias])} by
+     * Cauchy-Schwarz), and over the layers of a network, {@code gamma_d(max_l(dIn_l + dOut_l) + 3 + layers)
+     * ||g_i|| ||g_j||}. A squared distance formed from G is then within {@code gamma_d(.. + 2)
+     * (||g_i|| + ||g_j||)^2} of the exact one, i.e. distances are resolved to about {@code 2^-26 sqrt(dIn + dOut)}
+     * times the gradient norms, where float accumulation (the SGEMM's {@code gamma(dIn + 2)}) would resolve only
+     * {@code 2^-12 sqrt(dIn)}. These are distances of the exact per-example gradients {@code d_i x_i^T}; the
+     * materialized float gradients ({@link #gradients}) differ from them by one rounding per element.
+     *
+     * <p>Cost: {@code B(B+1)/2 (dIn + dOut)} multiply-adds in double (SIMD on the Vector API), plus converting X and
+     * D to double block by block; on the calling thread only, in a fixed order, so the result is the same bits for
+     * every thread count (its last bits may differ between vector widths). NaN or Inf in a row of D or X make that
+     * row and column of G non-finite.
+     *
+     * @param ldgram row stride of gram, {@code >= max(1, batch)}
+     * @throws IllegalArgumentException  for sizes, leading dimensions, null arrays; nothing is written
+     * @throws IndexOutOfBoundsException for offsets and short arrays; nothing is written
+     */
+    public static void gram(int batch, int dOut, int dIn, float[] d, int dOffset, int ldd, float[] x, int xOffset,
+                            int ldx, boolean bias, boolean accumulate, double[] gram, int gramOffset, int ldgram) {
+        checkLayer(batch, dOut, dIn, d, dOffset, ldd, x, xOffset, ldx);
+        Checks.ld("ldgram", ldgram, batch, "gram", batch);
+        Checks.matrix("gram", gram, gramOffset, ldgram, "gram", batch, batch);
+        if (batch == 0) {
+            return;
+        }
+        GramDriver.denseLayer(batch, dOut, dIn, d, dOffset, ldd, x, xOffset, ldx, bias, gram, gramOffset, ldgram,
+                accumulate);
     }
 
     private static void checkLayer(int batch, int dOut, int dIn, float[] d, int dOffset, int ldd,

@@ -22,7 +22,10 @@ import dev.simdgrad.nn.PerExampleDeltas;
  *   Σ_layers ‖δ_i‖²(‖x_i‖² + [bias]), scales folded into one GEMM (diag(s)Δ)ᵀX;</li>
  *   <li>{@link Winsorize}(c), {@link Trim}(c), {@link Median}, {@link MedianOfMeans}(groups): coordinate-wise order
  *   statistics over the B values δ_i[r]·x_i[c], generated tile by tile by the kernels' {@code FusedAggregate};</li>
- *   <li>{@link RM3}: stateful, the coordinate-wise median of this and the two previous minibatch gradients.</li>
+ *   <li>{@link RM3}: stateful, the coordinate-wise median of this and the two previous minibatch gradients;</li>
+ *   <li>{@link Krum}(f), {@link MultiKrum}(f, m), {@link GeometricMedian}, {@link CenteredClipping}(τ) (stateful:
+ *   centered at the previous step), {@link Bulyan}(f): rules over whole per-example gradients, through their
+ *   B x B Gram matrix Σ_layers (X Xᵀ + [bias]) ∘ (Δ Δᵀ), by the kernels' {@code RobustAggregate}.</li>
  * </ul>
  * Stateful strategies keep their state in the instance; {@link #reset()} clears it.
  *

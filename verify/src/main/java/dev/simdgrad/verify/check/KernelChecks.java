@@ -14,6 +14,6 @@ public final class KernelChecks {
     /** Every check, a fresh instance each (checks may hold scratch state). */
     public static List<KernelCheck> all() {
         return List.of(new SgemmCheck(), new SgemmThreadsCheck(), new AggregateCheck(), new PerExampleCheck(),
-                new CoherenceCheck(), new NetworkCheck(), new DeepNetworkCheck());
+                new CoherenceCheck(), new NetworkCheck(), new DeepNetworkCheck(), new RobustCheck());
     }
 }

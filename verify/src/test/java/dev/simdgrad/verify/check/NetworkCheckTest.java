@@ -55,7 +55,7 @@ class NetworkCheckTest {
     @Test
     void theRegistryListsTheNewChecksAfterPerExample() {
         List<String> names = KernelChecks.all().stream().map(KernelCheck::name).toList();
-        assertEquals(List.of("per-example", "coherence", "network", "deep-network"),
-                names.subList(names.size() - 4, names.size()));
+        assertEquals(List.of("per-example", "coherence", "network", "deep-network", "robust"),
+                names.subList(names.size() - 5, names.size()));
     }
 }

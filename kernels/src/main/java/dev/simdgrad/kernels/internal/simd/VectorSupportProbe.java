@@ -2,6 +2,7 @@ package dev.simdgrad.kernels.internal.simd;
 
 import dev.simdgrad.kernels.internal.agg.AggregateKernel;
 import dev.simdgrad.kernels.internal.gemm.GemmKernel;
+import dev.simdgrad.kernels.internal.gram.GramKernel;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -35,5 +36,10 @@ public final class VectorSupportProbe {
             case 512 -> new VectorAggregateKernel512();
             default -> throw new IllegalArgumentException("no vector kernels for " + bits + " bits");
         };
+    }
+
+    /** The double dot-product kernel of the Gram matrices, at the width the provider chose. */
+    public static GramKernel gramKernel() {
+        return new VectorGramKernel();
     }
 }

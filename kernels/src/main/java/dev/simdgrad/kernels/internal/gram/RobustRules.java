@@ -1,0 +1,303 @@
+package dev.simdgrad.kernels.internal.gram;
+
+import java.util.Arrays;
+
+/**
+ * The distance-based robust rules on a Gram matrix G (n x n, row-major, leading dimension n, in double): Krum
+ * scores and selections, smoothed Weiszfeld and centered clipping as coefficient vectors over the rows. Everything
+ * here is O(n^2) per score pass or iteration, independent of the dimension of the vectors.
+ *
+ * <p>Squared distances are {@code max(0, G_ii + G_jj - 2 G_ij)} (the clamp removes a negative result of the
+ * cancellation); a row whose {@code G_ii} is not finite (a NaN or an infinity in the row) is at distance +Inf from
+ * every other row. Ties: every sort is by (value, index), every arg-min takes the lowest index.
+ *
+ * <p>Unchecked: the public classes validate first. Single-threaded, fixed order: same bits for every thread count.
+ */
+public final class RobustRules {
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private RobustRules() {
+    }
+
+    private static final class Buffers {
+        double[] dist = new double[0], scores = new double[0], v1 = new double[0], v2 = new double[0],
+                v3 = new double[0];
+        int[] order = new int[0], tmp = new int[0], rank = new int[0];
+        boolean[] active = new boolean[0];
+
+        void grow(int n) {
+            if (scores.length < n + 1) {
+                int m = n + 1;
+                scores = new double[m];
+                v1 = new double[m];
+                v2 = new double[m];
+                v3 = new double[m];
+                tmp = new int[m];
+                rank = new int[m];
+                active = new boolean[m];
+            }
+            if (dist.length < n * n) {
+                dist = new double[n * n];
+                order = new int[n * n];
+            }
+        }
+    }
+
+    /** Whether row i of G (leading dimension ld) is finite: its squared norm is. */
+    public static boolean finiteRow(double[] g, int ld, int i) {
+        return Double.isFinite(g[i * ld + i]);
+    }
+
+    /** Squared distances of the n rows, and each row's other rows sorted by (distance, index) into order. */
+    private static void prepare(double[] g, int n, Buffers b) {
+        double[] d = b.dist;
+        for (int i = 0; i < n; i++) {
+            boolean fi = finiteRow(g, n, i);
+            for (int j = 0; j < n; j++) {
+                double v;
+                if (i == j) {
+                    v = 0;
+                } else if (!fi || !finiteRow(g, n, j)) {
+                    v = Double.POSITIVE_INFINITY;
+                } else {
+                    v = Math.max(0.0, g[i * n + i] + g[j * n + j] - 2 * g[i * n + j]);
+                }
+                d[i * n + j] = v;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int o = i * n, c = 0;
+            for (int j = 0; j < n; j++) {
+                if (j != i) {
+                    b.order[o + c++] = j;
+                }
+            }
+            sortByKey(b.order, o, c, d, o, b.tmp);
+        }
+    }
+
+    /**
+     * Krum scores of the active rows: the sum, in ascending order, of the k smallest squared distances to the other
+     * active rows, {@code k = max(0, active - f - 2)}; +Inf for a non-finite row (even when k = 0); inactive rows
+     * get NaN.
+     */
+    private static void scores(double[] g, int n, int f, Buffers b) {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            count += b.active[i] ? 1 : 0;
+        }
+        int k = Math.max(0, count - f - 2);
+        for (int i = 0; i < n; i++) {
+            if (!b.active[i]) {
+                b.scores[i] = Double.NaN;
+                continue;
+            }
+            if (!finiteRow(g, n, i)) {
+                b.scores[i] = Double.POSITIVE_INFINITY;
+                continue;
+            }
+            double s = 0;
+            int taken = 0, o = i * n;
+            for (int q = 0; q < n - 1 && taken < k; q++) {
+                int j = b.order[o + q];
+                if (b.active[j]) {
+                    s += b.dist[o + j];
+                    taken++;
+                }
+            }
+            b.scores[i] = s;
+        }
+    }
+
+    /**
+     * Krum: the index of the row with the smallest score ({@code k = n - f - 2} nearest), the lowest on ties, or -1
+     * if that score is not finite (more than f + 1 non-finite rows). Writes the n scores to {@code scoresOut} when
+     * it is not null.
+     */
+    public static int krum(double[] g, int n, int f, double[] scoresOut) {
+        Buffers b = BUFFERS.get();
+        b.grow(n);
+        prepare(g, n, b);
+        Arrays.fill(b.active, 0, n, true);
+        scores(g, n, f, b);
+        if (scoresOut != null) {
+            System.arraycopy(b.scores, 0, scoresOut, 0, n);
+        }
+        int best = argMin(b.scores, b.active, n);
+        return Double.isFinite(b.scores[best]) ? best : -1;
+    }
+
+    /**
+     * Multi-Krum: the m rows with the smallest Krum scores, ties to the lower index, written in increasing index
+     * order to {@code selected[0..m)}. Returns false if a selected score is not finite.
+     */
+    public static boolean multiKrum(double[] g, int n, int f, int m, int[] selected) {
+        Buffers b = BUFFERS.get();
+        b.grow(n);
+        prepare(g, n, b);
+        Arrays.fill(b.active, 0, n, true);
+        scores(g, n, f, b);
+        int[] idx = b.rank;
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        sortByKey(idx, 0, n, b.scores, 0, b.tmp);
+        boolean ok = true;
+        for (int q = 0; q < m; q++) {
+            selected[q] = idx[q];
+            ok &= Double.isFinite(b.scores[idx[q]]);
+        }
+        Arrays.sort(selected, 0, m);
+        return ok;
+    }
+
+    /**
+     * Bulyan's selection: theta = n - 2f rows by iterated Krum (each round picks the active row of smallest score,
+     * {@code k = max(0, active - f - 2)}, lowest index on ties, and removes it), written in increasing index order to
+     * {@code selected[0..theta)}. Returns false if a picked row had a non-finite score or is itself non-finite.
+     */
+    public static boolean bulyan(double[] g, int n, int f, int[] selected) {
+        Buffers b = BUFFERS.get();
+        b.grow(n);
+        prepare(g, n, b);
+        Arrays.fill(b.active, 0, n, true);
+        int theta = n - 2 * f;
+        boolean ok = true;
+        for (int t = 0; t < theta; t++) {
+            scores(g, n, f, b);
+            int best = argMin(b.scores, b.active, n);
+            ok &= Double.isFinite(b.scores[best]) && finiteRow(g, n, best);
+            selected[t] = best;
+            b.active[best] = false;
+        }
+        Arrays.sort(selected, 0, theta);
+        return ok;
+    }
+
+    /**
+     * Smoothed Weiszfeld from the mean: {@code z = sum_i w_i g_i}, {@code w_i = beta_i / sum beta},
+     * {@code beta_i = 1 / max(nu, ||z - g_i||)} with {@code ||z - g_i||^2 = w'Gw - 2 (Gw)_i + G_ii}, until
+     * {@code ||z_new - z|| <= tolerance ||z_new||} or maxIterations. Writes the final coefficients to
+     * {@code w[0..n)} and returns the number of iterations run. The rows must be finite.
+     */
+    public static int weiszfeld(double[] g, int n, double nu, int maxIterations, double tolerance, double[] w) {
+        Buffers b = BUFFERS.get();
+        b.grow(n);
+        double[] gw = b.v1, wn = b.v2, gd = b.v3;
+        Arrays.fill(w, 0, n, 1.0 / n);
+        multiply(g, n, w, gw);
+        for (int t = 1; t <= maxIterations; t++) {
+            double q = dot(w, gw, n), sum = 0, nearest = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                wn[i] = Math.max(nu, Math.sqrt(Math.max(0.0, q - 2 * gw[i] + g[i * n + i])));
+                nearest = Math.min(nearest, wn[i]);
+            }
+            // beta_i = nearest / max(nu, d_i) in (0, 1]: the same normalized weights as 1 / max(nu, d_i), without
+            // overflowing the sum when nu is tiny and z sits on some rows
+            for (int i = 0; i < n; i++) {
+                wn[i] = nearest / wn[i];
+                sum += wn[i];
+            }
+            for (int i = 0; i < n; i++) {
+                wn[i] /= sum;
+                w[i] = wn[i] - w[i]; // the change, for its norm
+            }
+            multiply(g, n, w, gd);
+            double change = Math.max(0.0, dot(w, gd, n));
+            System.arraycopy(wn, 0, w, 0, n);
+            multiply(g, n, w, gw);
+            double norm = Math.max(0.0, dot(w, gw, n));
+            if (Math.sqrt(change) <= tolerance * Math.sqrt(norm)) {
+                return t;
+            }
+        }
+        return maxIterations;
+    }
+
+    /**
+     * Centered clipping over the n rows of G and the center, row n of G (G is (n+1) x (n+1)):
+     * {@code v <- v + (1/n) sum_i clip_tau(g_i - v)}, {@code clip_tau(u) = u min(1, tau / ||u||)}, from
+     * {@code v = center}, as coefficients: {@code v = sum_{i<n} w_i g_i + w_n center}, written to
+     * {@code w[0..n]}. The rows and the center must be finite.
+     */
+    public static void centeredClipping(double[] g, int n, double tau, int iterations, double[] w) {
+        Buffers b = BUFFERS.get();
+        int m = n + 1;
+        b.grow(m);
+        double[] gw = b.v1, s = b.v2;
+        Arrays.fill(w, 0, m, 0.0);
+        w[n] = 1.0;
+        for (int t = 0; t < iterations; t++) {
+            multiply(g, m, w, gw);
+            double q = dot(w, gw, m), sum = 0;
+            for (int i = 0; i < n; i++) {
+                double d = Math.sqrt(Math.max(0.0, q - 2 * gw[i] + g[i * m + i]));
+                s[i] = d <= tau ? 1.0 : tau / d;
+                sum += s[i];
+            }
+            double keep = 1.0 - sum / n;
+            for (int i = 0; i < m; i++) {
+                w[i] *= keep;
+            }
+            for (int i = 0; i < n; i++) {
+                w[i] += s[i] / n;
+            }
+        }
+    }
+
+    private static void multiply(double[] g, int n, double[] w, double[] out) {
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += g[i * n + j] * w[j];
+            }
+            out[i] = s;
+        }
+    }
+
+    private static double dot(double[] a, double[] b, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static int argMin(double[] scores, boolean[] active, int n) {
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+            if (active[i] && (best < 0 || scores[i] < scores[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Sorts {@code idx[o..o+c)} by (key[ko + idx], idx) ascending: a stable merge sort of indices that start in
+     * increasing order, so equal keys keep the lower index first. NaN keys sort last.
+     */
+    static void sortByKey(int[] idx, int o, int c, double[] key, int ko, int[] tmp) {
+        for (int width = 1; width < c; width *= 2) {
+            for (int lo = 0; lo < c - width; lo += 2 * width) {
+                int mid = lo + width, hi = Math.min(lo + 2 * width, c);
+                int p = lo, q = mid, t = 0;
+                while (p < mid && q < hi) {
+                    // take from the right only if strictly smaller: stability (Double.compare: NaN last)
+                    if (Double.compare(key[ko + idx[o + q]], key[ko + idx[o + p]]) < 0) {
+                        tmp[t++] = idx[o + q++];
+                    } else {
+                        tmp[t++] = idx[o + p++];
+                    }
+                }
+                while (p < mid) {
+                    tmp[t++] = idx[o + p++];
+                }
+                while (q < hi) {
+                    tmp[t++] = idx[o + q++];
+                }
+                System.arraycopy(tmp, 0, idx, o + lo, t);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.simdgrad.kernels.internal.simd;
+
+import dev.simdgrad.kernels.internal.KernelProvider;
+import dev.simdgrad.kernels.internal.gram.GramKernel;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dot products in double on the Vector API, at the width the provider chose (one class for 128, 256 and 512 bits:
+ * the species is a constant computed at class load, so C2 sees a fixed shape), organized as a small GEMM
+ * {@code C += A B^T} over rows the driver packed depth-major in panels of NR = 2 vectors of rows: a 4 x NR tile of
+ * C lives in eight accumulators; per depth step, two vector loads of a B panel, four broadcasts of A (from its own
+ * panel, the four rows adjacent) and eight FMAs.
+ * Each entry of C is a sum over k in order within the call (one lane, no lane reduction), so the order of its
+ * additions is fixed and its bits do not depend on the tile it falls in.
+ */
+final class VectorGramKernel implements GramKernel {
+    static final VectorSpecies<Double> SD =
+            VectorSpecies.of(double.class, VectorShape.forBitSize(KernelProvider.choice().bits()));
+    static final int L = SD.length();
+    static final int MR = 4, NR = 2 * L;
+
+    private static final ThreadLocal<double[]> TILE = ThreadLocal.withInitial(() -> new double[MR * NR]);
+
+    @Override
+    public int panelRows() {
+        return NR;
+    }
+
+    @Override
+    public void lower(double[] a, int n, int len, double[] acc, int ao, int lda) {
+        run(a, a, n, n, len, acc, ao, lda, true);
+    }
+
+    @Override
+    public void cross(double[] a, double[] b, int n, int m, int len, double[] acc, int ao, int lda) {
+        run(a, b, n, m, len, acc, ao, lda, false);
+    }
+
+    private static void run(double[] a, double[] b, int n, int m, int len, double[] acc, int ao, int lda,
+                            boolean lower) {
+        int panels = (m + NR - 1) / NR;
+        double[] t = TILE.get();
+        for (int i0 = 0; i0 < n; i0 += MR) {
+            int rows = Math.min(MR, n - i0);
+            // the MR rows i0.. sit in one panel of a (NR is a multiple of MR), padded with zero rows past n
+            int ap = (i0 / NR) * len * NR + i0 % NR;
+            int lastPanel = lower ? Math.min(panels, (i0 + rows - 1) / NR + 1) : panels;
+            for (int q = 0; q < lastPanel; q++) {
+                tile(a, ap, b, q * len * NR, len, t);
+                int j0 = q * NR;
+                for (int r = 0; r < rows; r++) {
+                    int i = i0 + r, jEnd = Math.min(m, j0 + NR);
+                    if (lower) {
+                        jEnd = Math.min(jEnd, i + 1);
+                    }
+                    for (int j = j0; j < jEnd; j++) {
+                        acc[ao + i * lda + j] += t[r * NR + j - j0];
+                    }
+                }
+            }
+        }
+    }
+
+    /** t[r*NR + jj] = sum_k a[ap + k*NR + r] * p[po + k*NR + jj] for r < MR, jj < NR: a 4 x NR tile. */
+    private static void tile(double[] a, int ap, double[] p, int po, int len, double[] t) {
+        DoubleVector c00 = DoubleVector.zero(SD), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+                c31 = c00;
+        for (int k = 0; k < len; k++) {
+            int o = po + k * NR, x = ap + k * NR;
+            DoubleVector b0 = DoubleVector.fromArray(SD, p, o), b1 = DoubleVector.fromArray(SD, p, o + L);
+            DoubleVector x0 = DoubleVector.broadcast(SD, a[x]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            DoubleVector x1 = DoubleVector.broadcast(SD, a[x + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            DoubleVector x2 = DoubleVector.broadcast(SD, a[x + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            DoubleVector x3 = DoubleVector.broadcast(SD, a[x + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, NR);
+        c11.intoArray(t, NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
+    }
+}
