@@ -57,8 +57,7 @@ class AggregatePropertiesTest {
 
     /**
      * The mean is each column summed from 0 in row order, in float, then divided by rows: the same bits at every
-     * vector width and thread count (the explicit kernel adds rows into blocks of column sums; the order per column
-     * is the same).
+     * vector width and thread count, whatever lane groups or column blocks a kernel uses.
      */
     @Property(tries = 100)
     void meanIsTheRowOrderFloatSum(@ForAll("cases") AggregateCase k) {
@@ -75,7 +74,7 @@ class AggregatePropertiesTest {
 
     @Example
     void meanAcrossColumnBlocksAndThreads() {
-        // 9,001 columns: two full blocks of column sums and a tail; offset and padded leading dimension.
+        // 9,001 columns (every lane-group tail, split over two threads); offset and padded leading dimension.
         int rows = 37, cols = 9001, ldg = 9013, off = 5;
         java.util.SplittableRandom r = new java.util.SplittableRandom(3);
         float[] g = new float[off + rows * ldg];

@@ -109,20 +109,15 @@ public final class AggregateDriver {
     private static final FusedJob FUSED_JOB = new FusedJob();
 
     /**
-     * Columns [from, to) of an explicit matrix. The mean adds the rows, one after the other, into a block of
-     * {@link #MEAN_BLOCK} column sums that stays in L1 ({@link #meanByRows}); the order statistics first pack a block
-     * of {@code tile} columns (B x tile, about 64 KiB, in L2) row by row, so G is read sequentially once instead of
-     * one cache line per row per lane group, then aggregate the packed block.
+     * Columns [from, to) of an explicit matrix. The mean streams G directly (four lane groups per row pass); the
+     * order statistics first pack a block of {@code tile} columns (B x tile, about 64 KiB, in L2) row by row, so G
+     * is read sequentially once instead of one cache line per row per lane group, then aggregate the packed block.
      */
     private static void explicitRange(Plan plan, float[] g, int go, int ldg, int from, int to, float[] out, int oo,
                                       Scratch s) {
         int rows = plan.rows, lanes = K.lanes();
         int tile = Math.max(lanes, Math.min(512, PACK_FLOATS / rows / lanes * lanes));
-        if (plan.op == Plan.MEAN) {
-            meanByRows(rows, g, go, ldg, from, to, out, oo, s);
-            return;
-        }
-        if (rows < 4 || to - from <= tile) {
+        if (plan.op == Plan.MEAN || rows < 4 || to - from <= tile) {
             K.aggregate(plan, g, go + from, ldg, to - from, out, oo + from, s);
             return;
         }
@@ -133,43 +128,6 @@ public final class AggregateDriver {
                 System.arraycopy(g, go + i * ldg + c0, t, i * tile, w);
             }
             K.aggregate(plan, t, 0, tile, w, out, oo + c0, s);
-        }
-    }
-
-    /**
-     * Column sums of a block: 4,096 floats (16 KiB) fit in L1 beside the row segment being added, and a row segment
-     * of 16 KiB is long enough for the hardware prefetcher to stream it.
-     */
-    static final int MEAN_BLOCK = 4096;
-
-    /**
-     * The explicit mean of columns [from, to), row-wise: for each block of {@link #MEAN_BLOCK} columns, the rows are
-     * added in order into the block's sums, so G is read as {@code rows} sequential segments per block rather than
-     * as {@code rows} concurrent strided streams (one cache line per row per lane group), which is what the
-     * hardware prefetches well. Each column is still summed from 0 in row order and divided by {@code rows}: the
-     * same operations in the same order as every kernel's mean (the scalar twin's {@code sum(..) / rows}), so the
-     * bits are the same at every width. The inner loop is a plain element-wise add, which C2 vectorizes.
-     */
-    private static void meanByRows(int rows, float[] g, int go, int ldg, int from, int to, float[] out, int oo,
-                                   Scratch s) {
-        float[] acc = s.tile(MEAN_BLOCK);
-        float n = rows;
-        for (int c0 = from; c0 < to; c0 += MEAN_BLOCK) {
-            int w = Math.min(MEAN_BLOCK, to - c0);
-            java.util.Arrays.fill(acc, 0, w, 0f);
-            for (int i = 0, p = go + c0; i < rows; i++, p += ldg) {
-                addInto(acc, g, p, w);
-            }
-            for (int j = 0, o = oo + c0; j < w; j++) {
-                out[o + j] = acc[j] / n;
-            }
-        }
-    }
-
-    /** acc[0..w) += g[p..p+w), element by element (vectorized by C2). */
-    private static void addInto(float[] acc, float[] g, int p, int w) {
-        for (int j = 0; j < w; j++) {
-            acc[j] += g[p + j];
         }
     }
 
