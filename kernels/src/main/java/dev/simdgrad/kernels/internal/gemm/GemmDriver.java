@@ -33,11 +33,10 @@ public final class GemmDriver {
     /** Columns of a packed B block: KC x NC floats (4 MiB) sit in L3 and are reused by every ic. */
     static final int NC = 4096;
     /**
-     * Multiply-adds each thread must get (2^20, ~10 us of work at 100 GFLOP/s): below it, waking a worker and a
-     * barrier per KC block cost more than they save, and on an oversubscribed machine a waiting thread can lose a
-     * time slice. At 2^20 a 128^3 product (2^21) runs on two threads, as OpenBLAS runs it.
+     * Multiply-adds each thread must get (2^21, ~15 us of work): below it, waking a worker and a barrier per KC
+     * block cost more than they save, and on an oversubscribed machine a waiting thread can lose a time slice.
      */
-    static final long MIN_WORK_PER_THREAD = 1L << 20;
+    static final long MIN_WORK_PER_THREAD = 1L << 21;
 
     /**
      * Products up to this many multiply-adds with B not transposed skip packing. Measured on AVX-512 (NN squares,
