@@ -38,6 +38,11 @@ public final class VectorSupportProbe {
         };
     }
 
+    /** The explicit mean's row adder, at the width the provider chose. */
+    public static dev.simdgrad.kernels.internal.agg.RowSum rowSum() {
+        return new VectorRowSum();
+    }
+
     /** The double dot-product kernel of the Gram matrices, at the width the provider chose. */
     public static GramKernel gramKernel() {
         return new VectorGramKernel();

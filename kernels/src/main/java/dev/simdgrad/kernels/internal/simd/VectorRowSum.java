@@ -1,0 +1,38 @@
+package dev.simdgrad.kernels.internal.simd;
+
+import dev.simdgrad.kernels.internal.KernelProvider;
+import dev.simdgrad.kernels.internal.agg.RowSum;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link RowSum} on the Vector API at the width the provider chose: one class for 128, 256 and 512 bits, the species
+ * a constant computed at class load (so C2 sees a fixed shape). Four vectors per iteration keep the loads in flight;
+ * the tail is the scalar loop. C2's own vectorization of the scalar loop measured about 2x slower here (a plain Java
+ * harness, 128 x 200,704 floats, blocks of 4,096: 24-32 ms against 12-15 ms per mean).
+ */
+final class VectorRowSum implements RowSum {
+    static final VectorSpecies<Float> S =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(KernelProvider.choice().bits()));
+    static final int L = S.length();
+
+    @Override
+    public void add(float[] acc, float[] g, int p, int w) {
+        int j = 0;
+        for (; j <= w - 4 * L; j += 4 * L) {
+            FloatVector.fromArray(S, acc, j).add(FloatVector.fromArray(S, g, p + j)).intoArray(acc, j);
+            FloatVector.fromArray(S, acc, j + L).add(FloatVector.fromArray(S, g, p + j + L)).intoArray(acc, j + L);
+            FloatVector.fromArray(S, acc, j + 2 * L).add(FloatVector.fromArray(S, g, p + j + 2 * L))
+                    .intoArray(acc, j + 2 * L);
+            FloatVector.fromArray(S, acc, j + 3 * L).add(FloatVector.fromArray(S, g, p + j + 3 * L))
+                    .intoArray(acc, j + 3 * L);
+        }
+        for (; j <= w - L; j += L) {
+            FloatVector.fromArray(S, acc, j).add(FloatVector.fromArray(S, g, p + j)).intoArray(acc, j);
+        }
+        for (; j < w; j++) {
+            acc[j] += g[p + j];
+        }
+    }
+}
