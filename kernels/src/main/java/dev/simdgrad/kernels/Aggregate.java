@@ -42,7 +42,8 @@ import dev.simdgrad.kernels.internal.gram.RobustDriver;
  * on order-preserving int keys ({@code bits ^ ((bits >> 31) & 0x7fffffff)}, the order of {@link Float#compare})
  * with branch-free vector min/max, one instruction each):
  * <ul>
- *   <li>mean: B additions, memory-bound (four lane groups per pass over the rows);</li>
+ *   <li>mean: B additions, memory-bound: the rows are added one after the other into a block of 4,096 column sums
+ *   that stays in L1, so G is read sequentially;</li>
  *   <li>trimmed / winsorized, c + 1 = k <= 16: the k smallest and k largest values of every lane are kept in
  *   registers: by insertion for k <= 2 ({@code 4k - 2} min/max per value); for k = 3, 5, 6, 9, 10 as sorted lists
  *   merged with each sorted chunk of 8 values by a Batcher merge pruned to the k outputs (8.5 min/max per value at
