@@ -23,22 +23,7 @@ final class Checks {
 
     /** A rows x cols row-major matrix at offset with leading dimension ld fits in x (rows, cols > 0). */
     static void matrix(String name, float[] x, int offset, int ld, String matrix, int rows, int cols) {
-        if (x == null) {
-            throw new IllegalArgumentException(name + " is null but " + matrix + " (" + rows + "x" + cols
-                    + ") is read or written");
-        }
-        if (offset < 0) {
-            throw new IndexOutOfBoundsException(name + "Offset=" + offset + " < 0");
-        }
-        if (rows == 0 || cols == 0) {
-            return;
-        }
-        long last = offset + (long) (rows - 1) * ld + cols - 1;
-        if (last >= x.length) {
-            throw new IndexOutOfBoundsException(name + ".length=" + x.length + " is too short: " + matrix + " is "
-                    + rows + "x" + cols + " with " + name + "Offset=" + offset + ", ld=" + ld + ", last element "
-                    + name + "[" + last + "]");
-        }
+        matrix(name, x == null ? -1 : x.length, offset, ld, matrix, rows, cols);
     }
 
     /** A vector of length n at offset fits in x. */
@@ -90,7 +75,12 @@ final class Checks {
 
     /** A rows x cols row-major double matrix at offset with leading dimension ld fits in x (rows, cols > 0). */
     static void matrix(String name, double[] x, int offset, int ld, String matrix, int rows, int cols) {
-        if (x == null) {
+        matrix(name, x == null ? -1 : x.length, offset, ld, matrix, rows, cols);
+    }
+
+    /** The matrix check of an array of {@code length} elements, -1 for a null array. */
+    private static void matrix(String name, int length, int offset, int ld, String matrix, int rows, int cols) {
+        if (length < 0) {
             throw new IllegalArgumentException(name + " is null but " + matrix + " (" + rows + "x" + cols
                     + ") is read or written");
         }
@@ -101,8 +91,8 @@ final class Checks {
             return;
         }
         long last = offset + (long) (rows - 1) * ld + cols - 1;
-        if (last >= x.length) {
-            throw new IndexOutOfBoundsException(name + ".length=" + x.length + " is too short: " + matrix + " is "
+        if (last >= length) {
+            throw new IndexOutOfBoundsException(name + ".length=" + length + " is too short: " + matrix + " is "
                     + rows + "x" + cols + " with " + name + "Offset=" + offset + ", ld=" + ld + ", last element "
                     + name + "[" + last + "]");
         }

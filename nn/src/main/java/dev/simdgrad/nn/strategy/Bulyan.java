@@ -28,7 +28,7 @@ public final class Bulyan implements GradientStrategy {
         if (!FusedLayers.prepare(deltas, gradient)) {
             return;
         }
-        GramLayers.checkF("bulyan", f, deltas.batchSize(), 4);
+        checkBatchSize(deltas.batchSize());
         RobustAggregate.bulyan(deltas.batchSize(), layers.of(deltas, gradient), f);
     }
 

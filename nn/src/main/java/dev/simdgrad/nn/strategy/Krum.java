@@ -33,7 +33,7 @@ public final class Krum implements GradientStrategy {
         if (!FusedLayers.prepare(deltas, gradient)) {
             return;
         }
-        GramLayers.checkF("krum", f, deltas.batchSize(), 2);
+        checkBatchSize(deltas.batchSize());
         lastSelected = RobustAggregate.krum(deltas.batchSize(), layers.of(deltas, gradient), f);
     }
 
