@@ -1,5 +1,7 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.coherent.CoherentGradients;
+import dev.simdgrad.experiments.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders a {@link CoherentGradientsExperiment.Result}: the table of final accuracies per noise level and strategy
+ * Renders a {@link CoherentGradients.Result}: the table of final accuracies per noise level and strategy
  * with the paper's claims beside our measurements, and the files: {@code runs.csv} (final metrics per run),
  * {@code epochs.csv} (every epoch of every run), {@code result.json}, and per noise level the charts of the
  * corrupted-subset accuracy, test accuracy and m-coherence per epoch, plus final accuracy against c.
@@ -17,7 +19,7 @@ final class CoherentGradientsReport {
     }
 
     /** The printed tables. */
-    static String table(CoherentGradientsExperiment.Result r) {
+    static String table(CoherentGradients.Result r) {
         var c = r.config();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Coherent gradients: %s; 784-%d-10 ReLU, SGD lr %s, batch %d, %d"
@@ -50,7 +52,7 @@ final class CoherentGradientsReport {
     }
 
     /** Writes the CSV, JSON and PNG files into {@code dir}; returns their paths. */
-    static List<Path> write(CoherentGradientsExperiment.Result r, Path dir) throws IOException {
+    static List<Path> write(CoherentGradients.Result r, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         List<List<?>> rows = new ArrayList<>();
         List<List<?>> epochRows = new ArrayList<>();
@@ -76,7 +78,7 @@ final class CoherentGradientsReport {
         files.add(ResultFiles.csv(dir.resolve("epochs.csv"), List.of("noise", "strategy", "epoch", "train_loss",
                 "train_accuracy", "clean_accuracy", "corrupted_accuracy", "test_accuracy", "m_coherence"), epochRows));
         files.add(ResultFiles.json(dir.resolve("result.json"), r));
-        for (double p : r.runs().stream().map(CoherentGradientsExperiment.Run::noise).distinct().toList()) {
+        for (double p : r.runs().stream().map(CoherentGradients.Run::noise).distinct().toList()) {
             var runs = r.runs().stream().filter(x -> x.noise() == p).toList();
             String tag = String.format(Locale.ROOT, "p%03d", Math.round(p * 100));
             String what = String.format(Locale.ROOT, " (label noise %.0f%%)", p * 100);
@@ -107,12 +109,12 @@ final class CoherentGradientsReport {
             files.add(coherence.write(dir.resolve("m-coherence-" + tag + ".png")));
         }
         LineChart byC = new LineChart("Final accuracy against winsorization level c", "c", "accuracy").markers();
-        for (double p : r.runs().stream().map(CoherentGradientsExperiment.Run::noise).distinct().toList()) {
+        for (double p : r.runs().stream().map(CoherentGradients.Run::noise).distinct().toList()) {
             var ws = r.runs().stream().filter(x -> x.noise() == p && x.c() >= 0 && !x.hasDiverged()).toList();
             if (ws.isEmpty()) {
                 continue;
             }
-            double[] cs = ws.stream().mapToDouble(CoherentGradientsExperiment.Run::c).toArray();
+            double[] cs = ws.stream().mapToDouble(CoherentGradients.Run::c).toArray();
             String label = String.format(Locale.ROOT, "p=%.2f ", p);
             byC.series(label + "train", cs, ws.stream().mapToDouble(x -> x.last().trainAccuracy()).toArray());
             byC.series(label + "test", cs, ws.stream().mapToDouble(x -> x.last().testAccuracy()).toArray());

@@ -1,5 +1,6 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.DataSource;
 import dev.simdgrad.nn.data.BinarySubset;
 import dev.simdgrad.nn.data.Dataset;
 import dev.simdgrad.nn.data.FashionMnist;
@@ -90,7 +91,7 @@ final class DataOptions {
             if (data == null && dataset.equalsIgnoreCase("mnist")) {
                 split = FashionMnist.embeddedMnist();
             } else {
-                split = FashionMnistSource.load(data, binary() ? Integer.MAX_VALUE : maxTrain,
+                split = DataSource.load(data, binary() ? Integer.MAX_VALUE : maxTrain,
                         binary() ? Integer.MAX_VALUE : maxTest);
             }
         } catch (IOException e) {

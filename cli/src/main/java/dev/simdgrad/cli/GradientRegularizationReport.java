@@ -1,5 +1,6 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.gradreg.GradientRegularization;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders a {@link GradientRegularizationExperiment.Result}: cost, accuracy and sparsity tables and the claims;
+ * Renders a {@link GradientRegularization.Result}: cost, accuracy and sparsity tables and the claims;
  * files {@code cost.csv}, {@code accuracy.csv}, {@code sparsity.csv}, {@code result.json}, {@code cost.png},
  * {@code accuracy.png} and {@code sparsity.png}.
  */
@@ -16,7 +17,7 @@ final class GradientRegularizationReport {
     }
 
     /** The printed tables. */
-    static String table(GradientRegularizationExperiment.Result r) {
+    static String table(GradientRegularization.Result r) {
         var c = r.config();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Gradient regularization: %s; 784-%d-10 ReLU, SGD lr %s, batch %d, %d"
@@ -47,17 +48,17 @@ final class GradientRegularizationReport {
                     String.format(Locale.ROOT, "%.1e", s.loss()));
         }
         sb.append(String.format(Locale.ROOT, "Diagonal linear network b = u*u - v*v, n = %d, d = %d, %d-sparse truth"
-                + " (l1 = %.0f); GD lr %s, gamma %s, F-GR epsilon %s:%n", GradientRegularizationExperiment.DLN_N,
-                GradientRegularizationExperiment.DLN_D, GradientRegularizationExperiment.DLN_K, r.trueL1(),
-                GradientRegularizationExperiment.DLN_LR, GradientRegularizationExperiment.DLN_GAMMA,
-                GradientRegularizationExperiment.DLN_EPSILON));
+                + " (l1 = %.0f); GD lr %s, gamma %s, F-GR epsilon %s:%n", GradientRegularization.DLN_N,
+                GradientRegularization.DLN_D, GradientRegularization.DLN_K, r.trueL1(),
+                GradientRegularization.DLN_LR, GradientRegularization.DLN_GAMMA,
+                GradientRegularization.DLN_EPSILON));
         sb.append(sp.format()).append('\n');
         sb.append(ClaimTable.format(r.claims()));
         return sb.toString();
     }
 
     /** Writes the CSV, JSON and PNG files into {@code dir}; returns their paths. */
-    static List<Path> write(GradientRegularizationExperiment.Result r, Path dir) throws IOException {
+    static List<Path> write(GradientRegularization.Result r, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         List<List<?>> cr = new ArrayList<>();
         for (var x : r.costs()) {
@@ -87,7 +88,7 @@ final class GradientRegularizationReport {
         LineChart cost = new LineChart("Cost per step relative to plain SGD (0 plain, 1 F-GR, 2 B-GR, 3 DB, 4 SAM,"
                 + " 5 flooding)", "method", "x plain").markers();
         cost.series("ratio to plain", idx, r.costs().stream()
-                .mapToDouble(GradientRegularizationExperiment.Cost::ratioToPlain).toArray());
+                .mapToDouble(GradientRegularization.Cost::ratioToPlain).toArray());
         files.add(cost.write(dir.resolve("cost.png")));
         LineChart acc = new LineChart("Test accuracy against epsilon (mean over seeds)", "epsilon", "test accuracy").logX().markers();
         for (String m : List.of("F-GR", "B-GR")) {
@@ -100,7 +101,7 @@ final class GradientRegularizationReport {
         double[] eps = r.config().epsilons().stream().mapToDouble(Float::doubleValue).toArray();
         for (String m : List.of("plain", "SAM", "flooding")) {
             double a = r.accuracy().stream().filter(x -> x.method().equals(m)).findFirst()
-                    .map(GradientRegularizationExperiment.Accuracy::testAccuracy).orElse(Double.NaN);
+                    .map(GradientRegularization.Accuracy::testAccuracy).orElse(Double.NaN);
             double[] ys = new double[eps.length];
             java.util.Arrays.fill(ys, a);
             acc.series(m, eps, ys);
@@ -110,8 +111,8 @@ final class GradientRegularizationReport {
                 "init scale alpha", "||beta||_1").logX().markers();
         for (String m : List.of("GD", "GR (DB, exact)", "F-GR")) {
             var rows = r.sparsity().stream().filter(s -> s.method().equals(m)).toList();
-            sp.series(m, rows.stream().mapToDouble(GradientRegularizationExperiment.Sparsity::scale).toArray(),
-                    rows.stream().mapToDouble(GradientRegularizationExperiment.Sparsity::l1).toArray());
+            sp.series(m, rows.stream().mapToDouble(GradientRegularization.Sparsity::scale).toArray(),
+                    rows.stream().mapToDouble(GradientRegularization.Sparsity::l1).toArray());
         }
         double[] sc = r.config().scales().stream().mapToDouble(Double::doubleValue).toArray();
         double[] truth = new double[sc.length];

@@ -1,5 +1,6 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.minnorm.MinNorm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders a {@link MinNormExperiment.Result}: the width table, the noise table and the claims; files
+ * Renders a {@link MinNorm.Result}: the width table, the noise table and the claims; files
  * {@code widths.csv}, {@code noise.csv}, {@code result.json}, {@code distance-vs-width.png} and
  * {@code test-error-vs-bound.png}.
  */
@@ -16,7 +17,7 @@ final class MinNormReport {
     }
 
     /** The printed tables. */
-    static String table(MinNormExperiment.Result r) {
+    static String table(MinNorm.Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Min-norm convergence: %s; n = %d train, %d test, centred unit-norm"
                 + " inputs; NTK ReLU, symmetric init, frozen output; full-batch GD, T = %d steps, eta = %.2f%n%n",
@@ -48,7 +49,7 @@ final class MinNormReport {
     }
 
     /** Writes the CSV, JSON and PNG files into {@code dir}; returns their paths. */
-    static List<Path> write(MinNormExperiment.Result r, Path dir) throws IOException {
+    static List<Path> write(MinNorm.Result r, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         List<List<?>> wr = new ArrayList<>();
         for (var row : r.widths()) {
@@ -64,23 +65,23 @@ final class MinNormReport {
         files.add(ResultFiles.csv(dir.resolve("noise.csv"), List.of("noise", "train_error", "train_loss",
                 "test_error", "bound"), nr));
         files.add(ResultFiles.json(dir.resolve("result.json"), r));
-        double[] m = r.widths().stream().mapToDouble(MinNormExperiment.WidthRow::width).toArray();
+        double[] m = r.widths().stream().mapToDouble(MinNorm.WidthRow::width).toArray();
         double[] floor = new double[m.length];
         java.util.Arrays.fill(floor, r.linearFloor());
         files.add(new LineChart("||W_T - W*|| / ||W* - W0|| against width", "width m", "relative distance").logX()
                 .markers()
                 .series("GD on the network", m, r.widths().stream()
-                        .mapToDouble(MinNormExperiment.WidthRow::relativeDistance).toArray())
+                        .mapToDouble(MinNorm.WidthRow::relativeDistance).toArray())
                 .series("linearized GD, same T (m -> inf)", m, floor)
                 .write(dir.resolve("distance-vs-width.png")));
-        double[] p = r.noise().stream().mapToDouble(MinNormExperiment.NoiseRow::noise).toArray();
+        double[] p = r.noise().stream().mapToDouble(MinNorm.NoiseRow::noise).toArray();
         files.add(new LineChart("Test error and the generalization bound against label noise", "label noise p",
                 "error").markers()
-                .series("test error", p, r.noise().stream().mapToDouble(MinNormExperiment.NoiseRow::testError)
+                .series("test error", p, r.noise().stream().mapToDouble(MinNorm.NoiseRow::testError)
                         .toArray())
                 .series("bound sqrt(2 y'Hinf^-1 y / n)", p, r.noise().stream()
-                        .mapToDouble(MinNormExperiment.NoiseRow::bound).toArray())
-                .series("train error", p, r.noise().stream().mapToDouble(MinNormExperiment.NoiseRow::trainError)
+                        .mapToDouble(MinNorm.NoiseRow::bound).toArray())
+                .series("train error", p, r.noise().stream().mapToDouble(MinNorm.NoiseRow::trainError)
                         .toArray())
                 .write(dir.resolve("test-error-vs-bound.png")));
         return files;

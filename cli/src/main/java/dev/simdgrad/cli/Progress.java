@@ -11,7 +11,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * error when standard output is a terminal, and nothing otherwise, so that logs, pipes and tests see only the
  * per-epoch lines and the tables. Close it when done (the bar then prints its final state).
  */
-final class Progress implements AutoCloseable {
+final class Progress implements AutoCloseable, dev.simdgrad.experiments.ProgressSink {
     private static final Progress QUIET = new Progress(null);
     private final ProgressBar bar;
 
@@ -55,14 +55,16 @@ final class Progress implements AutoCloseable {
     }
 
     /** Advances by {@code steps}. */
-    void step(long steps) {
+    @Override
+    public void step(long steps) {
         if (bar != null) {
             bar.stepBy(steps);
         }
     }
 
     /** A short note shown after the bar (e.g. the current run and its last accuracy). */
-    void note(String message) {
+    @Override
+    public void note(String message) {
         if (bar != null) {
             bar.setExtraMessage(message);
         }

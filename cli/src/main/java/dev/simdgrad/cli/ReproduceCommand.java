@@ -1,5 +1,9 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.coherent.CoherentGradients;
+import dev.simdgrad.experiments.minnorm.MinNorm;
+import dev.simdgrad.experiments.gradreg.GradientRegularization;
+import dev.simdgrad.experiments.DataSource;
 import dev.simdgrad.kernels.Parallelism;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -104,7 +108,7 @@ final class ReproduceCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%s took %.1f s.%n", name, (System.nanoTime() - start) / 1e9);
             o.flush();
             return 0;
-        } catch (FashionMnistSource.MissingDataException e) {
+        } catch (DataSource.MissingDataException e) {
             throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
         } catch (ParameterException e) {
             throw e;
@@ -139,9 +143,9 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     private List<Path> coherentGradients(PrintWriter o, Path dir) throws IOException {
-        var d = full ? CoherentGradientsExperiment.Config.full(data, seed)
-                : CoherentGradientsExperiment.Config.small(data, seed);
-        var c = new CoherentGradientsExperiment.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
+        var d = full ? CoherentGradients.Config.full(data, seed)
+                : CoherentGradients.Config.small(data, seed);
+        var c = new CoherentGradients.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
                 d.testSize(), widths != null ? widths.getFirst() : d.hidden(), epochs != null ? epochs : d.epochs(),
                 d.batch(), d.lr(), noises != null ? noises : d.noises(), d.cs(), d.extras(), d.seed());
         if (c.trainSize() < c.batch()) {   // it trains on whole batches only
@@ -151,10 +155,10 @@ final class ReproduceCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "reproduce coherent-gradients: %s, %d threads%n", full ? "full scale" : "default size",
                 Parallelism.threads());
         o.flush();
-        CoherentGradientsExperiment.Result r;
+        CoherentGradients.Result r;
         int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
-        try (Progress p = Progress.start("coherent-gradients", CoherentGradientsExperiment.steps(c, n))) {
-            r = CoherentGradientsExperiment.run(c, p, run -> {
+        try (Progress p = Progress.start("coherent-gradients", CoherentGradients.steps(c, n))) {
+            r = CoherentGradients.run(c, p, run -> {
                 o.print(p.lineStart());
                 if (run.hasDiverged()) {
                     o.printf(Locale.ROOT, "p=%.2f %-12s diverged at %s%n", run.noise(), run.strategy(),
@@ -176,23 +180,23 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     private List<Path> minNorm(PrintWriter o, Path dir) throws IOException {
-        var d = full ? MinNormExperiment.Config.full(data, seed) : MinNormExperiment.Config.small(data, seed);
-        var c = new MinNormExperiment.Config(d.data(), trainSize != null ? trainSize : d.trainSize(), d.positive(),
+        var d = full ? MinNorm.Config.full(data, seed) : MinNorm.Config.small(data, seed);
+        var c = new MinNorm.Config(d.data(), trainSize != null ? trainSize : d.trainSize(), d.positive(),
                 d.negative(), widths != null ? widths : d.widths(), epochs != null ? epochs : d.steps(),
                 widths != null ? widths.getFirst() : d.noiseWidth(), noises != null ? noises : d.noises(), d.seed());
         o.printf(Locale.ROOT, "reproduce min-norm: %s, %d threads%n", full ? "full scale" : "default size",
                 Parallelism.threads());
         o.flush();
-        MinNormExperiment.Result r;
-        try (Progress p = Progress.start("min-norm", MinNormExperiment.work(c))) {
-            r = MinNormExperiment.run(c, p, row -> {
+        MinNorm.Result r;
+        try (Progress p = Progress.start("min-norm", MinNorm.work(c))) {
+            r = MinNorm.run(c, p, row -> {
                 o.print(p.lineStart());
-                if (row instanceof MinNormExperiment.WidthRow w) {
+                if (row instanceof MinNorm.WidthRow w) {
                     o.printf(Locale.ROOT, "m=%-6d ||W_T-W*||/||W*-W0|| %.3f  ||W_T-W0|| %.3f vs %.3f  (%.1f s)%n",
                             w.width(), w.relativeDistance(), w.distance(), w.predictedDistance(), w.seconds());
-                } else if (row instanceof String diverged) {
-                    o.println(diverged);
-                } else if (row instanceof MinNormExperiment.NoiseRow nr) {
+                } else if (row instanceof MinNorm.Diverged dv) {
+                    o.println("diverged: " + dv.what());
+                } else if (row instanceof MinNorm.NoiseRow nr) {
                     o.printf(Locale.ROOT, "p=%.2f  test error %.3f  bound %.3f%n", nr.noise(), nr.testError(),
                             nr.bound());
                 }
@@ -206,28 +210,28 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     private List<Path> gradientRegularization(PrintWriter o, Path dir) throws IOException {
-        var d = full ? GradientRegularizationExperiment.Config.full(data, seed)
-                : GradientRegularizationExperiment.Config.small(data, seed);
-        var c = new GradientRegularizationExperiment.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
+        var d = full ? GradientRegularization.Config.full(data, seed)
+                : GradientRegularization.Config.small(data, seed);
+        var c = new GradientRegularization.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
                 widths != null ? widths.getFirst() : d.hidden(), epochs != null ? epochs : d.epochs(), d.batch(),
                 d.lr(), d.gammas(), d.epsilons(), d.rho(), d.flood(), d.timingSteps(), d.scales(), d.seed(),
                 seeds != null ? seeds : d.seeds());
         o.printf(Locale.ROOT, "reproduce gradient-regularization: %s, %d threads%n",
                 full ? "full scale" : "default size", Parallelism.threads());
         o.flush();
-        GradientRegularizationExperiment.Result r;
+        GradientRegularization.Result r;
         int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
-        try (Progress p = Progress.start("gradient-regularization", GradientRegularizationExperiment.work(c, n))) {
-            r = GradientRegularizationExperiment.run(c, p, row -> {
+        try (Progress p = Progress.start("gradient-regularization", GradientRegularization.work(c, n))) {
+            r = GradientRegularization.run(c, p, row -> {
                 o.print(p.lineStart());
-                if (row instanceof GradientRegularizationExperiment.Cost x) {
+                if (row instanceof GradientRegularization.Cost x) {
                     o.printf(Locale.ROOT, "cost %-9s %.2f ms/step  %.2fx plain%n", x.method(), x.msPerStep(),
                             x.ratioToPlain());
-                } else if (row instanceof GradientRegularizationExperiment.Accuracy a) {
+                } else if (row instanceof GradientRegularization.Accuracy a) {
                     o.printf(Locale.ROOT, "%-9s gamma %-5s epsilon %-5s test acc %.4f  (%.1f s)%n", a.method(),
                             Double.isNaN(a.gamma()) ? "-" : (float) a.gamma(),
                             Double.isNaN(a.epsilon()) ? "-" : (float) a.epsilon(), a.testAccuracy(), a.seconds());
-                } else if (row instanceof GradientRegularizationExperiment.Sparsity s) {
+                } else if (row instanceof GradientRegularization.Sparsity s) {
                     o.printf(Locale.ROOT, "diagonal net, scale %-5s %-15s l1 %.3f  loss %.1e%n", s.scale(), s.method(),
                             s.l1(), s.loss());
                 }

@@ -1,5 +1,8 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.TrainingRun;
+import dev.simdgrad.experiments.Regularizer;
+import dev.simdgrad.experiments.StrategyFactory;
 import dev.simdgrad.kernels.Parallelism;
 import dev.simdgrad.nn.Activation;
 import dev.simdgrad.nn.DenseNetwork;

@@ -1,5 +1,6 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.coherent.CoherentGradients;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -18,9 +19,9 @@ class CoherentGradientsMechanismTest {
     @Test
     void winsorizingFitsTheCorruptedLabelsLessThanSgd() throws Exception {
         for (long seed : new long[] {1, 2}) {
-            var config = new CoherentGradientsExperiment.Config(null, 500, 1000, 128, 40, 100, 0.1, List.of(0.5),
+            var config = new CoherentGradients.Config(null, 500, 1000, 128, 40, 100, 0.1, List.of(0.5),
                     List.of(0, 4), List.of(), seed);
-            var result = CoherentGradientsExperiment.run(config, Progress.quiet(), run -> { });
+            var result = CoherentGradients.run(config, Progress.quiet(), run -> { });
             var c0 = result.runs().get(0).last();
             var c4 = result.runs().get(1).last();
             assertTrue(c4.corruptedAccuracy() < c0.corruptedAccuracy() - 0.03, "seed " + seed + ": c=4 "

@@ -66,7 +66,7 @@ class ReproduceCommandTest {
         assertTrue(o.contains("paper's claim") && o.contains("F-GR costs less per step than DB"), o);
         assertTrue(o.contains("Diagonal linear network"), o);
         assertEquals(6, CliRun.numericCsv(out.resolve("cost.csv"), 0).size());
-        assertTrue(o.contains("mean paired difference") && o.contains("2 pairs"), o);
+        assertTrue(o.contains("mean paired difference") && o.contains("2 seeds"), o);
         // 13 settings (plain, 2 x 2 F-GR and B-GR, 2 DB, SAM, flooding), one row per seed.
         assertEquals(26, CliRun.numericCsv(out.resolve("accuracy.csv"), 0).size());
         assertTrue(CliRun.numericCsv(out.resolve("sparsity.csv"), 1).size() >= 12);

@@ -1,5 +1,9 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.coherent.CoherentGradients;
+import dev.simdgrad.experiments.TrainingRun;
+import dev.simdgrad.experiments.Claim;
+import dev.simdgrad.experiments.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,17 +27,17 @@ class ReproduceDivergedArmTest {
 
     @Test
     void coherentGradientsMarksTheDivergedRunAndJudgesTheRest() throws Exception {
-        var config = new CoherentGradientsExperiment.Config(null, 100, 100, 8, 2, 100, 0.1, List.of(0.5),
+        var config = new CoherentGradients.Config(null, 100, 100, 8, 2, 100, 0.1, List.of(0.5),
                 List.of(0, 2, 4), List.of(), 1);
-        var c0 = new CoherentGradientsExperiment.Run(0.5, "winsorize:0", 0, 0.55,
+        var c0 = new CoherentGradients.Run(0.5, "winsorize:0", 0, 0.55,
                 List.of(epoch(1, 0.5, 0.8, 0.3, 0.5), epoch(2, 0.7, 0.9, 0.5, 0.6)), null);
-        var c2 = new CoherentGradientsExperiment.Run(0.5, "winsorize:2", 2, 0.55,
+        var c2 = new CoherentGradients.Run(0.5, "winsorize:2", 2, 0.55,
                 List.of(epoch(1, 0.4, 0.7, 0.1, 0.5)), "epoch 2, step 1: the loss");
-        var c4 = new CoherentGradientsExperiment.Run(0.5, "winsorize:4", 4, 0.55,
+        var c4 = new CoherentGradients.Run(0.5, "winsorize:4", 4, 0.55,
                 List.of(epoch(1, 0.4, 0.7, 0.1, 0.5), epoch(2, 0.5, 0.8, 0.2, 0.6)), null);
-        List<CoherentGradientsExperiment.Run> runs = List.of(c0, c2, c4);
-        var claims = CoherentGradientsExperiment.claims(runs);
-        var result = new CoherentGradientsExperiment.Result(config, "test data", runs, List.of(), claims);
+        List<CoherentGradients.Run> runs = List.of(c0, c2, c4);
+        var claims = CoherentGradients.claims(runs);
+        var result = new CoherentGradients.Result(config, "test data", runs, List.of(), claims);
         String table = CoherentGradientsReport.table(result);
         String row = table.lines().filter(l -> l.contains("winsorize:2")).findFirst().orElseThrow();
         assertTrue(row.contains("diverged"), table);
@@ -51,9 +55,9 @@ class ReproduceDivergedArmTest {
     @Test
     void aPairedClaimWithADivergedSeedIsNotJudged() {
         Claim c = Claim.ofPairedDifferences("F-GR beats B-GR", "d", new double[] {0.01, Double.NaN, 0.02});
-        assertEquals(Claim.Verdict.NOT_JUDGED, c.verdict());
+        assertEquals(Verdict.NOT_JUDGED, c.verdict());
         assertTrue(c.measured().contains("diverged on 1 of 3 seeds"), c.measured());
-        String table = ClaimTable.format(List.of(c, new Claim("p", "m", true)));
+        String table = ClaimTable.format(List.of(c, Claim.judged("p", "m", true)));
         assertTrue(table.contains("not judged") && table.contains("1 of 2 claims hold")
                 && table.contains("1 not judged"), table);
     }

@@ -1,5 +1,6 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.experiments.StrategyFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

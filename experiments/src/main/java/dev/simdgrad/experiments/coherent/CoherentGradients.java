@@ -1,5 +1,6 @@
-package dev.simdgrad.cli;
+package dev.simdgrad.experiments.coherent;
 
+import dev.simdgrad.experiments.*;
 import dev.simdgrad.nn.NetSpec;
 import dev.simdgrad.nn.Activation;
 import dev.simdgrad.nn.SoftmaxCrossEntropy;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
  * Zielinski 2020) real labels give more coherent per-example gradients than random ones. Computes a {@link Result};
  * prints nothing.
  */
-final class CoherentGradientsExperiment {
+public final class CoherentGradients {
 
     /**
      * What to run.
@@ -43,11 +44,11 @@ final class CoherentGradientsExperiment {
      * @param extras     further strategies as {@link StrategyFactory} names (RM3, median of means)
      * @param seed       seed of the noise, the initialization and the batch order
      */
-    record Config(Path data, int trainSize, int testSize, int hidden, int epochs, int batch, double lr,
+    public record Config(Path data, int trainSize, int testSize, int hidden, int epochs, int batch, double lr,
                   List<Double> noises, List<Integer> cs, List<String> extras, long seed) {
 
         /** The default run: minutes on 2 cores, on the embedded subset. */
-        static Config small(Path data, long seed) {
+        public static Config small(Path data, long seed) {
             // 1,000 examples and 60 epochs: long enough for SGD to start memorizing the corrupted half (about 48 %
             // fitted) and short enough for 14 runs in under two minutes; across seeds 1-4 c = 4 fitted 25-28 %.
             return new Config(data, 1000, 1000, 256, 60, 100, 0.1, List.of(0.0, 0.5), List.of(0, 1, 2, 4, 8),
@@ -55,7 +56,7 @@ final class CoherentGradientsExperiment {
         }
 
         /** The paper's scale: every training example, a wider network, noise 0 to 100 %. */
-        static Config full(Path data, long seed) {
+        public static Config full(Path data, long seed) {
             return new Config(data, Integer.MAX_VALUE, Integer.MAX_VALUE, 1024, 60, 100, 0.1,
                     List.of(0.0, 0.25, 0.5, 0.75, 1.0), List.of(0, 1, 2, 4, 8), List.of("rm3", "mom:10"), seed);
         }
@@ -74,18 +75,18 @@ final class CoherentGradientsExperiment {
      * @param diverged         null, or where training diverged ("epoch 3, step 7: the loss"); a diverged run is
      *                         listed as such and takes no part in the claims
      */
-    record Run(double noise, String strategy, int c, double correctFraction, List<TrainingRun.Epoch> epochs,
+    public record Run(double noise, String strategy, int c, double correctFraction, List<TrainingRun.Epoch> epochs,
                String diverged) {
-        TrainingRun.Epoch last() {
+        public TrainingRun.Epoch last() {
             return epochs.getLast();
         }
 
-        boolean hasDiverged() {
+        public boolean hasDiverged() {
             return diverged != null;
         }
 
         /** Train accuracy (on the training labels) minus test accuracy at the end. */
-        double overfitting() {
+        public double overfitting() {
             return last().trainAccuracy() - last().testAccuracy();
         }
     }
@@ -99,21 +100,21 @@ final class CoherentGradientsExperiment {
      * @param skipped strategies that could not be built, with the reason
      * @param claims  the paper's claims against our measurements
      */
-    record Result(Config config, String source, List<Run> runs, List<String> skipped, List<Claim> claims) {
+    public record Result(Config config, String source, List<Run> runs, List<String> skipped, List<Claim> claims) {
     }
 
-    private CoherentGradientsExperiment() {
+    private CoherentGradients() {
     }
 
     /** Total minibatch steps of a configuration (for the progress bar), given the training-set size used. */
-    static long steps(Config c, int n) {
+    public static long steps(Config c, int n) {
         long perRun = (long) c.epochs() * ((n + c.batch() - 1) / c.batch());
         return perRun * c.noises().size() * (c.cs().size() + c.extras().size());
     }
 
     /** Runs everything; {@code onRun} sees each run as it finishes. */
-    static Result run(Config config, Progress progress, Consumer<Run> onRun) throws IOException {
-        FashionMnist.Split split = FashionMnistSource.load(config.data(), config.trainSize(), config.testSize());
+    public static Result run(Config config, ProgressSink progress, Consumer<Run> onRun) throws IOException {
+        FashionMnist.Split split = DataSource.load(config.data(), config.trainSize(), config.testSize());
         // Whole batches only: winsorizing c values at each end needs more than 2c examples in every batch.
         int n = split.train().size() / config.batch() * config.batch();
         if (n == 0) {
@@ -170,7 +171,7 @@ final class CoherentGradientsExperiment {
      * The paper's claims, per noise level p &gt; 0, checked on the final epoch of each run; diverged runs take no
      * part (a claim that needs one is not judged).
      */
-    static List<Claim> claims(List<Run> allRuns) {
+    public static List<Claim> claims(List<Run> allRuns) {
         List<Run> runs = allRuns.stream().filter(r -> !r.hasDiverged()).toList();
         List<Claim> claims = new ArrayList<>();
         List<Double> noises = runs.stream().map(Run::noise).distinct().filter(p -> p > 0).toList();
@@ -181,7 +182,7 @@ final class CoherentGradientsExperiment {
             String pct = String.format(Locale.ROOT, "p = %.2f", p);
             if (c0 != null && c4 != null) {
                 double a0 = c0.last().corruptedAccuracy(), a4 = c4.last().corruptedAccuracy();
-                claims.add(new Claim(pct + ": winsorizing (c = 4) fits the corrupted labels less than SGD (c = 0)",
+                claims.add(Claim.judged(pct + ": winsorizing (c = 4) fits the corrupted labels less than SGD (c = 0)",
                         String.format(Locale.ROOT, "corrupted-subset train acc %.3f (c=4) vs %.3f (c=0)", a4, a0),
                         a4 < a0));
             }
@@ -195,7 +196,7 @@ final class CoherentGradientsExperiment {
                     all &= r.last().trainAccuracy() < r.correctFraction();
                 }
                 m.append(String.format(Locale.ROOT, "%.3f", robust.getFirst().correctFraction()));
-                claims.add(new Claim(pct + ": with c >= 2 train accuracy stays below the fraction of correct labels"
+                claims.add(Claim.judged(pct + ": with c >= 2 train accuracy stays below the fraction of correct labels"
                         + " (no memorization)", m.toString(), all));
             }
             if (ws.size() >= 2) {
@@ -209,7 +210,7 @@ final class CoherentGradientsExperiment {
                         monotone = false;
                     }
                 }
-                claims.add(new Claim(pct + ": overfitting (train - test accuracy) falls monotonically with c",
+                claims.add(Claim.judged(pct + ": overfitting (train - test accuracy) falls monotonically with c",
                         m.toString(), monotone));
             }
         }
@@ -218,7 +219,7 @@ final class CoherentGradientsExperiment {
             Run noisy = runs.stream().filter(r -> r.noise() == p && r.c() == 0).findFirst().orElse(null);
             if (clean != null && noisy != null) {
                 double a = meanCoherence(clean, Integer.MAX_VALUE), b = meanCoherence(noisy, Integer.MAX_VALUE);
-                claims.add(new Claim(String.format(Locale.ROOT, "p = %.2f: real labels give more coherent per-example"
+                claims.add(Claim.judged(String.format(Locale.ROOT, "p = %.2f: real labels give more coherent per-example"
                         + " gradients than partly random ones (SGD, mean m-coherence over training)", p),
                         String.format(Locale.ROOT, "p=0: %.2f vs p=%.2f: %.2f (first 10 epochs: %.2f vs %.2f)", a, p,
                                 b, meanCoherence(clean, 10), meanCoherence(noisy, 10)), a > b));

@@ -1,4 +1,4 @@
-package dev.simdgrad.cli;
+package dev.simdgrad.experiments;
 
 import dev.simdgrad.nn.Loss;
 import dev.simdgrad.nn.optim.BackwardDifferenceGR;
@@ -18,7 +18,7 @@ import dev.simdgrad.nn.strategy.Mean;
  * (DB with anything but the mean; F-GR, B-GR and SAM with a stateful strategy such as RM3, which they would
  * evaluate twice per step), never silently replaced.
  */
-enum Regularizer {
+public enum Regularizer {
     /** The loss itself, aggregated by the strategy. */
     NONE("none"),
     /** F-GR: forward difference with ascent step ε. */
@@ -44,7 +44,7 @@ enum Regularizer {
      *
      * @throws IllegalArgumentException for an unknown name
      */
-    static Regularizer parse(String name) {
+    public static Regularizer parse(String name) {
         for (Regularizer r : values()) {
             if (r.cli.equalsIgnoreCase(name.strip())) {
                 return r;
@@ -63,7 +63,7 @@ enum Regularizer {
      * @param flood   b of flooding
      * @throws IllegalArgumentException for parameters out of range (nn's messages)
      */
-    Objective objective(Loss loss, GradientStrategy strategy, float gamma, float epsilon, float rho, double flood) {
+    public Objective objective(Loss loss, GradientStrategy strategy, float gamma, float epsilon, float rho, double flood) {
         LossGradient base = new LossGradient(loss, strategy);
         return switch (this) {
             case NONE -> base;

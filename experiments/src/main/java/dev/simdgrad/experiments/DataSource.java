@@ -1,4 +1,4 @@
-package dev.simdgrad.cli;
+package dev.simdgrad.experiments;
 
 import dev.simdgrad.nn.data.FashionMnist;
 import dev.simdgrad.nn.data.NpyDirectory;
@@ -9,18 +9,18 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Where {@code train} and {@code reproduce} take their data from: the directory of {@code --data} (IDX files as
+ * Where the experiments and the command line's {@code train} take their data from: the directory of {@code --data} (IDX files as
  * Fashion-MNIST and MNIST ship them, or the NPY layout of {@link NpyDirectory}, detected by its {@code train_x.npy}),
  * else the Fashion-MNIST subset embedded in the jar (5,000 train + 1,000 test images). The default is the embedded subset, not
  * {@link FashionMnist#locate}'s search of the environment and {@value FashionMnist#SYSTEM_DIR}, so that a default
  * run gives the same numbers on every machine; a full dataset is used only when asked for.
  */
-final class FashionMnistSource {
+public final class DataSource {
     private static final String NEEDS = "(it needs train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],"
             + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz], or the NPY layout train_x.npy, train_y.npy,"
             + " test_x.npy, test_y.npy; without --data the embedded subset is used)";
 
-    private FashionMnistSource() {
+    private DataSource() {
     }
 
     /**
@@ -33,9 +33,28 @@ final class FashionMnistSource {
      *                              directory included), naming the absolute path looked at and the files missing
      * @throws IOException          if a file is malformed, or the files disagree (the message names the files)
      */
-    static FashionMnist.Split load(Path dir, int maxTrain, int maxTest) throws IOException {
+    public static FashionMnist.Split load(Path dir, int maxTrain, int maxTest) throws IOException {
+        return load(dir, Embedded.FASHION_MNIST, maxTrain, maxTest);
+    }
+
+    /** The embedded subsets a run without a data directory uses (5,000 training + 1,000 test images each). */
+    public enum Embedded {
+        /** Fashion-MNIST's class-balanced subset. */
+        FASHION_MNIST,
+        /** MNIST's class-balanced subset. */
+        MNIST
+    }
+
+    /**
+     * Loads the training and test sets from {@code dir}, or from the embedded subset {@code embedded} when
+     * {@code dir} is null.
+     *
+     * @throws MissingDataException as {@link #load(Path, int, int)}
+     * @throws IOException          as {@link #load(Path, int, int)}
+     */
+    public static FashionMnist.Split load(Path dir, Embedded embedded, int maxTrain, int maxTest) throws IOException {
         if (dir == null) {
-            FashionMnist.Split e = FashionMnist.embedded();
+            FashionMnist.Split e = embedded == Embedded.MNIST ? FashionMnist.embeddedMnist() : FashionMnist.embedded();
             return new FashionMnist.Split(e.train().head(maxTrain), e.test().head(maxTest), e.source());
         }
         if (!Files.isDirectory(dir)) {
@@ -61,7 +80,7 @@ final class FashionMnistSource {
      * A {@code --data} directory that does not exist or lacks a data file: a usage error, not a failure while
      * running.
      */
-    static final class MissingDataException extends IOException {
+    public static final class MissingDataException extends IOException {
         MissingDataException(String message) {
             super(message);
         }

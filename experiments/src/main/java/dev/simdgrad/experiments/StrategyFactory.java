@@ -1,4 +1,4 @@
-package dev.simdgrad.cli;
+package dev.simdgrad.experiments;
 
 import dev.simdgrad.nn.strategy.Bulyan;
 import dev.simdgrad.nn.strategy.CenteredClipping;
@@ -29,9 +29,9 @@ import java.util.Locale;
  * {@code cc:TAU} (centered clipping at radius TAU around the previous step) and {@code bulyan:F}: {@link Krum},
  * {@link MultiKrum}, {@link GeometricMedian}, {@link CenteredClipping} and {@link Bulyan}.
  */
-final class StrategyFactory {
+public final class StrategyFactory {
     /** The names accepted, for usage messages. */
-    static final String NAMES = "mean, sum, winsorize:C, trim:C, median, mom:G, clip:C, rm3, krum:F, multikrum:F:M,"
+    public static final String NAMES = "mean, sum, winsorize:C, trim:C, median, mom:G, clip:C, rm3, krum:F, multikrum:F:M,"
             + " geomed, cc:TAU, bulyan:F";
 
     private StrategyFactory() {
@@ -42,7 +42,7 @@ final class StrategyFactory {
      *
      * @throws IllegalArgumentException for an unknown name or a bad parameter, with a one-line message
      */
-    static GradientStrategy create(String name) {
+    public static GradientStrategy create(String name) {
         String n = name.strip().toLowerCase(Locale.ROOT);
         int colon = n.indexOf(':');
         String kind = colon < 0 ? n : n.substring(0, colon);

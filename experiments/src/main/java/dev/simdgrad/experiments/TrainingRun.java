@@ -1,4 +1,4 @@
-package dev.simdgrad.cli;
+package dev.simdgrad.experiments;
 
 import dev.simdgrad.nn.Loss;
 import dev.simdgrad.nn.DenseNetwork;
@@ -26,9 +26,9 @@ import java.util.function.Consumer;
  * from initialization. Shared by {@code train} and {@code reproduce coherent-gradients}; prints nothing (the
  * listener decides).
  */
-final class TrainingRun {
+public final class TrainingRun {
     /** Size of the fixed sample over which m-coherence is measured (Chatterjee &amp; Zielinski use m = 100s). */
-    static final int COHERENCE_SAMPLE = 100;
+    public static final int COHERENCE_SAMPLE = 100;
 
     /**
      * Metrics after one epoch.
@@ -44,7 +44,7 @@ final class TrainingRun {
      * @param distanceFromInit  ‖θ - θ₀‖
      * @param seconds           wall time since the start of the run
      */
-    record Epoch(int epoch, double trainLoss, double trainAccuracy, double cleanAccuracy, double corruptedAccuracy,
+    public record Epoch(int epoch, double trainLoss, double trainAccuracy, double cleanAccuracy, double corruptedAccuracy,
                  double testLoss, double testAccuracy, double mCoherence, double distanceFromInit, double seconds) {
     }
 
@@ -53,13 +53,13 @@ final class TrainingRun {
      * when every epoch ran). A diverged run's epochs are the ones before the divergence: metrics to keep, not a
      * result to report.
      */
-    record Outcome(List<Epoch> epochs, TrainingDivergedException diverged) {
-        boolean hasDiverged() {
+    public record Outcome(List<Epoch> epochs, TrainingDivergedException diverged) {
+        public boolean hasDiverged() {
             return diverged != null;
         }
 
         /** The last completed epoch, or null if none completed. */
-        Epoch last() {
+        public Epoch last() {
             return epochs.isEmpty() ? null : epochs.getLast();
         }
     }
@@ -77,8 +77,8 @@ final class TrainingRun {
      * @param progress advanced by the number of steps of each epoch
      * @param listener called after every epoch (e.g. to print a line)
      */
-    static Outcome run(DenseNetwork net, Loss loss, Objective objective, Sgd sgd, int batch, boolean dropLast,
-                           int epochs, LabelCorruption train, Dataset test, long seed, Progress progress,
+    public static Outcome run(DenseNetwork net, Loss loss, Objective objective, Sgd sgd, int batch, boolean dropLast,
+                           int epochs, LabelCorruption train, Dataset test, long seed, ProgressSink progress,
                            Consumer<Epoch> listener) {
         Dataset data = train.data();
         boolean[] clean = train.clean(), corrupted = train.corrupted();
@@ -117,7 +117,7 @@ final class TrainingRun {
     }
 
     /** Minibatch steps in an epoch of n examples (one full-batch step when B &gt;= n). */
-    static int stepsPerEpoch(int n, int batch, boolean dropLast) {
+    public static int stepsPerEpoch(int n, int batch, boolean dropLast) {
         if (batch >= n) {
             return 1;
         }

@@ -1,5 +1,6 @@
-package dev.simdgrad.cli;
+package dev.simdgrad.experiments.minnorm;
 
+import dev.simdgrad.experiments.*;
 import dev.simdgrad.nn.Activation;
 import dev.simdgrad.nn.NetSpec;
 import dev.simdgrad.nn.SquaredLoss;
@@ -42,7 +43,7 @@ import java.util.function.Consumer;
  * result also reports the ratio that gradient descent on the linearized infinite-width model reaches in the same T
  * steps: the part of the distance due to stopping early rather than to finite width.
  */
-final class MinNormExperiment {
+public final class MinNorm {
 
     /**
      * What to run.
@@ -57,20 +58,20 @@ final class MinNormExperiment {
      * @param noises     label-noise fractions of part 2
      * @param seed       seed of the initialization and the noise
      */
-    record Config(Path data, int trainSize, int positive, int negative, List<Integer> widths, int steps,
+    public record Config(Path data, int trainSize, int positive, int negative, List<Integer> widths, int steps,
                   int noiseWidth, List<Double> noises, long seed) {
 
         /**
          * The default: n = 1,000, widths up to 2,048 and T = 500 steps, about two minutes on 2 cores (the cost is
          * 4·n·d·m flops per step, so 16,384 is left to --full).
          */
-        static Config small(Path data, long seed) {
+        public static Config small(Path data, long seed) {
             return new Config(data, 1000, 9, 0, List.of(256, 512, 1024, 2048), 500, 256,
                     List.of(0.0, 0.25, 0.5, 0.75, 1.0), seed);
         }
 
         /** The papers' widths up to 16,384, n = 2,000, T = 2,000 and noise 0 to 1 in steps of 0.1. */
-        static Config full(Path data, long seed) {
+        public static Config full(Path data, long seed) {
             return new Config(data, 2000, 9, 0, List.of(256, 1024, 4096, 16384), 2000, 4096,
                     List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), seed);
         }
@@ -88,8 +89,20 @@ final class MinNormExperiment {
      * @param testError         test error (sign disagreement)
      * @param seconds           wall time of the training
      */
-    record WidthRow(int width, double relativeDistance, double distance, double predictedDistance, double trainLoss,
-                    double testError, double seconds) {
+    /** What {@link #run} reports as it goes: a width's result, a noise level's result, or a diverged run. */
+    public sealed interface Row permits WidthRow, NoiseRow, Diverged {
+    }
+
+    /**
+     * A run that diverged and is left out of the claims.
+     *
+     * @param what which run and where ("m=512: step 40: the loss")
+     */
+    public record Diverged(String what) implements Row {
+    }
+
+    public record WidthRow(int width, double relativeDistance, double distance, double predictedDistance, double trainLoss,
+                    double testError, double seconds) implements Row {
     }
 
     /**
@@ -101,7 +114,7 @@ final class MinNormExperiment {
      * @param testError  test error against the clean test labels
      * @param bound      √(2 yᵀH∞⁻¹y / n)
      */
-    record NoiseRow(double noise, double trainError, double trainLoss, double testError, double bound) {
+    public record NoiseRow(double noise, double trainError, double trainLoss, double testError, double bound) implements Row {
     }
 
     /**
@@ -120,19 +133,19 @@ final class MinNormExperiment {
      * @param diverged     the runs whose gradient descent diverged ("m=2048: step 37, the loss"): they have no row
      *                     and take no part in the claims
      */
-    record Result(Config config, String source, int n, int testSize, double learningRate, double linearFloor,
+    public record Result(Config config, String source, int n, int testSize, double learningRate, double linearFloor,
                   double linearDistance, List<WidthRow> widths, List<NoiseRow> noise, List<Claim> claims,
                   List<String> diverged) {
     }
 
     /** η as a fraction of the stability limit 2n/λ_max(H∞) of GD on the linearized model. */
-    static final double STEP_FRACTION = 0.75;
+    public static final double STEP_FRACTION = 0.75;
 
-    private MinNormExperiment() {
+    private MinNorm() {
     }
 
     /** Progress units: one per GD step at width m counts m/256 (the cost grows linearly with m). */
-    static long work(Config c) {
+    public static long work(Config c) {
         long w = 0;
         for (int m : c.widths()) {
             w += (long) c.steps() * Math.max(1, m / 256);
@@ -145,8 +158,8 @@ final class MinNormExperiment {
      *
      * @throws IOException if the data cannot be loaded
      */
-    static Result run(Config config, Progress progress, Consumer<Object> onRow) throws IOException {
-        FashionMnist.Split split = FashionMnistSource.load(config.data(), Integer.MAX_VALUE, Integer.MAX_VALUE);
+    public static Result run(Config config, ProgressSink progress, Consumer<Row> onRow) throws IOException {
+        FashionMnist.Split split = DataSource.load(config.data(), Integer.MAX_VALUE, Integer.MAX_VALUE);
         Dataset trainAll = BinarySubset.of(split.train(), config.positive(), config.negative());
         Dataset train = trainAll.head(config.trainSize());
         Dataset test = BinarySubset.of(split.test(), config.positive(), config.negative());
@@ -181,7 +194,7 @@ final class MinNormExperiment {
             String d = gradientDescent(net, train, eta, config.steps(), config.seed(), progress, Math.max(1, m / 256));
             if (d != null) {
                 diverged.add("m=" + m + ": " + d);
-                onRow.accept("diverged: m=" + m + ": " + d);
+                onRow.accept(new Diverged("m=" + m + ": " + d));
                 continue;
             }
             Evaluator ev = new Evaluator(new SquaredLoss(), 1000);
@@ -210,7 +223,7 @@ final class MinNormExperiment {
             if (d != null) {
                 String what = String.format(Locale.ROOT, "p=%.2f: %s", p, d);
                 diverged.add(what);
-                onRow.accept("diverged: " + what);
+                onRow.accept(new Diverged(what));
                 continue;
             }
             Evaluator ev = new Evaluator(new SquaredLoss(), 1000);
@@ -227,7 +240,7 @@ final class MinNormExperiment {
     }
 
     /** The papers' claims, judged on the measured rows. */
-    static List<Claim> claims(List<WidthRow> widths, List<NoiseRow> noise, double floor, double linearDistance) {
+    public static List<Claim> claims(List<WidthRow> widths, List<NoiseRow> noise, double floor, double linearDistance) {
         List<Claim> claims = new ArrayList<>();
         if (widths.size() >= 2) {
             StringBuilder m = new StringBuilder();
@@ -238,7 +251,7 @@ final class MinNormExperiment {
                 falls &= i == 0 || widths.get(i).relativeDistance() < widths.get(i - 1).relativeDistance();
             }
             m.append(String.format(Locale.ROOT, " (linearized GD, same T: %.3f)", floor));
-            claims.add(new Claim("GD ends close to the min-norm linearized solution: ||W_T - W*|| / ||W* - W0||"
+            claims.add(Claim.judged("GD ends close to the min-norm linearized solution: ||W_T - W*|| / ||W* - W0||"
                     + " falls as m grows", m.toString(), falls));
             // Arora et al. (2019, Theorem 5.1) bound the distance travelled by √(yᵀH⁻¹y) (plus terms that vanish as
             // m grows); equality is the limit T → ∞, where GD reaches the min-norm solution. After finitely many
@@ -254,7 +267,7 @@ final class MinNormExperiment {
             }
             d.append(String.format(Locale.ROOT, " (GD on the linearized m -> inf model after the same T: %.3f)",
                     linearDistance));
-            claims.add(new Claim("||W_T - W0|| <= sqrt(y^T H^-1 y) (Arora et al. Thm 5.1; equality as T -> inf)",
+            claims.add(Claim.judged("||W_T - W0|| <= sqrt(y^T H^-1 y) (Arora et al. Thm 5.1; equality as T -> inf)",
                     d.toString(), bounded));
         }
         if (!noise.isEmpty()) {
@@ -268,12 +281,12 @@ final class MinNormExperiment {
                 grows &= i == 0 || r.bound() > noise.get(i - 1).bound();
                 slower &= i == 0 || r.trainLoss() >= noise.get(i - 1).trainLoss();
             }
-            claims.add(new Claim("test error <= sqrt(2 y^T Hinf^-1 y / n) at every noise level", m.toString(),
+            claims.add(Claim.judged("test error <= sqrt(2 y^T Hinf^-1 y / n) at every noise level", m.toString(),
                     below));
-            claims.add(new Claim("the bound grows with label noise (random labels load small eigenvalues)",
+            claims.add(Claim.judged("the bound grows with label noise (random labels load small eigenvalues)",
                     noise.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.bound())).toList().toString(),
                     grows));
-            claims.add(new Claim("noisier labels train slower (higher loss after the same T steps)",
+            claims.add(Claim.judged("noisier labels train slower (higher loss after the same T steps)",
                     noise.stream().map(r -> String.format(Locale.ROOT, "%.4f", r.trainLoss())).toList().toString(),
                     slower));
         }
@@ -282,7 +295,7 @@ final class MinNormExperiment {
 
     /** T full-batch steps of plain GD on the mean squared loss; null, or where it diverged. */
     private static String gradientDescent(TwoLayerNet net, Dataset data, double eta, int steps, long seed,
-                                          Progress progress, int unitsPerStep) {
+                                          ProgressSink progress, int unitsPerStep) {
         Trainer trainer = new Trainer(net, new LossGradient(new SquaredLoss(), new Mean()), Sgd.plain(eta),
                 data.size(), seed);
         for (int t = 0; t < steps; t++) {
@@ -302,7 +315,7 @@ final class MinNormExperiment {
      * step h = η/n, for T steps; distances in the norm ‖Jᵀv‖ = √(vᵀHv). Returns {‖β_T - α‖_H / ‖α‖_H, ‖β_T‖_H}
      * with α = H⁻¹y: the relative distance to the min-norm solution and the distance from initialization reached.
      */
-    static double[] linearizedGd(double[] h, Cholesky chol, double[] y, double step, int steps) {
+    public static double[] linearizedGd(double[] h, Cholesky chol, double[] y, double step, int steps) {
         int n = y.length;
         double[] alpha = chol.solve(y);
         double[] beta = new double[n], hb = new double[n];
@@ -320,7 +333,7 @@ final class MinNormExperiment {
     }
 
     /** λ_max of a symmetric positive semi-definite matrix by power iteration (200 steps, from the ones vector). */
-    static double largestEigenvalue(double[] h, int n) {
+    public static double largestEigenvalue(double[] h, int n) {
         double[] v = new double[n], w = new double[n];
         java.util.Arrays.fill(v, 1 / Math.sqrt(n));
         double lambda = 0;

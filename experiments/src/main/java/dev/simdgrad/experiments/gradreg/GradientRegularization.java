@@ -1,5 +1,6 @@
-package dev.simdgrad.cli;
+package dev.simdgrad.experiments.gradreg;
 
+import dev.simdgrad.experiments.*;
 import dev.simdgrad.nn.Activation;
 import dev.simdgrad.nn.NetSpec;
 import dev.simdgrad.nn.SoftmaxCrossEntropy;
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
  * </ol>
  * Computes a {@link Result}; prints nothing.
  */
-final class GradientRegularizationExperiment {
+public final class GradientRegularization {
 
     /**
      * What to run.
@@ -55,12 +56,12 @@ final class GradientRegularizationExperiment {
      * @param seeds        seeds per training run of part 2 (seed, seed + 1, ...: initialization and batch order);
      *                     the accuracy claims are judged on paired differences across them
      */
-    record Config(Path data, int trainSize, int hidden, int epochs, int batch, double lr, List<Float> gammas,
+    public record Config(Path data, int trainSize, int hidden, int epochs, int batch, double lr, List<Float> gammas,
                   List<Float> epsilons, float rho, double flood, int timingSteps, List<Double> scales, long seed,
                   int seeds) {
 
         /** The default: the 5,000 embedded images, 30 epochs, a 2 x 2 grid, 5 seeds; about 3.5 minutes on 2 cores. */
-        static Config small(Path data, long seed) {
+        public static Config small(Path data, long seed) {
             return new Config(data, 5000, 256, 30, 100, 0.1, List.of(0.02f, 0.1f), List.of(0.01f, 0.1f), 0.05f,
                     0.1, 30, List.of(0.01, 0.1, 0.5, 1.0), seed, 5);
         }
@@ -69,7 +70,7 @@ final class GradientRegularizationExperiment {
          * The whole training set, 512 hidden units, a 4 x 4 grid of γ and ε, six initialization scales, 3 seeds.
          * (Scales stop at 1: at 2 the regularized diagonal network diverges with the step size {@link #DLN_LR}.)
          */
-        static Config full(Path data, long seed) {
+        public static Config full(Path data, long seed) {
             return new Config(data, Integer.MAX_VALUE, 512, 30, 100, 0.1, List.of(0.01f, 0.02f, 0.05f, 0.1f),
                     List.of(0.01f, 0.03f, 0.1f, 0.3f), 0.05f, 0.1, 100, List.of(0.01, 0.03, 0.1, 0.3, 0.5, 1.0),
                     seed, 3);
@@ -83,7 +84,11 @@ final class GradientRegularizationExperiment {
      * @param msPerStep    best-of-rounds milliseconds per step
      * @param ratioToPlain msPerStep / plain SGD's
      */
-    record Cost(String method, double msPerStep, double ratioToPlain) {
+    /** What {@link #run} reports as it goes: a method's cost, an accuracy setting, or a diagonal linear network row. */
+    public sealed interface Row permits Cost, Accuracy, Sparsity {
+    }
+
+    public record Cost(String method, double msPerStep, double ratioToPlain) implements Row {
     }
 
     /**
@@ -97,21 +102,21 @@ final class GradientRegularizationExperiment {
      *                    diverged)
      * @param seconds     wall time of all the runs
      */
-    record Accuracy(String method, double gamma, double epsilon, List<Double> trainBySeed, List<Double> testBySeed,
-                    double seconds) {
+    public record Accuracy(String method, double gamma, double epsilon, List<Double> trainBySeed, List<Double> testBySeed,
+                    double seconds) implements Row {
 
         /** Mean training accuracy over the seeds. */
-        double trainAccuracy() {
+        public double trainAccuracy() {
             return trainBySeed.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         }
 
         /** Mean test accuracy over the seeds. */
-        double testAccuracy() {
+        public double testAccuracy() {
             return testBySeed.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         }
 
         /** Sample standard deviation of the test accuracy over the seeds (NaN for one seed). */
-        double testSpread() {
+        public double testSpread() {
             int k = testBySeed.size();
             double m = testAccuracy(), ss = 0;
             for (double a : testBySeed) {
@@ -131,7 +136,7 @@ final class GradientRegularizationExperiment {
      * @param support   fraction of the k largest |β_T| entries that lie in the true support
      * @param loss      final training loss
      */
-    record Sparsity(double scale, String method, double l1, double error, double support, double loss) {
+    public record Sparsity(double scale, String method, double l1, double error, double support, double loss) implements Row {
     }
 
     /**
@@ -145,21 +150,21 @@ final class GradientRegularizationExperiment {
      * @param trueL1   ‖β*‖₁
      * @param claims   the paper's claims against our measurements
      */
-    record Result(Config config, String source, List<Cost> costs, List<Accuracy> accuracy, List<Sparsity> sparsity,
+    public record Result(Config config, String source, List<Cost> costs, List<Accuracy> accuracy, List<Sparsity> sparsity,
                   double trueL1, List<Claim> claims) {
     }
 
     /** Diagonal linear network problem: n examples, d coordinates, k-sparse truth. */
-    static final int DLN_N = 40, DLN_D = 100, DLN_K = 5;
+    public static final int DLN_N = 40, DLN_D = 100, DLN_K = 5;
     /** Its GD step size, γ and ε (F-GR): chosen so every initialization scale converges in the step budget. */
-    static final double DLN_LR = 0.01, DLN_GAMMA = 0.05, DLN_EPSILON = 0.05;
-    static final int DLN_STEPS = 100_000;
+    public static final double DLN_LR = 0.01, DLN_GAMMA = 0.05, DLN_EPSILON = 0.05;
+    public static final int DLN_STEPS = 100_000;
 
-    private GradientRegularizationExperiment() {
+    private GradientRegularization() {
     }
 
     /** Progress units: training steps of part 2 (parts 1 and 3 are short). */
-    static long work(Config c, int n) {
+    public static long work(Config c, int n) {
         int runs = 3 + c.gammas().size() * (2 * c.epsilons().size() + 1);
         return (long) runs * c.seeds() * c.epochs() * (n / c.batch());
     }
@@ -170,8 +175,8 @@ final class GradientRegularizationExperiment {
      *
      * @throws IOException if the data cannot be loaded
      */
-    static Result run(Config config, Progress progress, Consumer<Object> onRow) throws IOException {
-        FashionMnist.Split split = FashionMnistSource.load(config.data(), config.trainSize(), Integer.MAX_VALUE);
+    public static Result run(Config config, ProgressSink progress, Consumer<Row> onRow) throws IOException {
+        FashionMnist.Split split = DataSource.load(config.data(), config.trainSize(), Integer.MAX_VALUE);
         int n = split.train().size() / config.batch() * config.batch();
         Dataset train = split.train().head(n);
         NetSpec spec = NetSpec.standard(train.features(), config.hidden(), FashionMnist.CLASSES, Activation.RELU);
@@ -303,10 +308,10 @@ final class GradientRegularizationExperiment {
     }
 
     /** The paper's claims, judged on the measured rows. */
-    static List<Claim> claims(List<Cost> costs, List<Accuracy> acc, List<Sparsity> sparsity, Config config) {
+    public static List<Claim> claims(List<Cost> costs, List<Accuracy> acc, List<Sparsity> sparsity, Config config) {
         List<Claim> claims = new ArrayList<>();
         double fgrCost = cost(costs, "F-GR"), dbCost = cost(costs, "DB");
-        claims.add(new Claim("F-GR costs less per step than DB (double backprop)", String.format(Locale.ROOT,
+        claims.add(Claim.judged("F-GR costs less per step than DB (double backprop)", String.format(Locale.ROOT,
                 "F-GR %.2fx plain, B-GR %.2fx, DB %.2fx", fgrCost, cost(costs, "B-GR"), dbCost), fgrCost < dbCost));
         // Test-accuracy claims: per seed, the claimed-better arm minus the other, averaged over the grid at matched
         // γ (and ε); the seeds are independent, so their spread is the noise the verdict is judged against.
@@ -355,9 +360,9 @@ final class GradientRegularizationExperiment {
             sparser &= dbS.l1() <= gd.l1() + 1e-3 && f.l1() <= gd.l1() + 1e-3;
             fgrMore &= f.l1() <= dbS.l1() + 1e-3;
         }
-        claims.add(new Claim("diagonal linear net: GR moves the solution toward the sparse one (smaller l1)",
+        claims.add(Claim.judged("diagonal linear net: GR moves the solution toward the sparse one (smaller l1)",
                 "l1 GD / GR / F-GR: " + m.toString().strip(), sparser));
-        claims.add(new Claim("diagonal linear net: F-GR more so than exact GR", "same numbers", fgrMore));
+        claims.add(Claim.judged("diagonal linear net: F-GR more so than exact GR", "same numbers", fgrMore));
         return claims;
     }
 

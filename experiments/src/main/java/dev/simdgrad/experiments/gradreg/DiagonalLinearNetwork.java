@@ -1,5 +1,6 @@
-package dev.simdgrad.cli;
+package dev.simdgrad.experiments.gradreg;
 
+import dev.simdgrad.experiments.*;
 import java.util.SplittableRandom;
 
 /**
@@ -12,7 +13,7 @@ import java.util.SplittableRandom;
  * along (a, b), for the exact (DB) regularizer: with β̇ = 2 u ⊙ a - 2 v ⊙ b and ġ_β = Xᵀ X β̇ / n,
  * H(a, b) = (2 a ⊙ g_β + 2 u ⊙ ġ_β, -2 b ⊙ g_β - 2 v ⊙ ġ_β).
  */
-final class DiagonalLinearNetwork {
+public final class DiagonalLinearNetwork {
     private final int n, d;
     private final double[] x, y;
 
@@ -29,7 +30,7 @@ final class DiagonalLinearNetwork {
      *
      * @return the network's problem and β* (in {@code betaStar}, length d)
      */
-    static DiagonalLinearNetwork sparseRegression(int n, int d, int k, long seed, double[] betaStar) {
+    public static DiagonalLinearNetwork sparseRegression(int n, int d, int k, long seed, double[] betaStar) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] x = new double[n * d];
         for (int i = 0; i < x.length; i++) {
@@ -57,7 +58,7 @@ final class DiagonalLinearNetwork {
     }
 
     /** β = u ⊙ u - v ⊙ v. */
-    static double[] beta(double[] u, double[] v) {
+    public static double[] beta(double[] u, double[] v) {
         double[] b = new double[u.length];
         for (int j = 0; j < b.length; j++) {
             b[j] = u[j] * u[j] - v[j] * v[j];
@@ -122,7 +123,7 @@ final class DiagonalLinearNetwork {
     }
 
     /** How the step direction is formed. */
-    enum Method { GD, DB, FGR }
+    public enum Method { GD, DB, FGR }
 
     /**
      * Gradient descent from u = v = scale·1 (so β₀ = 0) for {@code steps} steps of size {@code lr}, or until
