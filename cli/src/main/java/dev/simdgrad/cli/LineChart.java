@@ -26,6 +26,7 @@ final class LineChart {
 
     private final String title, xTitle, yTitle;
     private final Map<String, double[][]> series = new LinkedHashMap<>();
+    private final Map<String, double[]> errors = new LinkedHashMap<>();
     private boolean logX, logY, markers;
 
     LineChart(String title, String xTitle, String yTitle) {
@@ -72,6 +73,29 @@ final class LineChart {
         return this;
     }
 
+    /**
+     * Adds a series of means with error bars (e.g. one standard deviation over seeds); x, y and err have the same
+     * length. Points where any of the three is not finite are left out.
+     */
+    LineChart series(String name, double[] x, double[] y, double[] err) {
+        if (err.length != y.length) {
+            throw new IllegalArgumentException(name + ": " + y.length + " y values, " + err.length + " error bars");
+        }
+        double[] xs = x.clone();
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = Double.isFinite(err[i]) ? xs[i] : Double.NaN;
+        }
+        series(name, xs, y);
+        double[] e = new double[series.get(name)[0].length];
+        for (int i = 0, j = 0; i < xs.length; i++) {
+            if (Double.isFinite(xs[i]) && Double.isFinite(y[i])) {
+                e[j++] = err[i];
+            }
+        }
+        errors.put(name, e);
+        return this;
+    }
+
     /** Writes the chart as PNG into {@code png} (parent directories created) and returns the path. */
     Path write(Path png) throws IOException {
         XYChart chart = new XYChartBuilder().width(1000).height(600).title(title).xAxisTitle(xTitle)
@@ -85,7 +109,9 @@ final class LineChart {
             if (e.getValue()[0].length == 0) {
                 continue;
             }
-            XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+            double[] err = errors.get(e.getKey());
+            XYSeries s = err == null ? chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1])
+                    : chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1], err);
             s.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
         Path parent = png.toAbsolutePath().getParent();

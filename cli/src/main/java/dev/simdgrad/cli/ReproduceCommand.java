@@ -52,8 +52,9 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--seeds", paramLabel = "K", description = "gradient-regularization: train each setting from"
-            + " K seeds (S, S+1, ...) and judge the accuracy claims on their spread (default: 5; 3 with --full).")
+    @Option(names = "--seeds", paramLabel = "K", description = "coherent-gradients and gradient-regularization:"
+            + " train each setting from K seeds (S, S+1, ...) and judge the claims on their spread (default:"
+            + " coherent-gradients 3; gradient-regularization 5, 3 with --full).")
     private Integer seeds;
 
     @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: available processors).")
@@ -67,7 +68,8 @@ final class ReproduceCommand implements Callable<Integer> {
     private Integer epochs;
 
     @Option(names = "--widths", split = ",", paramLabel = "M", description = "Override: hidden widths (min-norm:"
-            + " all of them; others: the first).")
+            + " the widths compared; coherent-gradients: the hidden layers, e.g. 256,256; gradient-regularization:"
+            + " the first).")
     private List<Integer> widths;
 
     @Option(names = "--noises", split = ",", paramLabel = "P", description = "Override: label-noise fractions.")
@@ -81,9 +83,9 @@ final class ReproduceCommand implements Callable<Integer> {
                     + String.join(", ", EXPERIMENTS) + ")");
         }
         checkOverrides();
-        if (seeds != null && !name.equals("gradient-regularization")) {
-            throw new ParameterException(spec.commandLine(), "--seeds: only gradient-regularization repeats its"
-                    + " runs over seeds (use --seed S to pick the seed of " + name + ")");
+        if (seeds != null && name.equals("min-norm")) {
+            throw new ParameterException(spec.commandLine(), "--seeds: min-norm does not repeat its runs over seeds"
+                    + " (use --seed S to pick its seed)");
         }
         if (threads != null) {
             Parallelism.setThreads(threads);
@@ -143,17 +145,18 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     private List<Path> coherentGradients(PrintWriter o, Path dir) throws IOException {
-        var d = full ? CoherentGradients.Config.full(data, seed)
-                : CoherentGradients.Config.small(data, seed);
-        var c = new CoherentGradients.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
-                d.testSize(), widths != null ? widths.getFirst() : d.hidden(), epochs != null ? epochs : d.epochs(),
-                d.batch(), d.lr(), noises != null ? noises : d.noises(), d.cs(), d.extras(), d.seed());
+        int k = seeds != null ? seeds : 3;
+        List<Long> seedList = java.util.stream.LongStream.range(seed, seed + k).boxed().toList();
+        var d = full ? CoherentGradients.Config.full(data, seedList) : CoherentGradients.Config.small(data, seedList);
+        var c = new CoherentGradients.Config(d.data(), d.dataset(), trainSize != null ? trainSize : d.trainSize(),
+                d.testSize(), widths != null ? widths : d.hidden(), epochs != null ? epochs : d.epochs(), d.batch(),
+                d.lr(), noises != null ? noises : d.noises(), d.cs(), d.extras(), d.seeds(), d.coherenceSteps());
         if (c.trainSize() < c.batch()) {   // it trains on whole batches only
             throw new ParameterException(spec.commandLine(), "--train-size: coherent-gradients needs at least one"
                     + " whole batch of " + c.batch() + " examples, got " + c.trainSize());
         }
-        o.printf(Locale.ROOT, "reproduce coherent-gradients: %s, %d threads%n", full ? "full scale" : "default size",
-                Parallelism.threads());
+        o.printf(Locale.ROOT, "reproduce coherent-gradients: %s, %s, %d threads%n", full ? "the paper's grid"
+                : "default size", c.seedRange(), Parallelism.threads());
         o.flush();
         CoherentGradients.Result r;
         int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
@@ -161,14 +164,14 @@ final class ReproduceCommand implements Callable<Integer> {
             r = CoherentGradients.run(c, p, run -> {
                 o.print(p.lineStart());
                 if (run.hasDiverged()) {
-                    o.printf(Locale.ROOT, "p=%.2f %-12s diverged at %s%n", run.noise(), run.strategy(),
-                            run.diverged());
+                    o.printf(Locale.ROOT, "p=%.2f seed %d %-12s diverged at %s%n", run.noise(), run.seed(),
+                            run.strategy(), run.diverged());
                     o.flush();
                     return;
                 }
                 var e = run.last();
-                o.printf(Locale.ROOT, "p=%.2f %-12s train %.3f  clean %.3f  corrupted %s  test %.3f  (%.1f s)%n",
-                        run.noise(), run.strategy(), e.trainAccuracy(), e.cleanAccuracy(),
+                o.printf(Locale.ROOT, "p=%.2f seed %d %-12s train %.3f  pristine %.3f  corrupt %s  test %.3f  (%.1f"
+                        + " s)%n", run.noise(), run.seed(), run.strategy(), e.trainAccuracy(), e.cleanAccuracy(),
                         CoherentGradientsReport.f3(e.corruptedAccuracy()), e.testAccuracy(), e.seconds());
                 o.flush();
             });

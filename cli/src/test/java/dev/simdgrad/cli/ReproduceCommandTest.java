@@ -21,21 +21,27 @@ class ReproduceCommandTest {
     void coherentGradients() throws Exception {
         Path out = dir.resolve("cg");
         CliRun r = CliRun.of("reproduce", "coherent-gradients", "--train-size", "200", "--epochs", "2", "--widths",
-                "16", "--noises", "0,0.5", "--out", out.toString());
+                "16,8", "--noises", "0,0.5", "--seeds", "2", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());
         String o = r.out();
         assertTrue(o.contains("paper's claim") && o.contains("our measurement"), o);
-        assertTrue(o.contains("winsorize:4") && o.contains("mom:10") && o.contains("rm3"), o);
+        assertTrue(o.contains("784-16-8-10 ReLU") && o.contains("seeds 1..2 (2)"), o);
+        assertTrue(o.contains("winsorize:4") && o.contains("+- "), o);
         assertTrue(!o.contains("not run:"), o);
-        assertTrue(o.contains("fits the corrupted labels less than SGD"), o);
+        assertTrue(o.contains("fits the corrupt labels less than SGD") && o.contains("at equal pristine-set accuracy")
+                && o.contains("real labels give more coherent"), o);
+        assertTrue(o.contains("mean paired difference") && o.contains("2 seeds"), o);
+        assertTrue(o.contains("Deviations from the paper:") && o.contains("784-2048-2048-2048-10"), o);
         assertTrue(o.matches("(?s).*\\d+ of \\d+ claims hold.*"), o);
         assertTrue(o.contains("Wrote ") && o.contains(out.toAbsolutePath().toString()), o);
-        var runs = CliRun.numericCsv(out.resolve("runs.csv"), 1, 10);   // strategy, diverged (empty: did not)
-        assertEquals(14, runs.size(), runs.toString());
-        CliRun.numericCsv(out.resolve("epochs.csv"), 1);
-        assertTrue(Files.readString(out.resolve("result.json")).contains("\"claims\""));
-        for (String png : List.of("accuracy-vs-c.png", "corrupted-accuracy-p050.png", "test-accuracy-p000.png",
-                "m-coherence-p050.png")) {
+        var runs = CliRun.numericCsv(out.resolve("runs.csv"), 2, 11);   // strategy, diverged (empty: did not)
+        assertEquals(20, runs.size(), runs.toString());   // 2 noise levels x 2 seeds x 5 levels of c
+        CliRun.numericCsv(out.resolve("epochs.csv"), 2);
+        assertEquals(2 * 2 * 30, CliRun.numericCsv(out.resolve("coherence.csv")).size());   // 2 seeds, p = 0 and 1
+        String json = Files.readString(out.resolve("result.json"));
+        assertTrue(json.contains("\"claims\"") && json.contains("\"deviations\""), json.substring(0, 200));
+        for (String png : List.of("final-accuracy-vs-c-p050.png", "corrupt-accuracy-p050.png",
+                "pristine-accuracy-p000.png", "test-accuracy-p000.png", "m-coherence-early.png")) {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
         }
     }

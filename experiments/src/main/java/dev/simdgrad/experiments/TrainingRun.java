@@ -125,7 +125,7 @@ public final class TrainingRun {
     }
 
     /** A fixed, seeded sample of up to {@link #COHERENCE_SAMPLE} training examples (with their training labels). */
-    private static Dataset coherenceSample(Dataset data, long seed) {
+    public static Dataset coherenceSample(Dataset data, long seed) {
         int n = data.size(), m = Math.min(COHERENCE_SAMPLE, n);
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
