@@ -12,12 +12,12 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Renders a {@link CoherentGradients.Result}: the table of final metrics per noise level and strategy (mean +- sd
+ * Renders a {@link CoherentGradients.Result}: the table of end-of-training metrics ({@link Run#atEnd}) per noise level and strategy (mean +- sd
  * over seeds), the early m-coherence of real against random labels, the paper's claims beside our measurements and
- * the deviations from the paper; and the files: {@code runs.csv} (final metrics per run), {@code epochs.csv} (every
+ * the deviations from the paper; and the files: {@code runs.csv} (end-of-training metrics per run), {@code epochs.csv} (every
  * epoch of every run), {@code coherence.csv} (the per-step traces), {@code result.json}, and the charts: per noise
  * level the pristine, corrupt and test accuracy per epoch (mean with one-sd error bars over seeds, a series per
- * strategy), the final accuracies against c as bars, and the early m-coherence per step.
+ * strategy), the end-of-training accuracies against c as bars, and the early m-coherence per step.
  */
 final class CoherentGradientsReport {
     private CoherentGradientsReport() {
@@ -40,12 +40,15 @@ final class CoherentGradientsReport {
                     continue;
                 }
                 t.add(f2(p), s, f3(Spread.of(runs.stream().mapToDouble(Run::correctFraction).toArray()).mean()),
-                        pm(ok, x -> x.last().trainAccuracy()), pm(ok, x -> x.last().cleanAccuracy()),
-                        p == 0 ? "-" : pm(ok, x -> x.last().corruptedAccuracy()), pm(ok, x -> x.last().testAccuracy()),
+                        pm(ok, x -> x.atEnd(TrainingRun.Epoch::trainAccuracy)),
+                        pm(ok, x -> x.atEnd(TrainingRun.Epoch::cleanAccuracy)),
+                        p == 0 ? "-" : pm(ok, x -> x.atEnd(TrainingRun.Epoch::corruptedAccuracy)),
+                        pm(ok, x -> x.atEnd(TrainingRun.Epoch::testAccuracy)),
                         pm(ok, Run::overfitting), (runs.size() - ok.size()) + "/" + runs.size());
             }
         }
-        sb.append("Final epoch, mean +- sd over seeds:\n").append(t.format());
+        sb.append("End of training (median of the last ").append(Run.END_EPOCHS).append(" epochs per run), mean +- sd"
+                + " over seeds:\n").append(t.format());
         for (String s : r.skipped()) {
             sb.append("not run: ").append(s).append('\n');
         }
@@ -86,10 +89,10 @@ final class CoherentGradientsReport {
                 rows.add(List.of(run.noise(), run.seed(), run.strategy(), run.c(), run.correctFraction(), nan, nan,
                         nan, nan, nan, nan, run.diverged()));
             } else {
-                var e = run.last();
                 rows.add(List.of(run.noise(), run.seed(), run.strategy(), run.c(), run.correctFraction(),
-                        e.trainAccuracy(), e.cleanAccuracy(), e.corruptedAccuracy(), e.testAccuracy(),
-                        run.overfitting(), e.mCoherence(), ""));
+                        run.atEnd(TrainingRun.Epoch::trainAccuracy), run.atEnd(TrainingRun.Epoch::cleanAccuracy),
+                        run.atEnd(TrainingRun.Epoch::corruptedAccuracy), run.atEnd(TrainingRun.Epoch::testAccuracy),
+                        run.overfitting(), run.atEnd(TrainingRun.Epoch::mCoherence), ""));
             }
             for (var ep : run.epochs()) {
                 epochRows.add(List.of(run.noise(), run.seed(), run.strategy(), ep.epoch(), ep.trainLoss(),
@@ -139,7 +142,7 @@ final class CoherentGradientsReport {
             List<String> cs = strategies(r).stream().filter(s -> s.startsWith("winsorize:"))
                     .map(s -> "c = " + s.substring("winsorize:".length())).toList();
             if (!cs.isEmpty()) {
-                SeedBarChart bars = new SeedBarChart("Final accuracy against winsorization level c" + what, "c",
+                SeedBarChart bars = new SeedBarChart("Accuracy at the end of training against winsorization level c" + what, "c",
                         "accuracy", cs);
                 addBars(bars, r, p, "train (training labels)", e -> e.trainAccuracy());
                 addBars(bars, r, p, "pristine examples", e -> e.cleanAccuracy());
@@ -152,7 +155,7 @@ final class CoherentGradientsReport {
         }
         if (!r.coherence().isEmpty()) {
             LineChart ch = new LineChart("m-coherence of per-example gradients, plain SGD, first steps (m = "
-                    + TrainingRun.COHERENCE_SAMPLE + "; mean +- sd over seeds)", "step", "m-coherence").logY();
+                    + TrainingRun.COHERENCE_SAMPLE + "; mean +- sd over seeds)", "step", "m-coherence");
             for (double p : new double[] {0, 1}) {
                 var traces = r.coherence().stream().filter(x -> x.noise() == p).toList();
                 int steps = traces.getFirst().mCoherence().length;
@@ -192,7 +195,7 @@ final class CoherentGradientsReport {
         double[] means = new double[ws.size()], sds = new double[ws.size()];
         for (int i = 0; i < ws.size(); i++) {
             double[] v = runs(r, p, ws.get(i)).stream().filter(x -> !x.hasDiverged())
-                    .mapToDouble(x -> m.applyAsDouble(x.last())).toArray();
+                    .mapToDouble(x -> x.atEnd(m)).toArray();
             Spread s = v.length == 0 ? new Spread(Double.NaN, Double.NaN, 0) : Spread.of(v);
             means[i] = s.mean();
             sds[i] = s.sd();

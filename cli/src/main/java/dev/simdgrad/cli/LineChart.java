@@ -75,7 +75,8 @@ final class LineChart {
 
     /**
      * Adds a series of means with error bars (e.g. one standard deviation over seeds); x, y and err have the same
-     * length. Points where any of the three is not finite are left out.
+     * length. Points where any of the three is not finite are left out. Not on a logarithmic y axis: XChart refuses a
+     * bar reaching zero or below there.
      */
     LineChart series(String name, double[] x, double[] y, double[] err) {
         if (err.length != y.length) {

@@ -54,7 +54,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--seeds", paramLabel = "K", description = "coherent-gradients and gradient-regularization:"
             + " train each setting from K seeds (S, S+1, ...) and judge the claims on their spread (default:"
-            + " coherent-gradients 3; gradient-regularization 5, 3 with --full).")
+            + " coherent-gradients 5; gradient-regularization 5, 3 with --full).")
     private Integer seeds;
 
     @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: available processors).")
@@ -145,7 +145,7 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     private List<Path> coherentGradients(PrintWriter o, Path dir) throws IOException {
-        int k = seeds != null ? seeds : 3;
+        int k = seeds != null ? seeds : 5;
         List<Long> seedList = java.util.stream.LongStream.range(seed, seed + k).boxed().toList();
         var d = full ? CoherentGradients.Config.full(data, seedList) : CoherentGradients.Config.small(data, seedList);
         var c = new CoherentGradients.Config(d.data(), d.dataset(), trainSize != null ? trainSize : d.trainSize(),

@@ -17,7 +17,8 @@ import java.util.function.ToDoubleFunction;
  * The claims of Coherent Gradients (Chatterjee 2020) and of its m-coherence follow-up (Chatterjee &amp; Zielinski
  * 2020), judged on the runs of {@link CoherentGradients} over seeds, and the table of how the run differs from the
  * paper. Every claim compares arms that share their seed (the same corrupted labels, initialization and batch
- * order) through {@link Claim#ofPairedDifferences}: "yes" or "NO" only when the mean paired difference is beyond
+ * order) through {@link Claim#ofPairedDifferences}, at the end of training as {@link Run#atEnd} defines it (the
+ * median of the last epochs): "yes" or "NO" only when the mean paired difference is beyond
  * two standard errors. A diverged run makes the claims that need it "not judged".
  */
 public final class CoherentGradientsClaims {
@@ -38,12 +39,12 @@ public final class CoherentGradientsClaims {
                     .sorted().toList();
             if (cs.contains(0) && cs.contains(ROBUST_C)) {
                 claims.add(paired(at + "winsorizing (c = " + ROBUST_C + ") fits the corrupt labels less than SGD"
-                        + " (c = 0), final epoch", "corrupt-example train acc, c=0 minus c=" + ROBUST_C, runs, p, seeds,
-                        0, ROBUST_C, r -> r.last().corruptedAccuracy()));
+                        + " (c = 0) at the end of training", "corrupt-example train acc, c=0 minus c=" + ROBUST_C, runs, p, seeds,
+                        0, ROBUST_C, r -> r.atEnd(TrainingRun.Epoch::corruptedAccuracy)));
                 claims.add(equalCleanAccuracy(at, runs, p, seeds));
                 claims.add(paired(at + "winsorizing (c = " + ROBUST_C + ") generalizes better than SGD (final test"
                         + " accuracy)", "test acc, c=" + ROBUST_C + " minus c=0", runs, p, seeds, ROBUST_C, 0,
-                        r -> r.last().testAccuracy()));
+                        r -> r.atEnd(TrainingRun.Epoch::testAccuracy)));
             }
             for (int c : cs) {
                 if (c >= 2) {
@@ -121,10 +122,11 @@ public final class CoherentGradientsClaims {
         double[] d = new double[seeds.size()];
         for (int i = 0; i < d.length; i++) {
             Run r = find(runs, p, seeds.get(i), c);
-            d[i] = r == null || r.hasDiverged() ? Double.NaN : r.correctFraction() - r.last().trainAccuracy();
+            d[i] = r == null || r.hasDiverged() ? Double.NaN
+                    : r.correctFraction() - r.atEnd(TrainingRun.Epoch::trainAccuracy);
         }
         return Claim.ofPairedDifferences(at + "with c = " + c + " training accuracy stays below the fraction of"
-                + " correct labels (no memorization)", "correct fraction minus final train acc", d);
+                + " correct labels (no memorization)", "correct fraction minus train acc at the end", d);
     }
 
     /**
