@@ -143,13 +143,14 @@ final class CoherentGradientsReport {
                     .map(s -> "c = " + s.substring("winsorize:".length())).toList();
             if (!cs.isEmpty()) {
                 SeedBarChart bars = new SeedBarChart("Accuracy at the end of training against winsorization level c" + what, "c",
-                        "accuracy", cs);
+                        "accuracy (overfitting: a difference)", cs);
                 addBars(bars, r, p, "train (training labels)", e -> e.trainAccuracy());
                 addBars(bars, r, p, "pristine examples", e -> e.cleanAccuracy());
                 if (p > 0) {
                     addBars(bars, r, p, "corrupt examples", e -> e.corruptedAccuracy());
                 }
                 addBars(bars, r, p, "test", e -> e.testAccuracy());
+                addBars(bars, r, p, "overfitting (train - test)", e -> e.trainAccuracy() - e.testAccuracy());
                 files.add(bars.write(dir.resolve("final-accuracy-vs-c-" + tag + ".png")));
             }
         }

@@ -161,7 +161,7 @@ final class ReproduceCommand implements Callable<Integer> {
         CoherentGradients.Result r;
         int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
         try (Progress p = Progress.start("coherent-gradients", CoherentGradients.steps(c, n))) {
-            r = CoherentGradients.run(c, p, run -> {
+            r = CoherentGradients.EXPERIMENT.run(c, p, run -> {
                 o.print(p.lineStart());
                 if (run.hasDiverged()) {
                     o.printf(Locale.ROOT, "p=%.2f seed %d %-12s diverged at %s%n", run.noise(), run.seed(),

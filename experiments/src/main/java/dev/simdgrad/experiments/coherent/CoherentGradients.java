@@ -3,6 +3,7 @@ package dev.simdgrad.experiments.coherent;
 import dev.simdgrad.experiments.Claim;
 import dev.simdgrad.experiments.DataSource;
 import dev.simdgrad.experiments.Deviation;
+import dev.simdgrad.experiments.Experiment;
 import dev.simdgrad.experiments.ProgressSink;
 import dev.simdgrad.experiments.StrategyFactory;
 import dev.simdgrad.experiments.TrainingRun;
@@ -41,6 +42,10 @@ import java.util.function.Consumer;
  * size.
  */
 public final class CoherentGradients {
+    /** The experiment, as {@code ./simdgrad reproduce coherent-gradients} runs it. */
+    public static final Experiment<Config, Run, Result> EXPERIMENT = new Experiment<>("coherent-gradients",
+            "Chatterjee, Coherent Gradients, ICLR 2020 (and Chatterjee & Zielinski 2020 for m-coherence)",
+            CoherentGradients::run);
 
     /**
      * What to run.

@@ -42,8 +42,8 @@ public final class CoherentGradientsClaims {
                         + " (c = 0) at the end of training", "corrupt-example train acc, c=0 minus c=" + ROBUST_C, runs, p, seeds,
                         0, ROBUST_C, r -> r.atEnd(TrainingRun.Epoch::corruptedAccuracy)));
                 claims.add(equalCleanAccuracy(at, runs, p, seeds));
-                claims.add(paired(at + "winsorizing (c = " + ROBUST_C + ") generalizes better than SGD (final test"
-                        + " accuracy)", "test acc, c=" + ROBUST_C + " minus c=0", runs, p, seeds, ROBUST_C, 0,
+                claims.add(paired(at + "winsorizing (c = " + ROBUST_C + ") generalizes better than SGD (test accuracy"
+                        + " at the end of training)", "test acc, c=" + ROBUST_C + " minus c=0", runs, p, seeds, ROBUST_C, 0,
                         r -> r.atEnd(TrainingRun.Epoch::testAccuracy)));
             }
             for (int c : cs) {
