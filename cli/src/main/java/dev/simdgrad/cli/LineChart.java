@@ -4,7 +4,10 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -97,9 +100,50 @@ final class LineChart {
         return this;
     }
 
-    /** Writes the chart as PNG into {@code png} (parent directories created) and returns the path. */
+    /**
+     * The series drawn (almost) exactly under another: same x values and every y within 0.5 % of the chart's y
+     * range. A reader cannot see such a curve, so the title names it ("a lies under b").
+     */
+    String hiddenNote() {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double[][] xy : series.values()) {
+            for (double y : xy[1]) {
+                lo = Math.min(lo, y);
+                hi = Math.max(hi, y);
+            }
+        }
+        double tol = 0.005 * (hi - lo);
+        List<String> names = new ArrayList<>(series.keySet());
+        List<String> notes = new ArrayList<>();
+        for (int i = 1; i < names.size(); i++) {   // a later series is drawn over an earlier one
+            for (int j = 0; j < i; j++) {
+                double[][] a = series.get(names.get(j)), b = series.get(names.get(i));
+                if (a[0].length > 0 && Arrays.equals(a[0], b[0]) && within(a[1], b[1], tol)) {
+                    notes.add(names.get(j) + " lies under " + names.get(i));
+                    break;
+                }
+            }
+        }
+        return String.join("; ", notes);
+    }
+
+    private static boolean within(double[] a, double[] b, double tol) {
+        for (int k = 0; k < a.length; k++) {
+            if (Math.abs(a[k] - b[k]) > tol) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes the chart as PNG into {@code png} (parent directories created) and returns the path. A series hidden
+     * under another is named in the title ({@link #hiddenNote}).
+     */
     Path write(Path png) throws IOException {
-        XYChart chart = new XYChartBuilder().width(1000).height(600).title(title).xAxisTitle(xTitle)
+        String hidden = hiddenNote();
+        XYChart chart = new XYChartBuilder().width(1000).height(600)
+                .title(hidden.isEmpty() ? title : title + " [" + hidden + "]").xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
