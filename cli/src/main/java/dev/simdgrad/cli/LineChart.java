@@ -26,6 +26,7 @@ final class LineChart {
 
     private final String title, xTitle, yTitle;
     private final Map<String, double[][]> series = new LinkedHashMap<>();
+    private final Map<String, double[]> errorBars = new LinkedHashMap<>();
     private boolean logX, logY, markers;
 
     LineChart(String title, String xTitle, String yTitle) {
@@ -72,6 +73,25 @@ final class LineChart {
         return this;
     }
 
+    /**
+     * Adds a series with symmetric error bars (e.g. one standard deviation over seeds); x, y and err have the same
+     * length. On a logarithmic y axis a bar is cut at 0.9 y below the point (the axis has no zero).
+     */
+    LineChart series(String name, double[] x, double[] y, double[] err) {
+        if (err.length != y.length) {
+            throw new IllegalArgumentException(name + ": " + y.length + " y values, " + err.length + " error bars");
+        }
+        series(name, x, y);
+        double[] e = new double[series.get(name)[0].length];
+        for (int i = 0, j = 0; i < x.length; i++) {
+            if (Double.isFinite(x[i]) && Double.isFinite(y[i])) {
+                e[j++] = Double.isFinite(err[i]) ? Math.abs(err[i]) : 0;
+            }
+        }
+        errorBars.put(name, e);
+        return this;
+    }
+
     /** Writes the chart as PNG into {@code png} (parent directories created) and returns the path. */
     Path write(Path png) throws IOException {
         XYChart chart = new XYChartBuilder().width(1000).height(600).title(title).xAxisTitle(xTitle)
@@ -85,7 +105,15 @@ final class LineChart {
             if (e.getValue()[0].length == 0) {
                 continue;
             }
-            XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+            double[] err = errorBars.get(e.getKey());
+            if (err != null && logY) {
+                err = err.clone();
+                for (int i = 0; i < err.length; i++) {
+                    err[i] = Math.min(err[i], 0.9 * e.getValue()[1][i]);
+                }
+            }
+            XYSeries s = err == null ? chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1])
+                    : chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1], err);
             s.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
         Path parent = png.toAbsolutePath().getParent();
