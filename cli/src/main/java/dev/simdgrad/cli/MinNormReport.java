@@ -2,6 +2,7 @@ package dev.simdgrad.cli;
 
 import dev.simdgrad.experiments.Deviation;
 import dev.simdgrad.experiments.Spread;
+import dev.simdgrad.experiments.Verdict;
 import dev.simdgrad.experiments.minnorm.MinNorm;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ final class MinNormReport {
             sb.append("diverged (no row, not in the claims): ").append(d).append('\n');
         }
         sb.append(ClaimTable.format(r.claims()));
-        if (r.claims().stream().anyMatch(x -> x.verdict() == dev.simdgrad.experiments.Verdict.NOT_JUDGED)) {
+        if (r.claims().stream().anyMatch(x -> x.verdict() == Verdict.NOT_JUDGED)) {
             // ClaimTable's count line speaks of diverged runs; here a run at the step cap is the usual reason.
             sb.append("(Here \"not judged\" means: a run the claim needs hit the step cap, or diverged.)\n");
         }

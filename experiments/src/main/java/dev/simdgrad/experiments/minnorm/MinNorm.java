@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Satpathi &amp; Srikant (2021) in the setting of Arora et al. (2019): full-batch gradient descent on a one-hidden-layer
@@ -471,22 +473,22 @@ public final class MinNorm {
 
     /** Paired differences over seeds: value at width a minus at width b, clean labels. */
     private static Claim paired(String paper, String detail, List<Run> runs, int a, int b,
-                                java.util.function.ToDoubleFunction<Run> f) {
+                                ToDoubleFunction<Run> f) {
         return Claim.ofPairedDifferences(paper, detail, differences(runs, r -> r.width() == a && r.noise() == 0,
                 r -> r.width() == b && r.noise() == 0, f));
     }
 
     /** Paired differences over seeds: value at noise a minus at noise b, width m. */
     private static Claim paired(String paper, String detail, List<Run> runs, int m, double a, double b,
-                                java.util.function.ToDoubleFunction<Run> f) {
+                                ToDoubleFunction<Run> f) {
         return Claim.ofPairedDifferences(paper, detail, differences(runs, r -> r.width() == m && r.noise() == a,
                 r -> r.width() == m && r.noise() == b, f));
     }
 
     /** One difference per seed that has both arms; a seed with one arm missing (diverged) gives NaN. */
-    private static double[] differences(List<Run> runs, java.util.function.Predicate<Run> a,
-                                        java.util.function.Predicate<Run> b,
-                                        java.util.function.ToDoubleFunction<Run> f) {
+    private static double[] differences(List<Run> runs, Predicate<Run> a,
+                                        Predicate<Run> b,
+                                        ToDoubleFunction<Run> f) {
         List<Long> seeds = runs.stream().map(Run::seed).distinct().sorted().toList();
         double[] d = new double[seeds.size()];
         for (int i = 0; i < d.length; i++) {
