@@ -72,7 +72,7 @@ final class ReproduceCommand implements Callable<Integer> {
     private Integer epochs;
 
     @Option(names = "--widths", split = ",", paramLabel = "M", description = "Override: hidden widths (min-norm:"
-            + " all of them; others: the first).")
+            + " all of them, and the first for the label-noise runs; others: the first).")
     private List<Integer> widths;
 
     @Option(names = "--noises", split = ",", paramLabel = "P", description = "Override: label-noise fractions.")
