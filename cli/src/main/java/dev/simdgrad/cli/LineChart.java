@@ -78,8 +78,8 @@ final class LineChart {
 
     /**
      * Adds a series of means with error bars (e.g. one standard deviation over seeds); x, y and err have the same
-     * length. Points where any of the three is not finite are left out. Not on a logarithmic y axis: XChart refuses a
-     * bar reaching zero or below there.
+     * length. Points where any of the three is not finite are left out. On a logarithmic y axis a bar is cut at
+     * 0.9 y (both ways: XChart's bars are symmetric, and the axis has no zero).
      */
     LineChart series(String name, double[] x, double[] y, double[] err) {
         if (err.length != y.length) {
@@ -155,6 +155,12 @@ final class LineChart {
                 continue;
             }
             double[] err = errors.get(e.getKey());
+            if (err != null && logY) {
+                err = err.clone();
+                for (int i = 0; i < err.length; i++) {
+                    err[i] = Math.min(err[i], 0.9 * e.getValue()[1][i]);
+                }
+            }
             XYSeries s = err == null ? chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1])
                     : chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1], err);
             s.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);

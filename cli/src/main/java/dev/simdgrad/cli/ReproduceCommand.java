@@ -52,10 +52,14 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--seeds", paramLabel = "K", description = "coherent-gradients and gradient-regularization:"
-            + " train each setting from K seeds (S, S+1, ...) and judge the claims on their spread (default:"
-            + " coherent-gradients 5; gradient-regularization 5, 3 with --full).")
+    @Option(names = "--seeds", paramLabel = "K", description = "Train each setting from K seeds (S, S+1, ...) and"
+            + " judge the claims on their spread (default: coherent-gradients 5; gradient-regularization 5; min-norm"
+            + " 3, 5 with --full).")
     private Integer seeds;
+
+    @Option(names = "--tolerance", paramLabel = "L", description = "min-norm: a run has converged when its training"
+            + " loss (mean r^2/2) is below L (default: 1e-4); --epochs caps its steps.")
+    private Double tolerance;
 
     @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: available processors).")
     private Integer threads;
@@ -63,13 +67,13 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--train-size", paramLabel = "N", description = "Override: training examples.")
     private Integer trainSize;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Override: epochs (min-norm: gradient-descent"
-            + " steps).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Override: epochs (min-norm: the cap on"
+            + " gradient-descent steps; a run that reaches it is reported as not converged).")
     private Integer epochs;
 
     @Option(names = "--widths", split = ",", paramLabel = "M", description = "Override: hidden widths (min-norm:"
-            + " the widths compared; coherent-gradients: the hidden layers, e.g. 256,256; gradient-regularization:"
-            + " the first).")
+            + " the widths compared, the first for the label-noise runs; coherent-gradients: the hidden layers, e.g."
+            + " 256,256; gradient-regularization: the hidden layers).")
     private List<Integer> widths;
 
     @Option(names = "--noises", split = ",", paramLabel = "P", description = "Override: label-noise fractions.")
@@ -83,9 +87,8 @@ final class ReproduceCommand implements Callable<Integer> {
                     + String.join(", ", EXPERIMENTS) + ")");
         }
         checkOverrides();
-        if (seeds != null && name.equals("min-norm")) {
-            throw new ParameterException(spec.commandLine(), "--seeds: min-norm does not repeat its runs over seeds"
-                    + " (use --seed S to pick its seed)");
+        if (tolerance != null && !name.equals("min-norm")) {
+            throw new ParameterException(spec.commandLine(), "--tolerance: only min-norm runs to a loss tolerance");
         }
         if (threads != null) {
             Parallelism.setThreads(threads);
@@ -139,6 +142,9 @@ final class ReproduceCommand implements Callable<Integer> {
         if (noises != null && noises.stream().anyMatch(p -> !(p >= 0 && p <= 1))) {
             throw new ParameterException(spec.commandLine(), "--noises: fractions must be in [0, 1]");
         }
+        if (tolerance != null && !(tolerance > 0 && tolerance < 1)) {
+            throw new ParameterException(spec.commandLine(), "--tolerance: must be in (0, 1)");
+        }
         if (threads != null && (threads < 1 || threads > 1024)) {
             throw new ParameterException(spec.commandLine(), "--threads: must be in 1..1024");
         }
@@ -184,9 +190,11 @@ final class ReproduceCommand implements Callable<Integer> {
 
     private List<Path> minNorm(PrintWriter o, Path dir) throws IOException {
         var d = full ? MinNorm.Config.full(data, seed) : MinNorm.Config.small(data, seed);
-        var c = new MinNorm.Config(d.data(), trainSize != null ? trainSize : d.trainSize(), d.positive(),
-                d.negative(), widths != null ? widths : d.widths(), epochs != null ? epochs : d.steps(),
-                widths != null ? widths.getFirst() : d.noiseWidth(), noises != null ? noises : d.noises(), d.seed());
+        var c = new MinNorm.Config(d.data(), d.embedded(), trainSize != null ? trainSize : d.trainSize(), d.positive(),
+                d.negative(), widths != null ? widths : d.widths(),
+                widths != null ? widths.getFirst() : d.noiseWidth(), noises != null ? noises : d.noises(),
+                tolerance != null ? tolerance : d.tolerance(), epochs != null ? epochs : d.maxSteps(),
+                seeds != null ? seeds : d.seeds(), d.seed());
         o.printf(Locale.ROOT, "reproduce min-norm: %s, %d threads%n", full ? "full scale" : "default size",
                 Parallelism.threads());
         o.flush();
@@ -194,14 +202,14 @@ final class ReproduceCommand implements Callable<Integer> {
         try (Progress p = Progress.start("min-norm", MinNorm.work(c))) {
             r = MinNorm.run(c, p, row -> {
                 o.print(p.lineStart());
-                if (row instanceof MinNorm.WidthRow w) {
-                    o.printf(Locale.ROOT, "m=%-6d ||W_T-W*||/||W*-W0|| %.3f  ||W_T-W0|| %.3f vs %.3f  (%.1f s)%n",
-                            w.width(), w.relativeDistance(), w.distance(), w.predictedDistance(), w.seconds());
+                if (row instanceof MinNorm.Run w) {
+                    o.printf(Locale.ROOT, "m=%-6d p=%.2f seed %d: %s after %d steps (loss %.1e)  ||W_T-W*||/||W*-W0||"
+                            + " %.4f (linearized %.4f)  ||W_T-W0|| %.3f  test error %.3f  (%.1f s)%n", w.width(),
+                            w.noise(), w.seed(), w.converged() ? "converged" : "NOT converged", w.steps(),
+                            w.trainLoss(), w.relativeDistance(), w.linearRelativeDistance(), w.distance(),
+                            w.testError(), w.seconds());
                 } else if (row instanceof MinNorm.Diverged dv) {
                     o.println("diverged: " + dv.what());
-                } else if (row instanceof MinNorm.NoiseRow nr) {
-                    o.printf(Locale.ROOT, "p=%.2f  test error %.3f  bound %.3f%n", nr.noise(), nr.testError(),
-                            nr.bound());
                 }
                 o.flush();
             });
