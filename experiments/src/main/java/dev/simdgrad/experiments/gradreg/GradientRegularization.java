@@ -50,8 +50,8 @@ import java.util.function.Consumer;
  * Computes a {@link Result} with the claims ({@link GradientRegularizationClaims}) and the deviations from the paper;
  * prints nothing.
  *
- * <p>Cost of a run: the training part dominates, about (1 + 2·2·|γ||ε| + 3|γ| + 1) plain-step equivalents per step
- * and seed (F-GR and B-GR two gradients, DB about 2.5-3).
+ * <p>Cost of a run: the training part dominates, about 2 + |γ|(2 + 4|ε|) plain-step equivalents per step and seed
+ * (plain and flooding one, DB about two on one hidden layer, F-GR and B-GR two gradients each).
  */
 public final class GradientRegularization {
 
@@ -125,7 +125,7 @@ public final class GradientRegularization {
         /**
          * The default: the embedded 5,000 / 1,000 Fashion-MNIST images (with a data directory: its first 5,000 and
          * its whole test set), 784-512-10, the paper's optimizer for 6 epochs, γ ∈ {0.01, 0.1}, ε ∈ {0.01, 0.1, 0.5},
-         * 5 seeds; the diagonal network at α ∈ {0.1, 0.5}, γ ∈ {0.03, 0.3}, ε ∈ {0.01, 0.1, 0.5}. About 6 minutes
+         * 5 seeds; the diagonal network at α ∈ {0.1, 0.5}, γ ∈ {0.03, 0.3}, ε ∈ {0.01, 0.1, 0.5}. About 5 minutes
          * on 2 cores.
          */
         public static Config small(Path data, long seed) {
@@ -136,7 +136,7 @@ public final class GradientRegularization {
 
         /**
          * The paper's grid as we read it (γ ∈ {1e-4, 1e-3, 1e-2, 1e-1}, ε ∈ {0.01, 0.02, 0.05, 0.1, 0.2, 0.5}, 5
-         * seeds) on the whole training set (with {@code --data}) for 30 epochs: hours on 2 cores.
+         * seeds) on the whole training set (with {@code --data}) for 30 epochs: about 10 hours on 2 cores.
          */
         public static Config full(Path data, long seed) {
             return new Config(data, Integer.MAX_VALUE, 10000, List.of(512), 30, 128, 0.1, 0.9f, 1e-4f,
