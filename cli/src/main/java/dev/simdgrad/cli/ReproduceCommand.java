@@ -223,28 +223,37 @@ final class ReproduceCommand implements Callable<Integer> {
     private List<Path> gradientRegularization(PrintWriter o, Path dir) throws IOException {
         var d = full ? GradientRegularization.Config.full(data, seed)
                 : GradientRegularization.Config.small(data, seed);
+        // --widths gives the hidden widths of the MLP (784-w1-...-10).
         var c = new GradientRegularization.Config(d.data(), trainSize != null ? trainSize : d.trainSize(),
-                widths != null ? widths.getFirst() : d.hidden(), epochs != null ? epochs : d.epochs(), d.batch(),
-                d.lr(), d.gammas(), d.epsilons(), d.rho(), d.flood(), d.timingSteps(), d.scales(), d.seed(),
-                seeds != null ? seeds : d.seeds());
-        o.printf(Locale.ROOT, "reproduce gradient-regularization: %s, %d threads%n",
-                full ? "full scale" : "default size", Parallelism.threads());
+                d.testSize(), widths != null ? widths : d.hidden(), epochs != null ? epochs : d.epochs(), d.batch(),
+                d.lr(), d.momentum(), d.weightDecay(), d.gammas(), d.epsilons(), d.timingRounds(), d.timingSteps(),
+                d.costDepth(), d.dln(), d.seed(), seeds != null ? seeds : d.seeds());
+        if (c.trainSize() < c.batch()) {   // it trains on whole batches only
+            throw new ParameterException(spec.commandLine(), "--train-size: gradient-regularization needs at least one"
+                    + " whole batch of " + c.batch() + " examples, got " + c.trainSize());
+        }
+        o.printf(Locale.ROOT, "reproduce gradient-regularization: %s, seeds %d..%d, %d threads%n",
+                full ? "the paper's grid (as we read it)" : "default size", c.seed(), c.seed() + c.seeds() - 1,
+                Parallelism.threads());
         o.flush();
         GradientRegularization.Result r;
         int n = Math.min(c.trainSize(), data != null ? 60000 : 5000);
         try (Progress p = Progress.start("gradient-regularization", GradientRegularization.work(c, n))) {
             r = GradientRegularization.run(c, p, row -> {
                 o.print(p.lineStart());
-                if (row instanceof GradientRegularization.Cost x) {
-                    o.printf(Locale.ROOT, "cost %-9s %.2f ms/step  %.2fx plain%n", x.method(), x.msPerStep(),
-                            x.ratioToPlain());
-                } else if (row instanceof GradientRegularization.Accuracy a) {
-                    o.printf(Locale.ROOT, "%-9s gamma %-5s epsilon %-5s test acc %.4f  (%.1f s)%n", a.method(),
+                switch (row) {
+                    case GradientRegularization.Cost x -> o.printf(Locale.ROOT, "cost L=%d %-20s %3d products  %.2f"
+                            + " +- %.2f ms/step%n", x.layers(), x.method().label(), x.products(), x.ms().mean(),
+                            x.ms().sd());
+                    case GradientRegularization.Accuracy a -> o.printf(Locale.ROOT, "%-9s gamma %-6s epsilon %-5s"
+                            + " test acc %.4f +- %.4f  (%.1f s)%n", a.arm().label(),
                             Double.isNaN(a.gamma()) ? "-" : (float) a.gamma(),
-                            Double.isNaN(a.epsilon()) ? "-" : (float) a.epsilon(), a.testAccuracy(), a.seconds());
-                } else if (row instanceof GradientRegularization.Sparsity s) {
-                    o.printf(Locale.ROOT, "diagonal net, scale %-5s %-15s l1 %.3f  loss %.1e%n", s.scale(), s.method(),
-                            s.l1(), s.loss());
+                            Double.isNaN(a.epsilon()) ? "-" : (float) a.epsilon(), a.test().mean(), a.test().sd(),
+                            a.seconds());
+                    case GradientRegularization.Sparsity s -> o.printf(Locale.ROOT, "diagonal net alpha %-4s %-5s"
+                            + " gamma %-5s epsilon %-5s ||b - b*|| %.3f%n", s.scale(), s.method().label(),
+                            Double.isNaN(s.gamma()) ? "-" : s.gamma(), Double.isNaN(s.epsilon()) ? "-" : s.epsilon(),
+                            s.error().mean());
                 }
                 o.flush();
             });

@@ -1,13 +1,14 @@
 package dev.simdgrad.experiments.gradreg;
 
-import dev.simdgrad.experiments.*;
 import java.util.SplittableRandom;
 
 /**
  * The solvable model of Karakida et al. (2023): the diagonal linear network β = u ⊙ u - v ⊙ v (a two-layer linear
  * network with diagonal layers) on a regression problem y = X β, trained by gradient descent on
- * L(u, v) = (1/2n) ‖X β - y‖² with or without gradient regularization L + (γ/2)‖∇L‖². In double, plain loops: the
- * problem is tiny (n x d = 40 x 100) and the point is the implicit bias, not speed.
+ * L(u, v) = (1/2n) ‖X β - y‖² with or without gradient regularization L + (γ/2)‖∇L‖², the regularizer's gradient
+ * computed exactly (DB: ∇L + γ H ∇L) or by the forward (F-GR) or backward (B-GR) difference of two gradients. In
+ * double, plain loops: the problem is tiny (n x d, e.g. 40 x 100) and the point is the implicit bias, not speed. Cost
+ * per step: O(n d) for GD, twice that for F-GR, B-GR and DB.
  *
  * <p>Gradients, with r = Xβ - y and g_β = Xᵀr / n: ∇_u L = 2 u ⊙ g_β, ∇_v L = -2 v ⊙ g_β. The Hessian-vector product
  * along (a, b), for the exact (DB) regularizer: with β̇ = 2 u ⊙ a - 2 v ⊙ b and ġ_β = Xᵀ X β̇ / n,
@@ -123,15 +124,35 @@ public final class DiagonalLinearNetwork {
     }
 
     /** How the step direction is formed. */
-    public enum Method { GD, DB, FGR }
+    public enum Method {
+        /** Plain gradient descent on L. */
+        GD("GD"),
+        /** The exact gradient of L + (γ/2)‖∇L‖²: ∇L + γ H ∇L. */
+        DB("DB"),
+        /** Forward difference: (1 - γ/ε) ∇L(θ) + (γ/ε) ∇L(θ + ε ∇L). */
+        FGR("F-GR"),
+        /** Backward difference: (1 + γ/ε) ∇L(θ) - (γ/ε) ∇L(θ - ε ∇L). */
+        BGR("B-GR");
+
+        private final String label;
+
+        Method(String label) {
+            this.label = label;
+        }
+
+        /** The name the tables print. */
+        public String label() {
+            return label;
+        }
+    }
 
     /**
      * Gradient descent from u = v = scale·1 (so β₀ = 0) for {@code steps} steps of size {@code lr}, or until
      * L &lt; 1e-10.
      *
-     * @return the final β
+     * @return the final β, or null if the parameters became non-finite (the run diverged)
      */
-    double[] train(double scale, Method method, double lr, double gamma, double epsilon, int steps) {
+    public double[] train(double scale, Method method, double lr, double gamma, double epsilon, int steps) {
         double[] u = new double[d], v = new double[d], gu = new double[d], gv = new double[d];
         double[] su = new double[d], sv = new double[d], hu = new double[d], hv = new double[d];
         java.util.Arrays.fill(u, scale);
@@ -150,13 +171,15 @@ public final class DiagonalLinearNetwork {
                         gv[j] += gamma * hv[j];
                     }
                 }
-                case FGR -> {
+                case FGR, BGR -> {
+                    // B-GR is F-GR with the step -ε: a descent step instead of an ascent step.
+                    double step = method == Method.FGR ? epsilon : -epsilon;
                     for (int j = 0; j < d; j++) {
-                        su[j] = u[j] + epsilon * gu[j];
-                        sv[j] = v[j] + epsilon * gv[j];
+                        su[j] = u[j] + step * gu[j];
+                        sv[j] = v[j] + step * gv[j];
                     }
                     gradient(su, sv, hu, hv);
-                    double c = gamma / epsilon;
+                    double c = gamma / step;
                     for (int j = 0; j < d; j++) {
                         gu[j] = (1 - c) * gu[j] + c * hu[j];
                         gv[j] = (1 - c) * gv[j] + c * hv[j];
@@ -167,12 +190,21 @@ public final class DiagonalLinearNetwork {
                 u[j] -= lr * gu[j];
                 v[j] -= lr * gv[j];
             }
+            if (!Double.isFinite(loss)) {
+                return null;
+            }
         }
-        return beta(u, v);
+        double[] b = beta(u, v);
+        for (double x : b) {
+            if (!Double.isFinite(x)) {
+                return null;
+            }
+        }
+        return b;
     }
 
     /** L at β. */
-    double loss(double[] beta) {
+    public double loss(double[] beta) {
         return betaGradient(beta, new double[d]);
     }
 }
