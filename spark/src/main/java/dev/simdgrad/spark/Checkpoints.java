@@ -16,14 +16,14 @@ import java.util.stream.Stream;
 
 /**
  * The driver's checkpoints: after round r (1-based count of finished rounds) the parameters are written as a simdgrad
- * model file {@code round-NNNNNNNNN.sgnn} in the checkpoint directory, atomically ({@link ModelFile#save}: a reader
+ * model file {@code round-NNNNNNNNN-FINGERPRINT.sgnn} in the checkpoint directory, atomically ({@link ModelFile#save}: a reader
  * sees the old file or the new one), and older checkpoints are then deleted. Training state is exactly (parameters,
  * rounds finished): batch orders, Byzantine workers and attack noise are functions of the seed and the step or round,
  * and no aggregator keeps state between rounds, so a fit resumed from a checkpoint ends with the same bits as one
  * that was never interrupted. The directory is on the driver's file system.
  */
 final class Checkpoints {
-    private static final Pattern NAME = Pattern.compile("round-(\\d{9})\\.sgnn");
+    private final Pattern name;
 
     /**
      * A checkpoint found on disk.
@@ -35,9 +35,16 @@ final class Checkpoints {
     }
 
     private final Path dir;
+    private final String fingerprint;
 
-    Checkpoints(Path dir) {
+    /**
+     * @param fingerprint the training settings' {@link TrainingConfig#fingerprint()}: part of every file name, so a
+     *                    fit never resumes from a checkpoint written with other settings
+     */
+    Checkpoints(Path dir, String fingerprint) {
         this.dir = dir;
+        this.fingerprint = fingerprint;
+        this.name = Pattern.compile("round-(\\d{9})-" + Pattern.quote(fingerprint) + "\\.sgnn");
     }
 
     /**
@@ -46,7 +53,7 @@ final class Checkpoints {
      * @throws UncheckedIOException naming the file if it cannot be written
      */
     void save(int rounds, DenseNetwork net) {
-        Path file = dir.resolve(String.format("round-%09d.sgnn", rounds));
+        Path file = dir.resolve(String.format("round-%09d-%s.sgnn", rounds, fingerprint));
         try {
             Files.createDirectories(dir);
             ModelFile.save(net, file);
@@ -95,15 +102,15 @@ final class Checkpoints {
             return out;
         }
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> NAME.matcher(p.getFileName().toString()).matches()).forEach(out::add);
+            s.filter(p -> name.matcher(p.getFileName().toString()).matches()).forEach(out::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list checkpoint directory " + dir, e);
         }
         return out;
     }
 
-    private static int rounds(Path p) {
-        Matcher m = NAME.matcher(p.getFileName().toString());
+    private int rounds(Path p) {
+        Matcher m = name.matcher(p.getFileName().toString());
         if (!m.matches()) {
             throw new IllegalStateException(p.toString());
         }

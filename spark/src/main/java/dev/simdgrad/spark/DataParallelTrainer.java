@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.BiPredicate;
 
 /**
  * The synchronous rounds of data-parallel training, on the driver.
@@ -41,12 +40,17 @@ import java.util.function.BiPredicate;
  * collection of W x P floats (the driver holds that matrix), the aggregation on the driver.
  */
 final class DataParallelTrainer {
+    /** Decides whether a task attempt fails on purpose (test hook). */
+    interface FaultHook {
+        boolean fail(int round, int worker, int attempt);
+    }
+
     /**
-     * Test hook: when set, the first attempt of the task of (round, worker) for which it returns true throws, to
-     * check that Spark's retry leaves the result unchanged. Tasks see it only when they run in the driver's JVM
-     * (local mode). Null in production.
+     * Test hook: when set, a task attempt for which it returns true throws before computing, to check that Spark's
+     * retry, or a resume from a checkpoint, leaves the result unchanged. Tasks see it only when they run in the
+     * driver's JVM (local mode). Null in production.
      */
-    static volatile BiPredicate<Integer, Integer> failFirstAttempt;
+    static volatile FaultHook faultHook;
 
     /**
      * The outcome of a fit.
@@ -98,7 +102,7 @@ final class DataParallelTrainer {
 
             DenseNetwork net = DenseNetwork.initialize(arch, config.seed());
             Checkpoints checkpoints = config.checkpointDir() == null ? null
-                    : new Checkpoints(Path.of(config.checkpointDir()));
+                    : new Checkpoints(Path.of(config.checkpointDir()), config.fingerprint());
             int start = 0;
             if (checkpoints != null) {
                 Checkpoints.Found found = checkpoints.latest(arch);
@@ -152,8 +156,8 @@ final class DataParallelTrainer {
         try {
             List<LocalSteps.Result> out = new ArrayList<>(shards.mapPartitions(it -> {
                 Shard shard = it.next();
-                BiPredicate<Integer, Integer> fail = failFirstAttempt;
-                if (fail != null && TaskContext.get().attemptNumber() == 0 && fail.test(round, shard.worker)) {
+                FaultHook hook = faultHook;
+                if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
                     throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
                 }
                 return Collections.singletonList(LocalSteps.run(shard, config, bc.value(), first, steps, round))

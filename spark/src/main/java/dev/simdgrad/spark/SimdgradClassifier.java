@@ -376,8 +376,7 @@ public final class SimdgradClassifier
 
     @Override
     public SimdgradClassificationModel train(Dataset<?> dataset) {
-        @SuppressWarnings("unchecked")
-        Dataset<Row> rows = (Dataset<Row>) dataset.toDF();
+        Dataset<Row> rows = dataset.toDF();
         TrainingConfig config = config(rows.rdd().getNumPartitions());
         DataParallelTrainer.Outcome out = DataParallelTrainer.fit(rows, getFeaturesCol(), getLabelCol(), config);
         return new SimdgradClassificationModel(uid, out.net(), out.roundLoss(), out.byzantine());

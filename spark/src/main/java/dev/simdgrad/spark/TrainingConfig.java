@@ -50,6 +50,22 @@ public record TrainingConfig(PortableArchitecture architecture, WorkerStrategy s
         Attack.chooseWorkers(byzantineWorkers, workers, seed);
     }
 
+    /**
+     * 16 hex digits identifying every setting that shapes the trajectory (not the checkpoint settings): checkpoints
+     * carry it, so a fit resumes only from its own kind. The training data is not part of it: resuming on other data
+     * is the caller's mistake to avoid.
+     */
+    public String fingerprint() {
+        String s = architecture.architecture() + "|" + strategy + "|" + aggregator + "|" + attack + "|"
+                + byzantineWorkers + "|" + workers + "|" + localSteps + "|" + Double.doubleToLongBits(learningRate)
+                + "|" + batchSize + "|" + dropLast + "|" + epochs + "|" + seed;
+        long h = 0xcbf29ce484222325L;   // FNV-1a, 64 bits: stable across JVMs, unlike String.hashCode's 32
+        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return String.format("%016x", h);
+    }
+
     private static void positive(String name, int v) {
         if (v < 1) {
             throw new IllegalArgumentException(name + "=" + v + " must be >= 1");
