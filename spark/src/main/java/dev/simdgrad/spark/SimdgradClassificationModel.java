@@ -89,6 +89,7 @@ public final class SimdgradClassificationModel
         ModelFile.save(network(), file);
     }
 
+    /** The unique id of this stage. */
     @Override
     public String uid() {
         return uid;
@@ -99,7 +100,10 @@ public final class SimdgradClassificationModel
         return DenseNetwork.fromParameters(architecture.architecture(), parameters);
     }
 
-    /** Per training round, the mean over the workers of their mean batch loss (0 for rounds restored from a checkpoint; empty for a loaded model). */
+    /**
+     * Per training round, the mean over the workers of their mean batch loss (0 for rounds restored from a
+     * checkpoint; empty for a loaded model).
+     */
     public double[] trainingLoss() {
         return roundLoss.clone();
     }
@@ -109,11 +113,13 @@ public final class SimdgradClassificationModel
         return byzantine.clone();
     }
 
+    /** k, the network's output width. */
     @Override
     public int numClasses() {
         return architecture.outputs()[architecture.outputs().length - 1];
     }
 
+    /** n0, the network's input width. */
     @Override
     public int numFeatures() {
         return architecture.inputs()[0];
@@ -182,6 +188,7 @@ public final class SimdgradClassificationModel
         return dv;
     }
 
+    /** A copy with the same uid, network and params, overridden by {@code extra}. */
     @Override
     public SimdgradClassificationModel copy(ParamMap extra) {
         SimdgradClassificationModel m = new SimdgradClassificationModel(uid, network(), roundLoss, byzantine);
@@ -198,6 +205,7 @@ public final class SimdgradClassificationModel
         return super.findSummaryModel();
     }
 
+    /** A writer that saves the params as Spark ML metadata and the network as a model file (see the class comment). */
     @Override
     public MLWriter write() {
         return new Writer(this);

@@ -112,6 +112,7 @@ public final class SimdgradClassifier
         setDefault(seed, 0L);
     }
 
+    /** The unique id of this stage (shared by the models it fits, as in MLlib). */
     @Override
     public String uid() {
         return uid;
@@ -196,144 +197,188 @@ public final class SimdgradClassifier
 
     // --- setters and getters ---
 
+    /** Sets {@link #layers()}. */
     public SimdgradClassifier setLayers(int[] value) {
         set(layers, value.clone());
         return this;
     }
 
+    /** The value of {@link #layers()} (its default when unset). */
     public int[] getLayers() {
         return getOrDefault(layers).clone();
     }
 
+    /** Sets {@link #activation()}. */
+    /**
+     * Sets {@link #activation()}.
+     *
+     * @throws IllegalArgumentException for an unknown activation
+     */
     public SimdgradClassifier setActivation(String value) {
         parseActivation(value);
         set(activation, value);
         return this;
     }
 
+    /** The value of {@link #activation()} (its default when unset). */
     public String getActivation() {
         return getOrDefault(activation);
     }
 
-    /** @throws IllegalArgumentException for an unknown or ill-formed strategy */
+    /**
+     * Sets {@link #strategy()}.
+     *
+     * @throws IllegalArgumentException for an unknown or ill-formed strategy
+     */
     public SimdgradClassifier setStrategy(String value) {
         WorkerStrategy.parse(value);
         set(strategy, value);
         return this;
     }
 
+    /** The value of {@link #strategy()} (its default when unset). */
     public String getStrategy() {
         return getOrDefault(strategy);
     }
 
-    /** @throws IllegalArgumentException for an unknown or ill-formed aggregator */
+    /**
+     * Sets {@link #aggregator()}.
+     *
+     * @throws IllegalArgumentException for an unknown or ill-formed aggregator
+     */
     public SimdgradClassifier setAggregator(String value) {
         WorkerAggregator.parse(value);
         set(aggregator, value);
         return this;
     }
 
+    /** The value of {@link #aggregator()} (its default when unset). */
     public String getAggregator() {
         return getOrDefault(aggregator);
     }
 
-    /** @throws IllegalArgumentException for an unknown or ill-formed attack */
+    /**
+     * Sets {@link #attack()}.
+     *
+     * @throws IllegalArgumentException for an unknown or ill-formed attack
+     */
     public SimdgradClassifier setAttack(String value) {
         Attack.parse(value);
         set(attack, value);
         return this;
     }
 
+    /** The value of {@link #attack()} (its default when unset). */
     public String getAttack() {
         return getOrDefault(attack);
     }
 
+    /** Sets {@link #checkpointDir()}. */
     public SimdgradClassifier setCheckpointDir(String value) {
         set(checkpointDir, value == null ? "" : value);
         return this;
     }
 
+    /** The value of {@link #checkpointDir()} (its default when unset). */
     public String getCheckpointDir() {
         return getOrDefault(checkpointDir);
     }
 
+    /** Sets {@link #numWorkers()}. */
     public SimdgradClassifier setNumWorkers(int value) {
         set(numWorkers, value);
         return this;
     }
 
+    /** The value of {@link #numWorkers()} (its default when unset). */
     public int getNumWorkers() {
         return (Integer) getOrDefault(numWorkers);
     }
 
+    /** Sets {@link #localSteps()}. */
     public SimdgradClassifier setLocalSteps(int value) {
         set(localSteps, value);
         return this;
     }
 
+    /** The value of {@link #localSteps()} (its default when unset). */
     public int getLocalSteps() {
         return (Integer) getOrDefault(localSteps);
     }
 
+    /** Sets {@link #batchSize()}. */
     public SimdgradClassifier setBatchSize(int value) {
         set(batchSize, value);
         return this;
     }
 
+    /** The value of {@link #batchSize()} (its default when unset). */
     public int getBatchSize() {
         return (Integer) getOrDefault(batchSize);
     }
 
+    /** Sets {@link #epochs()}. */
     public SimdgradClassifier setEpochs(int value) {
         set(epochs, value);
         return this;
     }
 
+    /** The value of {@link #epochs()} (its default when unset). */
     public int getEpochs() {
         return (Integer) getOrDefault(epochs);
     }
 
+    /** Sets {@link #byzantineWorkers()}. */
     public SimdgradClassifier setByzantineWorkers(int value) {
         set(byzantineWorkers, value);
         return this;
     }
 
+    /** The value of {@link #byzantineWorkers()} (its default when unset). */
     public int getByzantineWorkers() {
         return (Integer) getOrDefault(byzantineWorkers);
     }
 
+    /** Sets {@link #checkpointInterval()}. */
     public SimdgradClassifier setCheckpointInterval(int value) {
         set(checkpointInterval, value);
         return this;
     }
 
+    /** The value of {@link #checkpointInterval()} (its default when unset). */
     public int getCheckpointInterval() {
         return (Integer) getOrDefault(checkpointInterval);
     }
 
+    /** Sets {@link #dropLast()}. */
     public SimdgradClassifier setDropLast(boolean value) {
         set(dropLast, value);
         return this;
     }
 
+    /** The value of {@link #dropLast()} (its default when unset). */
     public boolean getDropLast() {
         return (Boolean) getOrDefault(dropLast);
     }
 
+    /** Sets {@link #learningRate()}. */
     public SimdgradClassifier setLearningRate(double value) {
         set(learningRate, value);
         return this;
     }
 
+    /** The value of {@link #learningRate()} (its default when unset). */
     public double getLearningRate() {
         return (Double) getOrDefault(learningRate);
     }
 
+    /** Sets {@link #seed()}. */
     public SimdgradClassifier setSeed(long value) {
         set(seed, value);
         return this;
     }
 
+    /** The value of {@link #seed()} (its default when unset). */
     public long getSeed() {
         return (Long) getOrDefault(seed);
     }
@@ -365,7 +410,7 @@ public final class SimdgradClassifier
      *
      * @throws IllegalArgumentException naming the first param that is invalid or inconsistent with W
      */
-    public TrainingConfig config(int inputPartitions) {
+    TrainingConfig config(int inputPartitions) {
         int w = getNumWorkers() > 0 ? getNumWorkers() : inputPartitions;
         String dir = getCheckpointDir();
         return new TrainingConfig(PortableArchitecture.of(architecture()), WorkerStrategy.parse(getStrategy()),
@@ -374,6 +419,13 @@ public final class SimdgradClassifier
                 dir.isEmpty() ? null : dir, getCheckpointInterval());
     }
 
+    /**
+     * Trains on {@code dataset} (called by {@code fit}, which has checked the columns' types and cast the label to
+     * double): see the class comment.
+     *
+     * @throws IllegalArgumentException for bad data or params, before the first round
+     * @throws IllegalStateException    if training diverges
+     */
     @Override
     public SimdgradClassificationModel train(Dataset<?> dataset) {
         Dataset<Row> rows = dataset.toDF();
@@ -382,6 +434,7 @@ public final class SimdgradClassifier
         return new SimdgradClassificationModel(uid, out.net(), out.roundLoss(), out.byzantine());
     }
 
+    /** A copy with the same uid and params, overridden by {@code extra}. */
     @Override
     public SimdgradClassifier copy(ParamMap extra) {
         return defaultCopy(extra);

@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param checkpointDir     a directory on the driver's file system for checkpoints, or null for none
  * @param checkpointInterval write a checkpoint every this many rounds (&gt;= 1)
  */
-public record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy, WorkerAggregator aggregator,
+record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy, WorkerAggregator aggregator,
                              Attack attack, int byzantineWorkers, int workers, int localSteps, double learningRate,
                              int batchSize, boolean dropLast, int epochs, long seed, String checkpointDir,
                              int checkpointInterval) implements Serializable {
@@ -33,7 +33,7 @@ public record TrainingConfig(PortableArchitecture architecture, WorkerStrategy s
      * @throws IllegalArgumentException naming the setting that is out of range, or an aggregator not defined for W
      *                                  workers, or f &gt; W
      */
-    public TrainingConfig {
+    TrainingConfig {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(aggregator, "aggregator");
@@ -55,7 +55,7 @@ public record TrainingConfig(PortableArchitecture architecture, WorkerStrategy s
      * carry it, so a fit resumes only from its own kind. The training data is not part of it: resuming on other data
      * is the caller's mistake to avoid.
      */
-    public String fingerprint() {
+    String fingerprint() {
         String s = architecture.architecture() + "|" + strategy + "|" + aggregator + "|" + attack + "|"
                 + byzantineWorkers + "|" + workers + "|" + localSteps + "|" + Double.doubleToLongBits(learningRate)
                 + "|" + batchSize + "|" + dropLast + "|" + epochs + "|" + seed;

@@ -206,6 +206,32 @@ class SimdgradClassifierTest {
     }
 
     @Test
+    void trainEntryPointReadsLibsvmAndWritesBothFormats(@TempDir Path dir) throws Exception {
+        Dataset data = Frames.fashion(120);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < data.size(); i++) {
+            sb.append(data.label(i));
+            for (int j = 0; j < data.features(); j++) {
+                if (data.x(i, j) != 0) {
+                    sb.append(' ').append(j + 1).append(':').append(data.x(i, j));
+                }
+            }
+            sb.append('\n');
+        }
+        Path file = dir.resolve("train.libsvm");
+        java.nio.file.Files.writeString(file, sb);
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        SimdgradClassificationModel m = Train.run(spark, new String[]{"data=" + file, "layers=784,8,10",
+                "workers=2", "localSteps=2", "batchSize=30", "epochs=1", "aggregator=median", "seed=4",
+                "out=" + dir.resolve("model"), "modelFile=" + dir.resolve("model.sgnn")},
+                new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(text.toString(java.nio.charset.StandardCharsets.UTF_8).contains("training accuracy"), text::toString);
+        assertArrayEquals(parameters(m), parameters(SimdgradClassificationModel.load(dir.resolve("model").toString())));
+        assertArrayEquals(parameters(m), parameters(SimdgradClassificationModel.fromModelFile(dir.resolve("model.sgnn"))));
+        assertMessage(() -> Train.run(spark, new String[]{"layers=784,10"}, System.out), "data");
+    }
+
+    @Test
     void predictRawRejectsAWrongWidth() {
         SimdgradClassificationModel m = SimdgradClassificationModel.of(
                 DenseNetwork.builder().widths(4, 3).build(1));
