@@ -46,7 +46,7 @@ final class DataParallelTrainer {
     }
 
     /**
-     * Test hook: when set, a task attempt for which it returns true throws before computing, to check that Spark's
+     * Test hook: when set, a task attempt for which it returns true throws after its local steps, to check that Spark's
      * retry, or a resume from a checkpoint, leaves the result unchanged. Tasks see it only when they run in the
      * driver's JVM (local mode). Null in production.
      */
@@ -156,12 +156,13 @@ final class DataParallelTrainer {
         try {
             List<LocalSteps.Result> out = new ArrayList<>(shards.mapPartitions(it -> {
                 Shard shard = it.next();
+                LocalSteps.Result result = LocalSteps.run(shard, config, bc.value(), first, steps, round);
                 FaultHook hook = faultHook;
+                // After the steps, so the retry finds the shard's batch schedule already advanced past them.
                 if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
                     throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
                 }
-                return Collections.singletonList(LocalSteps.run(shard, config, bc.value(), first, steps, round))
-                        .iterator();
+                return Collections.singletonList(result).iterator();
             }, true).collect());
             out.sort(java.util.Comparator.comparingInt(LocalSteps.Result::worker));
             return out;

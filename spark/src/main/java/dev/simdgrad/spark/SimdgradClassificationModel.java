@@ -50,8 +50,9 @@ public final class SimdgradClassificationModel
     private final float[] parameters;
     private final double[] roundLoss;
     private final int[] byzantine;
-    private transient DenseNetwork net;
-    private transient ThreadLocal<Workspace> workspaces;
+    // Built on first use in each JVM (a model travels to the executors without them); volatile for the lazy init.
+    private transient volatile DenseNetwork net;
+    private transient volatile ThreadLocal<Workspace> workspaces;
 
     SimdgradClassificationModel(String uid, DenseNetwork net, double[] roundLoss, int[] byzantine) {
         this.uid = uid;   // before super(): the inherited params read uid() while they are built
@@ -130,8 +131,9 @@ public final class SimdgradClassificationModel
         if (n == null) {
             synchronized (this) {
                 if (net == null) {
-                    net = DenseNetwork.fromParameters(architecture.architecture(), parameters);
-                    workspaces = ThreadLocal.withInitial(() -> net.workspace(1));
+                    DenseNetwork built = DenseNetwork.fromParameters(architecture.architecture(), parameters);
+                    workspaces = ThreadLocal.withInitial(() -> built.workspace(1));   // before net: readers test net
+                    net = built;
                 }
                 n = net;
             }

@@ -57,7 +57,9 @@ import java.util.Locale;
  *
  * <p><b>Checkpoints.</b> With {@code checkpointDir} set, the driver writes the parameters there every
  * {@code checkpointInterval} rounds (an atomic simdgrad model file), and a fit finding a checkpoint there resumes
- * from it, ending with the same bits as an uninterrupted fit.
+ * from it, ending with the same bits as an uninterrupted fit (a fit that finds the final checkpoint of a finished fit
+ * with the same settings returns its network at once). Checkpoints are named by a fingerprint of the settings, not of
+ * the data: give each data set its own directory.
  */
 public final class SimdgradClassifier
         extends ProbabilisticClassifier<Vector, SimdgradClassifier, SimdgradClassificationModel>

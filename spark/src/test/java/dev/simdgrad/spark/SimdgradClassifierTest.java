@@ -186,8 +186,14 @@ class SimdgradClassifierTest {
         org.apache.spark.sql.Dataset<Row> data = Frames.frame(spark, Frames.fashion(200), 2);
         SimdgradClassifier clf = small().setNumWorkers(3).setLocalSteps(2).setAggregator("trimmedMean:1");
         float[] plain = parameters(clf.fit(data));
-        DataParallelTrainer.faultHook = (round, worker, attempt) -> round == 1 && worker == 1 && attempt == 0;
+        java.util.concurrent.atomic.AtomicInteger injected = new java.util.concurrent.atomic.AtomicInteger();
+        DataParallelTrainer.faultHook = (round, worker, attempt) ->
+                round == 1 && worker == 1 && attempt == 0 && injected.incrementAndGet() > 0;
         assertArrayEquals(plain, parameters(clf.fit(data)));
+        assertEquals(1, injected.get(), "the failure was injected once and the task retried");
+        // W defaults to the input's partitions (3 here)
+        assertArrayEquals(plain, parameters(small().setLocalSteps(2).setAggregator("trimmedMean:1")
+                .fit(Frames.frame(spark, Frames.fashion(200), 3))));
     }
 
     @Test
