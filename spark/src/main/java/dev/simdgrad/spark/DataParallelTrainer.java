@@ -3,7 +3,7 @@ package dev.simdgrad.spark;
 import dev.simdgrad.nn.Architecture;
 import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.strategy.GradientStrategy;
-import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -81,7 +81,7 @@ final class DataParallelTrainer {
 
         JavaPairRDD<Long, Shard.Example> numbered = data.select(featuresCol, labelCol).javaRDD().zipWithIndex()
                 .mapToPair(t -> new Tuple2<>(t._2(), example(t._1())));
-        JavaRDD<Shard> shards = numbered.repartitionAndSortWithinPartitions(new HashPartitioner(w))
+        JavaRDD<Shard> shards = numbered.repartitionAndSortWithinPartitions(new RowModulo(w))
                 .mapPartitionsWithIndex((i, rows) -> Collections.singletonList(Shard.build(i, rows, d, classes))
                         .iterator(), true)
                 .persist(StorageLevel.MEMORY_ONLY());
@@ -168,6 +168,36 @@ final class DataParallelTrainer {
             return out;
         } finally {
             bc.destroy();
+        }
+    }
+
+    /** Row i to worker i mod W (Spark's HashPartitioner would agree only below 2^31 rows). */
+    private static final class RowModulo extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int workers;
+
+        RowModulo(int workers) {
+            this.workers = workers;
+        }
+
+        @Override
+        public int numPartitions() {
+            return workers;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) Math.floorMod((Long) key, (long) workers);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RowModulo r && r.workers == workers;
+        }
+
+        @Override
+        public int hashCode() {
+            return workers;
         }
     }
 

@@ -238,6 +238,16 @@ class SimdgradClassifierTest {
     }
 
     @Test
+    void mllibComparisonRunsBothEstimators() {
+        List<MllibComparison.Line> lines = MllibComparison.run(spark, Frames.fashion(200), Frames.fashion(300)
+                .select(java.util.stream.IntStream.range(200, 300).toArray()), 8, 1, 2, 2);
+        assertEquals(2, lines.size());
+        for (MllibComparison.Line l : lines) {
+            assertTrue(l.fitSeconds() > 0 && l.testAccuracy() >= 0 && l.testAccuracy() <= 1, l.toString());
+        }
+    }
+
+    @Test
     void predictRawRejectsAWrongWidth() {
         SimdgradClassificationModel m = SimdgradClassificationModel.of(
                 DenseNetwork.builder().widths(4, 3).build(1));
