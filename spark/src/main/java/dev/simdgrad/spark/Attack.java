@@ -114,7 +114,11 @@ public sealed interface Attack extends Serializable {
         }
     }
 
-    /** s u_b. */
+    /**
+     * s u_b.
+     *
+     * @param s the factor (-1: sign flip)
+     */
     record Scaled(double s) implements Attack {
         @Override
         public void apply(float[] rows, int w, int p, float[] current, int[] byzantine, int round, long seed) {
@@ -132,7 +136,11 @@ public sealed interface Attack extends Serializable {
         }
     }
 
-    /** N(0, sigma²) per coordinate. */
+    /**
+     * N(0, sigma²) per coordinate.
+     *
+     * @param sigma the standard deviation, &gt;= 0
+     */
     record Gaussian(double sigma) implements Attack {
         @Override
         public void apply(float[] rows, int w, int p, float[] current, int[] byzantine, int round, long seed) {
@@ -150,7 +158,11 @@ public sealed interface Attack extends Serializable {
         }
     }
 
-    /** μ - z σ (NaN z: the paper's z_max for W and f). */
+    /**
+     * μ - z σ.
+     *
+     * @param z the shift in standard deviations; NaN: the paper's z_max for W and f
+     */
     record ALittleIsEnough(double z) implements Attack {
         @Override
         public void apply(float[] rows, int w, int p, float[] current, int[] byzantine, int round, long seed) {
@@ -189,7 +201,11 @@ public sealed interface Attack extends Serializable {
         }
     }
 
-    /** -eps μ. */
+    /**
+     * -eps μ.
+     *
+     * @param eps the factor, 0.1 by default
+     */
     record InnerProductManipulation(double eps) implements Attack {
         @Override
         public void apply(float[] rows, int w, int p, float[] current, int[] byzantine, int round, long seed) {

@@ -130,7 +130,11 @@ public sealed interface WorkerAggregator extends Serializable {
         }
     }
 
-    /** The coordinate-wise mean after dropping the c smallest and c largest values; needs 2c &lt; W. */
+    /**
+     * The coordinate-wise mean after dropping the c smallest and c largest values; needs 2c &lt; W.
+     *
+     * @param c values dropped at each end
+     */
     record TrimmedMean(int c) implements WorkerAggregator {
         @Override
         public void checkWorkers(int workers) {
@@ -148,7 +152,11 @@ public sealed interface WorkerAggregator extends Serializable {
         }
     }
 
-    /** The coordinate-wise mean after clipping the c smallest and c largest values; needs 2c &lt; W. */
+    /**
+     * The coordinate-wise mean after clipping the c smallest and c largest values; needs 2c &lt; W.
+     *
+     * @param c values clipped at each end
+     */
     record WinsorizedMean(int c) implements WorkerAggregator {
         @Override
         public void checkWorkers(int workers) {
@@ -166,7 +174,11 @@ public sealed interface WorkerAggregator extends Serializable {
         }
     }
 
-    /** The coordinate-wise median of the means of {@code groups} consecutive groups of workers; groups &lt;= W. */
+    /**
+     * The coordinate-wise median of the means of {@code groups} consecutive groups of workers; groups &lt;= W.
+     *
+     * @param groups the number of groups
+     */
     record MedianOfMeans(int groups) implements WorkerAggregator {
         @Override
         public void checkWorkers(int workers) {
@@ -184,7 +196,11 @@ public sealed interface WorkerAggregator extends Serializable {
         }
     }
 
-    /** Krum (Blanchard et al. 2017): the worker closest to its W - f - 2 nearest others; W &gt;= 2f + 3. */
+    /**
+     * Krum (Blanchard et al. 2017): the worker closest to its W - f - 2 nearest others; W &gt;= 2f + 3.
+     *
+     * @param f the Byzantine workers tolerated
+     */
     record Krum(int f) implements WorkerAggregator {
         @Override
         public void checkWorkers(int workers) {
@@ -202,7 +218,12 @@ public sealed interface WorkerAggregator extends Serializable {
         }
     }
 
-    /** Multi-Krum: the mean of the m workers of smallest Krum score; W &gt;= 2f + 3, 1 &lt;= m &lt;= W. */
+    /**
+     * Multi-Krum: the mean of the m workers of smallest Krum score; W &gt;= 2f + 3, 1 &lt;= m &lt;= W.
+     *
+     * @param f the Byzantine workers tolerated
+     * @param m the workers averaged
+     */
     record MultiKrum(int f, int m) implements WorkerAggregator {
         @Override
         public void checkWorkers(int workers) {
@@ -221,7 +242,13 @@ public sealed interface WorkerAggregator extends Serializable {
         }
     }
 
-    /** The geometric median by smoothed Weiszfeld ({@link Aggregate#geometricMedian}). */
+    /**
+     * The geometric median by smoothed Weiszfeld ({@link Aggregate#geometricMedian}).
+     *
+     * @param nu            the smoothing (default 1e-6)
+     * @param maxIterations the iteration cap (default 10)
+     * @param tolerance     the relative change that stops it (default 1e-5)
+     */
     record GeometricMedian(double nu, int maxIterations, double tolerance) implements WorkerAggregator {
         @Override
         public void checkWorkers(int workers) {
@@ -241,6 +268,9 @@ public sealed interface WorkerAggregator extends Serializable {
     /**
      * Centered clipping (Karimireddy et al. 2021) around the round's starting parameters: each worker's update is
      * clipped to radius tau ({@link Aggregate#centeredClipping}), {@code iterations} times.
+     *
+     * @param tau        the clipping radius, &gt; 0
+     * @param iterations the clipping iterations (default 1)
      */
     record CenteredClipping(float tau, int iterations) implements WorkerAggregator {
         @Override
@@ -258,7 +288,11 @@ public sealed interface WorkerAggregator extends Serializable {
         }
     }
 
-    /** Bulyan (El Mhamdi et al. 2018): iterated Krum, then a coordinate-wise trimmed mean; W &gt;= 4f + 3. */
+    /**
+     * Bulyan (El Mhamdi et al. 2018): iterated Krum, then a coordinate-wise trimmed mean; W &gt;= 4f + 3.
+     *
+     * @param f the Byzantine workers tolerated
+     */
     record Bulyan(int f) implements WorkerAggregator {
         @Override
         public void checkWorkers(int workers) {
