@@ -46,7 +46,9 @@ import java.util.Locale;
  * Everything a fit draws comes from {@code seed}.
  *
  * <p><b>Determinism.</b> The fitted parameters are a function of the rows' order, W and the params only: bitwise
- * the same for any number of executors, cores or input partitions, and when a task is retried. With W = 1 they are
+ * the same for any number of executors, cores or input partitions, and when a task is retried (on executors of one
+ * SIMD width; across widths as far as the kernels promise it: the Gram matrix of the distance-based per-example
+ * strategies may differ in its last bits). With W = 1 they are
  * bitwise those of nn's {@code Trainer} with the same network, seed, strategy, batch size, dropLast and
  * {@code Sgd.plain(learningRate)}, for any K.
  *
