@@ -1,0 +1,252 @@
+package dev.simdgrad.spark;
+
+import dev.simdgrad.nn.Architecture;
+import dev.simdgrad.nn.DenseNetwork;
+import dev.simdgrad.nn.strategy.GradientStrategy;
+import org.apache.spark.Partitioner;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The synchronous rounds of data-parallel training, on the driver.
+ *
+ * <p><b>Shards.</b> Row i of the input (in the input's row order, as {@code zipWithIndex} numbers it) goes to worker
+ * i mod W, and each worker's rows keep their order (a sort by row index after the shuffle). So the shards, hence the
+ * result, depend only on the rows' order and W, not on how the input was partitioned or how many cores run it. Every
+ * example is checked while the shards are built (features present, of the input width, finite; label a class);
+ * the first problem, and any empty shard, stops the fit with an {@link IllegalArgumentException} naming it before the
+ * first round.
+ *
+ * <p><b>A round</b> r: broadcast θ; every worker runs its next K steps ({@link LocalSteps}; the last round fewer, so
+ * that every worker takes exactly epochs x S steps, S the steps per epoch of the largest shard); the driver collects
+ * the W results in worker order, lets the Byzantine workers' rows be replaced by the attack ({@link Attack}), and
+ * aggregates ({@link WorkerAggregator}) into the next θ, which must be finite. A task that fails is re-run by Spark
+ * from the same broadcast θ and the same step numbers, so a retry changes nothing.
+ *
+ * <p><b>Cost per round</b>: one Spark job (W tasks of K local steps each), a broadcast of P floats and the
+ * collection of W x P floats (the driver holds that matrix), the aggregation on the driver.
+ */
+final class DataParallelTrainer {
+    /** Decides whether a task attempt fails on purpose (test hook). */
+    interface FaultHook {
+        boolean fail(int round, int worker, int attempt);
+    }
+
+    /**
+     * Test hook: when set, a task attempt for which it returns true throws after its local steps, to check that Spark's
+     * retry, or a resume from a checkpoint, leaves the result unchanged. Tasks see it only when they run in the
+     * driver's JVM (local mode). Null in production.
+     */
+    static volatile FaultHook faultHook;
+
+    /**
+     * The outcome of a fit.
+     *
+     * @param net        the trained network
+     * @param roundLoss  per round, the mean over the workers of their mean batch loss (honest computations)
+     * @param byzantine  the Byzantine workers (indices)
+     * @param shardSizes the examples per worker
+     * @param resumedAt  the rounds restored from a checkpoint (0: started from the seed)
+     */
+    record Outcome(DenseNetwork net, double[] roundLoss, int[] byzantine, int[] shardSizes, int resumedAt) {
+    }
+
+    private DataParallelTrainer() {
+    }
+
+    /**
+     * Trains on the rows of {@code data} ({@code featuresCol}: a Vector; {@code labelCol}: a double class index).
+     *
+     * @throws IllegalArgumentException for a bad example, an empty shard, or a strategy that cannot take a shard's
+     *                                  batch sizes, before the first round
+     * @throws IllegalStateException    if the parameters stop being finite
+     */
+    static Outcome fit(Dataset<Row> data, String featuresCol, String labelCol, TrainingConfig config) {
+        Architecture arch = config.architecture().architecture();
+        int w = config.workers(), d = arch.inputs(), classes = arch.outputs();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+
+        JavaPairRDD<Long, Shard.Example> numbered = data.select(featuresCol, labelCol).javaRDD().zipWithIndex()
+                .mapToPair(t -> new Tuple2<>(t._2(), example(t._1())));
+        JavaRDD<Shard> shards = numbered.repartitionAndSortWithinPartitions(new RowModulo(w))
+                .mapPartitionsWithIndex((i, rows) -> Collections.singletonList(Shard.build(i, rows, d, classes))
+                        .iterator(), true)
+                .persist(StorageLevel.MEMORY_ONLY());
+        try {
+            int[] sizes = check(shards.map(Shard::summary).collect(), config);
+            long stepsPerEpoch = 0;
+            for (int n : sizes) {
+                stepsPerEpoch = Math.max(stepsPerEpoch, BatchSchedule.stepsPerEpoch(n, config.batchSize(),
+                        config.dropLast()));
+            }
+            long totalSteps = stepsPerEpoch * config.epochs();
+            long roundsLong = (totalSteps + config.localSteps() - 1) / config.localSteps();
+            if (roundsLong > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("epochs=" + config.epochs() + " gives " + roundsLong
+                        + " rounds, more than " + Integer.MAX_VALUE);
+            }
+            int rounds = (int) roundsLong;
+
+            DenseNetwork net = DenseNetwork.initialize(arch, config.seed());
+            Checkpoints checkpoints = config.checkpointDir() == null ? null
+                    : new Checkpoints(Path.of(config.checkpointDir()), config.fingerprint());
+            int start = 0;
+            if (checkpoints != null) {
+                Checkpoints.Found found = checkpoints.latest(arch);
+                if (found != null && found.rounds() <= rounds) {
+                    net = found.net();
+                    start = found.rounds();
+                }
+            }
+            int[] byzantine = Attack.chooseWorkers(config.byzantineWorkers(), w, config.seed());
+            int p = net.trainableCount();
+            float[] matrix = new float[w * p], next = new float[p];
+            double[] roundLoss = new double[rounds];
+            for (int r = start; r < rounds; r++) {
+                long first = (long) r * config.localSteps();
+                int steps = (int) Math.min(config.localSteps(), totalSteps - first);
+                List<LocalSteps.Result> results = round(sc, shards, config, net.parameters(), first, steps, r);
+                double loss = 0;
+                for (int i = 0; i < w; i++) {
+                    LocalSteps.Result res = results.get(i);
+                    if (res.worker() != i) {
+                        throw new IllegalStateException("results out of worker order: " + res.worker() + " at " + i);
+                    }
+                    System.arraycopy(res.trainable(), 0, matrix, i * p, p);
+                    loss += res.loss();
+                }
+                roundLoss[r] = loss / w;
+                float[] current = Trainable.gather(net);
+                config.attack().apply(matrix, w, p, current, byzantine, r, config.seed());
+                config.aggregator().aggregate(matrix, w, p, current, next);
+                for (int j = 0; j < p; j++) {
+                    if (!Float.isFinite(next[j])) {
+                        throw new IllegalStateException("training diverged: after round " + r + " ("
+                                + config.aggregator() + " of " + w + " workers, attack " + config.attack()
+                                + ") trainable parameter " + j + " is " + next[j]);
+                    }
+                }
+                Trainable.scatter(next, net);
+                if (checkpoints != null && ((r + 1) % config.checkpointInterval() == 0 || r + 1 == rounds)) {
+                    checkpoints.save(r + 1, net);
+                }
+            }
+            return new Outcome(net, roundLoss, byzantine, sizes, start);
+        } finally {
+            shards.unpersist(false);
+        }
+    }
+
+    private static List<LocalSteps.Result> round(JavaSparkContext sc, JavaRDD<Shard> shards, TrainingConfig config,
+                                                 float[] theta, long first, int steps, int round) {
+        Broadcast<float[]> bc = sc.broadcast(theta.clone());
+        try {
+            List<LocalSteps.Result> out = new ArrayList<>(shards.mapPartitions(it -> {
+                Shard shard = it.next();
+                LocalSteps.Result result = LocalSteps.run(shard, config, bc.value(), first, steps, round);
+                FaultHook hook = faultHook;
+                // After the steps, so the retry finds the shard's batch schedule already advanced past them.
+                if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
+                    throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
+                }
+                return Collections.singletonList(result).iterator();
+            }, true).collect());
+            out.sort(java.util.Comparator.comparingInt(LocalSteps.Result::worker));
+            return out;
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    /** Row i to worker i mod W (Spark's HashPartitioner would agree only below 2^31 rows). */
+    private static final class RowModulo extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int workers;
+
+        RowModulo(int workers) {
+            this.workers = workers;
+        }
+
+        @Override
+        public int numPartitions() {
+            return workers;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) Math.floorMod((Long) key, (long) workers);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RowModulo r && r.workers == workers;
+        }
+
+        @Override
+        public int hashCode() {
+            return workers;
+        }
+    }
+
+    private static Shard.Example example(Row row) {
+        float[] x = null;
+        if (!row.isNullAt(0)) {
+            double[] v = ((Vector) row.get(0)).toArray();
+            x = new float[v.length];
+            for (int j = 0; j < v.length; j++) {
+                x[j] = (float) v[j];
+            }
+        }
+        return new Shard.Example(x, row.isNullAt(1) ? Double.NaN : row.getDouble(1));
+    }
+
+    /** The shard sizes, after checking every summary and the strategy's batch sizes. */
+    private static int[] check(List<Shard.Summary> summaries, TrainingConfig config) {
+        int w = config.workers();
+        int[] sizes = new int[w];
+        Shard.Summary firstBad = null;
+        long total = 0;
+        for (Shard.Summary s : summaries) {
+            sizes[s.worker()] = s.size();
+            total += s.size();
+            if (s.problem() != null && (firstBad == null || s.problemRow() < firstBad.problemRow())) {
+                firstBad = s;
+            }
+        }
+        if (firstBad != null) {
+            throw new IllegalArgumentException("row " + firstBad.problemRow() + " of the training data (0-based, in"
+                    + " its row order): " + firstBad.problem());
+        }
+        GradientStrategy strategy = config.strategy().create();
+        for (int i = 0; i < w; i++) {
+            if (sizes[i] == 0) {
+                throw new IllegalArgumentException("worker " + i + " has no examples: " + total + " rows for "
+                        + w + " workers (numWorkers); every worker needs at least one");
+            }
+            for (int b : BatchSchedule.batchSizes(sizes[i], config.batchSize(), config.dropLast())) {
+                try {
+                    strategy.checkBatchSize(b);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("worker " + i + " (" + sizes[i] + " examples, batchSize "
+                            + config.batchSize() + (config.dropLast() ? ", dropLast" : "") + ") takes batches of " + b
+                            + ", which strategy " + config.strategy() + " cannot aggregate: " + e.getMessage()
+                            + (config.dropLast() ? "" : "; setDropLast(true) skips a short last batch"), e);
+                }
+            }
+        }
+        return sizes;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.simdgrad.spark;
+
+import dev.simdgrad.nn.DenseNetwork;
+import dev.simdgrad.nn.SoftmaxCrossEntropy;
+import dev.simdgrad.nn.data.Batch;
+import dev.simdgrad.nn.optim.LossGradient;
+import dev.simdgrad.nn.optim.Sgd;
+
+import java.io.Serializable;
+
+/**
+ * What one worker does in a round: from the broadcast parameters θ, K plain SGD steps on its shard (softmax
+ * cross-entropy, the per-example strategy aggregating each batch's per-example gradients), exactly as nn's
+ * {@code Trainer} steps: the same objective, the same optimizer code, the batches of {@link BatchSchedule}. Returns
+ * its trainable parameters. Cost: K forward/backward passes and strategy aggregations of B examples, as on one
+ * machine.
+ */
+final class LocalSteps {
+    private LocalSteps() {
+    }
+
+    /**
+     * A worker's result for one round.
+     *
+     * @param worker    the worker (partition) index
+     * @param trainable its trainable parameters after its steps (the gradient layout of nn)
+     * @param loss      the mean of its steps' batch losses (each before its step)
+     */
+    record Result(int worker, float[] trainable, double loss) implements Serializable {
+    }
+
+    /**
+     * Runs steps {@code [firstStep, firstStep + steps)} of the worker's schedule from {@code theta}.
+     *
+     * @throws IllegalStateException if a batch loss is not finite (training diverged)
+     */
+    static Result run(Shard shard, TrainingConfig config, float[] theta, long firstStep, int steps, int round) {
+        DenseNetwork net = DenseNetwork.fromParameters(config.architecture().architecture(), theta);
+        LossGradient objective = new LossGradient(new SoftmaxCrossEntropy(), config.strategy().create());
+        Sgd sgd = Sgd.plain(config.learningRate());
+        float[] gradient = new float[net.trainableCount()];
+        double total = 0;
+        // One task at a time per shard: the schedule and its batch buffer are shared by attempts of the same worker.
+        synchronized (shard) {
+            BatchSchedule schedule = shard.schedule(Seeds.worker(config.seed(), shard.worker), config.batchSize(),
+                    config.dropLast());
+            for (int k = 0; k < steps; k++) {
+                Batch batch = schedule.batch(firstStep + k, shard.dataset());
+                double l = objective.gradient(net, batch, gradient);
+                if (!Double.isFinite(l)) {
+                    throw new IllegalStateException("training diverged: worker " + shard.worker + ", round " + round
+                            + ", local step " + k + ": the batch loss is " + l);
+                }
+                sgd.step(net, gradient);
+                total += l;
+            }
+        }
+        return new Result(shard.worker, Trainable.gather(net), total / steps);
+    }
+}

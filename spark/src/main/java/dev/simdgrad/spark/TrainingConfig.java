@@ -1,0 +1,74 @@
+package dev.simdgrad.spark;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * Everything a data-parallel fit needs besides the data, resolved from the estimator's params once, at the edge;
+ * shipped to the executors in the tasks' closures.
+ *
+ * @param architecture      the network (widths, activations, ...)
+ * @param strategy          the per-example strategy inside each worker
+ * @param aggregator        the cross-worker aggregator on the driver
+ * @param attack            what the Byzantine workers send
+ * @param byzantineWorkers  f, the number of Byzantine workers (0: none)
+ * @param workers           W, the number of workers (partitions of the training data)
+ * @param localSteps        K &gt;= 1, the SGD steps each worker takes per round (1: synchronous SGD)
+ * @param learningRate      the constant SGD learning rate, &gt; 0
+ * @param batchSize         B &gt;= 1, examples per local step (B &gt;= a shard's size: full batch)
+ * @param dropLast          whether each worker skips the last partial batch of its epochs
+ * @param epochs            &gt;= 1; training runs ceil(epochs S / K) rounds, S the steps per epoch of the largest
+ *                          shard, the last round shortened so every worker takes exactly epochs S steps
+ * @param seed              the seed of the initial parameters, the batch orders, the Byzantine workers and the
+ *                          Gaussian attack
+ * @param checkpointDir     a directory on the driver's file system for checkpoints, or null for none
+ * @param checkpointInterval write a checkpoint every this many rounds (&gt;= 1)
+ */
+record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy, WorkerAggregator aggregator,
+                             Attack attack, int byzantineWorkers, int workers, int localSteps, double learningRate,
+                             int batchSize, boolean dropLast, int epochs, long seed, String checkpointDir,
+                             int checkpointInterval) implements Serializable {
+
+    /**
+     * @throws IllegalArgumentException naming the setting that is out of range, or an aggregator not defined for W
+     *                                  workers, or f &gt; W
+     */
+    TrainingConfig {
+        Objects.requireNonNull(architecture, "architecture");
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(aggregator, "aggregator");
+        Objects.requireNonNull(attack, "attack");
+        positive("numWorkers", workers);
+        positive("localSteps", localSteps);
+        positive("batchSize", batchSize);
+        positive("epochs", epochs);
+        positive("checkpointInterval", checkpointInterval);
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate=" + learningRate + " must be finite and > 0");
+        }
+        aggregator.checkWorkers(workers);
+        Attack.chooseWorkers(byzantineWorkers, workers, seed);
+    }
+
+    /**
+     * 16 hex digits identifying every setting that shapes the trajectory (not the checkpoint settings): checkpoints
+     * carry it, so a fit resumes only from its own kind. The training data is not part of it: resuming on other data
+     * is the caller's mistake to avoid.
+     */
+    String fingerprint() {
+        String s = architecture.architecture() + "|" + strategy + "|" + aggregator + "|" + attack + "|"
+                + byzantineWorkers + "|" + workers + "|" + localSteps + "|" + Double.doubleToLongBits(learningRate)
+                + "|" + batchSize + "|" + dropLast + "|" + epochs + "|" + seed;
+        long h = 0xcbf29ce484222325L;   // FNV-1a, 64 bits: stable across JVMs, unlike String.hashCode's 32
+        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return String.format("%016x", h);
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + "=" + v + " must be >= 1");
+        }
+    }
+}

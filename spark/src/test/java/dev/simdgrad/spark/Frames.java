@@ -1,0 +1,69 @@
+package dev.simdgrad.spark;
+
+import dev.simdgrad.nn.data.Dataset;
+import dev.simdgrad.nn.data.FashionMnist;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test data: the embedded Fashion-MNIST subset as nn datasets and as Spark frames in the same row order. */
+final class Frames {
+    private static Dataset train;
+
+    private Frames() {
+    }
+
+    /** A local session for tests: no UI, few shuffle partitions, quiet. */
+    static SparkSession session(String master) {
+        SparkSession s = SparkSession.builder().master(master).appName("simdgrad-spark-test")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.default.parallelism", "4")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
+        s.sparkContext().setLogLevel(System.getProperty("simdgrad.spark.log", "ERROR"));
+        return s;
+    }
+
+    /** The first n training examples of the embedded Fashion-MNIST subset. */
+    static synchronized Dataset fashion(int n) {
+        if (train == null) {
+            try {
+                train = FashionMnist.embedded().train();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return train.head(n);
+    }
+
+    static final StructType SCHEMA = new StructType()
+            .add("features", SQLDataTypes.VectorType())
+            .add("label", DataTypes.DoubleType);
+
+    /** {@code data} as a frame (features, label) in its own row order, over {@code partitions} partitions. */
+    static org.apache.spark.sql.Dataset<Row> frame(SparkSession s, Dataset data, int partitions) {
+        List<Row> rows = new ArrayList<>(data.size());
+        int d = data.features();
+        for (int i = 0; i < data.size(); i++) {
+            double[] x = new double[d];
+            for (int j = 0; j < d; j++) {
+                x[j] = data.x(i, j);
+            }
+            rows.add(RowFactory.create(Vectors.dense(x), (double) data.label(i)));
+        }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(s.sparkContext());
+        return s.createDataFrame(sc.parallelize(rows, partitions), SCHEMA);
+    }
+}
