@@ -21,7 +21,8 @@ final class ClaimTable {
         long vacuous = claims.stream().filter(c -> c.verdict() == Verdict.VACUOUS).count();
         return t.format() + holds + " of " + claims.size() + " claims hold in this run"
                 + (noise == 0 ? "" : " (" + noise + " within seed-to-seed noise: neither supported nor contradicted)")
-                + (unjudged == 0 ? "" : " (" + unjudged + " not judged: a run they need diverged)")
+                + (unjudged == 0 ? "" : " (" + unjudged + " not judged: a run they need diverged or did not"
+                        + " converge)")
                 + (vacuous == 0 ? "" : " (" + vacuous + " vacuous: could not have failed here)")
                 + ".\n";
     }

@@ -133,7 +133,8 @@ class ReproduceCommandTest {
             {"reproduce", "nonsense"}, {"reproduce"}, {"reproduce", "min-norm", "--widths", "3"},
             {"reproduce", "coherent-gradients", "--noises", "2"}, {"reproduce", "min-norm", "--epochs", "0"},
             {"reproduce", "gradient-regularization", "--seeds", "0"},
-            {"reproduce", "coherent-gradients", "--seeds", "2"}, {"reproduce", "min-norm", "--tolerance", "0"},
+            {"reproduce", "coherent-gradients", "--seeds", "0"},
+            {"reproduce", "coherent-gradients", "--tolerance", "1e-3"}, {"reproduce", "min-norm", "--tolerance", "0"},
             {"reproduce", "gradient-regularization", "--tolerance", "1e-3"},
         }) {
             CliRun r = CliRun.of(args);
