@@ -87,7 +87,7 @@ public final class ReadBandwidth {
     }
 
     /** Sum of {@code a[0, n)}, n a multiple of 4 vectors. */
-    private static float kernel(float[] a, int n) {
+    static float kernel(float[] a, int n) {
         int len = SPECIES.length();
         FloatVector s0 = FloatVector.zero(SPECIES);
         FloatVector s1 = FloatVector.zero(SPECIES);

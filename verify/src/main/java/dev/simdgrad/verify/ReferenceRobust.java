@@ -112,15 +112,41 @@ public final class ReferenceRobust {
     }
 
     /**
-     * How far a computed Krum score of row i (active rows, k neighbours) may be from the reference's: the kernel's
-     * squared distances from a double Gram matrix are within {@code gamma_d(cols + 2) (|g_i| + |g_j|)^2}, the
-     * reference's own within {@code gamma_d(cols + 1)} of the same, and the sum of k of them adds
-     * {@code gamma_d(k)} relative, so each distance is within {@code e_j = 2 gamma_d(cols + k + 4) (|g_i| + |g_j|)^2}.
-     * The sum of the k smallest of perturbed values moves by at most the sum of the k largest perturbations: the
-     * bound is the sum of the k largest e_j over the other active finite rows (norms NaN or infinite for the
-     * non-finite rows, whose distances are +Inf in both, exactly; 0 when k = 0, an empty sum).
+     * Terms one float lane of the explicit rules' direct distances sums before it goes into double (the
+     * {@code Aggregate} Javadoc's "Accuracy of the distances").
      */
-    public static double scoreBound(double[] norms, boolean[] active, int i, int k, int cols) {
+    public static final int DIRECT_LANE_TERMS = 128;
+
+    /**
+     * The relative error of an explicit rule's squared distance (or squared norm) summed directly in float lanes,
+     * {@code gamma(DIRECT_LANE_TERMS + 2) + gamma_d(cols + 16)}, as the {@code Aggregate} Javadoc derives it; the
+     * absolute part for results in the subnormal range is {@link #directAbsolute}.
+     */
+    public static double directRelative(int cols) {
+        return ErrorBounds.gamma(DIRECT_LANE_TERMS + 2) + ErrorBounds.gammaDouble((long) cols + 16);
+    }
+
+    /** The absolute error a float FMA with a subnormal result can add per column: {@code cols 2^-149}. */
+    public static double directAbsolute(int cols) {
+        return cols * 0x1p-149;
+    }
+
+    /**
+     * How far a computed Krum score of row i (active rows, k neighbours) may be from the reference's. The explicit
+     * rules take each squared distance either summed directly (within {@link #directRelative} of itself, plus
+     * {@link #directAbsolute}) or, when a direct result is not finite, from a double Gram matrix (within
+     * {@code gamma_d(cols + 2) (|g_i| + |g_j|)^2}); the reference's own distance is within
+     * {@code gamma_d(cols + 1)} of the same, and the sum of k of them adds {@code gamma_d(k)} relative. So each
+     * distance is within {@code e_j = 2 gamma_d(cols + k + 4) (|g_i| + |g_j|)^2 + 2 directRelative(cols) d_ij
+     * + directAbsolute(cols)} (d_ij the reference's squared distance; the factor 2 also covers the sum's own
+     * rounding), whichever path was taken. The sum of the k smallest of perturbed values moves by at most the sum of
+     * the k largest perturbations: the bound is the sum of the k largest e_j over the other active finite rows
+     * (norms NaN or infinite for the non-finite rows, whose distances are +Inf in both, exactly; 0 when k = 0, an
+     * empty sum).
+     *
+     * @param d the reference's squared distances ({@link #distances})
+     */
+    public static double scoreBound(double[] norms, double[][] d, boolean[] active, int i, int k, int cols) {
         if (k == 0 || !Double.isFinite(norms[i])) {
             return 0;
         }
@@ -129,7 +155,8 @@ public final class ReferenceRobust {
         for (int j = 0; j < norms.length; j++) {
             if (j != i && active[j] && Double.isFinite(norms[j])) {
                 double t = norms[i] + norms[j];
-                e[c++] = 2 * ErrorBounds.gammaDouble((long) cols + k + 4) * t * t;
+                e[c++] = 2 * ErrorBounds.gammaDouble((long) cols + k + 4) * t * t
+                        + 2 * directRelative(cols) * d[i][j] + directAbsolute(cols);
             }
         }
         Arrays.sort(e, 0, c);

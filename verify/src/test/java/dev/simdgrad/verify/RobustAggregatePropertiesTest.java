@@ -69,7 +69,8 @@ class RobustAggregatePropertiesTest {
         AggregateChecks.untouchedOutside("krum", out, 1, k.cols());
         double[][] r = k.vectors();
         boolean[] active = all(n);
-        double[] sc = ReferenceRobust.krumScores(r, ReferenceRobust.distances(r), active, f);
+        double[][] dist = ReferenceRobust.distances(r);
+        double[] sc = ReferenceRobust.krumScores(r, dist, active, f);
         int best = ReferenceRobust.argMin(sc, active);
         if (!Double.isFinite(sc[best])) {
             assertEquals(-1, idx, "krum: no finite reference score " + k);
@@ -83,13 +84,13 @@ class RobustAggregatePropertiesTest {
                 1 + k.cols()));
         double[] norms = norms(r);
         int kk = n - f - 2;
-        double bBest = ReferenceRobust.scoreBound(norms, active, best, kk, k.cols());
-        double bIdx = ReferenceRobust.scoreBound(norms, active, idx, kk, k.cols());
+        double bBest = ReferenceRobust.scoreBound(norms, dist, active, best, kk, k.cols());
+        double bIdx = ReferenceRobust.scoreBound(norms, dist, active, idx, kk, k.cols());
         assertTrue(sc[idx] <= sc[best] + bBest + bIdx, "krum picked row " + idx + " (reference score " + sc[idx]
                 + ") over row " + best + " (" + sc[best] + ") beyond the bound " + k);
         boolean nearTie = false;
         for (int j = 0; j < n; j++) {
-            if (j != best && sc[j] <= sc[best] + bBest + ReferenceRobust.scoreBound(norms, active, j, kk, k.cols())) {
+            if (j != best && sc[j] <= sc[best] + bBest + ReferenceRobust.scoreBound(norms, dist, active, j, kk, k.cols())) {
                 nearTie = true;
             }
         }
@@ -109,7 +110,8 @@ class RobustAggregatePropertiesTest {
         AggregateChecks.untouchedOutside("multi-krum", out, 2, cols);
         double[][] r = k.vectors();
         boolean[] active = all(n);
-        double[] sc = ReferenceRobust.krumScores(r, ReferenceRobust.distances(r), active, f);
+        double[][] dist = ReferenceRobust.distances(r);
+        double[] sc = ReferenceRobust.krumScores(r, dist, active, f);
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -124,7 +126,7 @@ class RobustAggregatePropertiesTest {
         int kk = n - f - 2;
         double worstIn = Double.NEGATIVE_INFINITY, bestOut = Double.POSITIVE_INFINITY;
         for (int q = 0; q < n; q++) {
-            double b = ReferenceRobust.scoreBound(norms, active, order[q], kk, cols);
+            double b = ReferenceRobust.scoreBound(norms, dist, active, order[q], kk, cols);
             if (q < m) {
                 worstIn = Math.max(worstIn, sc[order[q]] + b);
             } else {
@@ -222,9 +224,11 @@ class RobustAggregatePropertiesTest {
     /**
      * Centered clipping against the iteration on the vectors. Bound: the float weighted sum,
      * {@code gamma(n + 2) max(|c_j|, max_i |g_ij|)} (v is a convex combination of the center and the rows), plus per
-     * iteration the error of the distances from the double Gram matrix, at most
-     * {@code 2 sqrt(gamma_d(cols + (n+1)^2 + 8)) M} with M the largest norm of a row or the center (the update is
-     * 1-Lipschitz in v, clipping being a projection), counted twice for the reference's own rounding.
+     * iteration the error of the distances, from the double Gram matrix (the fallback) or summed directly (relative
+     * error rho, {@link ReferenceRobust#directRelative}), at most
+     * {@code 2 sqrt((gamma_d(cols + (n+1)^2 + 8) + 6 rho) M^2 + 3 cols 2^-149)} with M the largest norm of a row or
+     * the center (the update is 1-Lipschitz in v, clipping being a projection), counted twice for the reference's
+     * own rounding.
      */
     @Property(tries = 150)
     void centeredClippingMatchesTheReference(@ForAll("cases") RobustCase k,
@@ -262,8 +266,10 @@ class RobustAggregatePropertiesTest {
             return;
         }
         double[] ref = ReferenceRobust.centeredClipping(r, c, tau, iterations);
-        double drift = iterations * 2 * 2 * Math.sqrt(ErrorBounds.gammaDouble((long) cols + (long) (n + 1) * (n + 1)
-                + 8)) * m;
+        // distances from the double Gram (fallback) or summed directly (relative): both counted; in the affine
+        // form (D w)_i - w'D w / 2 with w >= 0 summing to 1, relative errors of D add at most 6 rho M^2
+        double drift = iterations * 2 * 2 * Math.sqrt((ErrorBounds.gammaDouble((long) cols + (long) (n + 1) * (n + 1)
+                + 8) + 6 * ReferenceRobust.directRelative(cols)) * m * m + 3 * ReferenceRobust.directAbsolute(cols));
         double[] bound = new double[cols];
         for (int j = 0; j < cols; j++) {
             double mx = Math.abs(c[j]);
@@ -359,12 +365,13 @@ class RobustAggregatePropertiesTest {
             active[i] = true;
         }
         double[] sc = ReferenceRobust.krumScores(r, d, active, f);
+        double[][] dist = d;
         int kk = Math.max(0, left.cardinality() - f - 2);
         int best = ReferenceRobust.argMin(sc, active);
-        double bBest = ReferenceRobust.scoreBound(norms, active, best, kk, cols);
+        double bBest = ReferenceRobust.scoreBound(norms, dist, active, best, kk, cols);
         for (int j = 0; j < n; j++) {
             if (active[j] && (j == best
-                    || sc[j] <= sc[best] + bBest + ReferenceRobust.scoreBound(norms, active, j, kk, cols))) {
+                    || sc[j] <= sc[best] + bBest + ReferenceRobust.scoreBound(norms, dist, active, j, kk, cols))) {
                 java.util.BitSet next = (java.util.BitSet) left.clone();
                 next.clear(j);
                 boolean pickOk = ok && Double.isFinite(sc[j]) && ReferenceRobust.finite(r[j]);

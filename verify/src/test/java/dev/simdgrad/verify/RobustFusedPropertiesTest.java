@@ -259,12 +259,13 @@ class RobustFusedPropertiesTest {
         }
         double[][] r = ReferenceRobust.rows(g, 0, batch, p, p);
         boolean[] active = RobustAggregatePropertiesTest.all(batch);
-        double[] sc = ReferenceRobust.krumScores(r, ReferenceRobust.distances(r), active, f);
+        double[][] dist = ReferenceRobust.distances(r);
+        double[] sc = ReferenceRobust.krumScores(r, dist, active, f);
         double[] norms = RobustAggregatePropertiesTest.norms(r);
         int k = batch - f - 2;
         double per = pairBound(n);
         double slack = scoreBound(norms, active, ie, k, per) + scoreBound(norms, active, iF, k, per)
-                + ReferenceRobust.scoreBound(norms, active, ie, k, p) + ReferenceRobust.scoreBound(norms, active, iF,
+                + ReferenceRobust.scoreBound(norms, dist, active, ie, k, p) + ReferenceRobust.scoreBound(norms, dist, active, iF,
                 k, p);
         assertTrue(Math.abs(sc[ie] - sc[iF]) <= slack, "fused krum picked " + iF + " (score " + sc[iF]
                 + "), explicit " + ie + " (" + sc[ie] + "), beyond the bound " + slack + " " + n);
@@ -284,7 +285,8 @@ class RobustFusedPropertiesTest {
         RobustAggregate.multiKrum(batch, n.dense(fused), f, m);
         double[][] r = ReferenceRobust.rows(g, 0, batch, p, p);
         boolean[] active = RobustAggregatePropertiesTest.all(batch);
-        double[] sc = ReferenceRobust.krumScores(r, ReferenceRobust.distances(r), active, f);
+        double[][] dist = ReferenceRobust.distances(r);
+        double[] sc = ReferenceRobust.krumScores(r, dist, active, f);
         double[] norms = RobustAggregatePropertiesTest.norms(r);
         Integer[] order = new Integer[batch];
         for (int i = 0; i < batch; i++) {
@@ -300,7 +302,7 @@ class RobustFusedPropertiesTest {
         double per = pairBound(n), worstIn = Double.NEGATIVE_INFINITY, bestOut = Double.POSITIVE_INFINITY;
         for (int q = 0; q < batch; q++) {
             double b = scoreBound(norms, active, order[q], k, per)
-                    + ReferenceRobust.scoreBound(norms, active, order[q], k, p);
+                    + ReferenceRobust.scoreBound(norms, dist, active, order[q], k, p);
             if (q < m) {
                 worstIn = Math.max(worstIn, sc[order[q]] + b);
             } else {
@@ -385,13 +387,14 @@ class RobustFusedPropertiesTest {
             return true;
         }
         double[] sc = ReferenceRobust.krumScores(r, d, active, f);
+        double[][] dist = d;
         int kk = Math.max(0, count - f - 2);
         int best = ReferenceRobust.argMin(sc, active);
-        double bBest = scoreBound(norms, active, best, kk, per) + ReferenceRobust.scoreBound(norms, active, best, kk,
+        double bBest = scoreBound(norms, active, best, kk, per) + ReferenceRobust.scoreBound(norms, dist, active, best, kk,
                 cols);
         for (int j = 0; j < n; j++) {
             if (active[j] && (j == best || sc[j] <= sc[best] + bBest + scoreBound(norms, active, j, kk, per)
-                    + ReferenceRobust.scoreBound(norms, active, j, kk, cols))) {
+                    + ReferenceRobust.scoreBound(norms, dist, active, j, kk, cols))) {
                 boolean[] next = active.clone();
                 next[j] = false;
                 if (!search(r, d, norms, f, cols, theta, next, per, seen, finals, limit)) {
@@ -449,7 +452,10 @@ class RobustFusedPropertiesTest {
 
     /**
      * Fused centered clipping (from the outputs' content) against explicit: within
-     * {@code 2 gamma(B + 3) max(|c_j|, max_i |g_ij|) + iterations (4 sqrt(3u + 4 gamma_d(K + P)) + u) M}.
+     * {@code 2 gamma(B + 3) max(|c_j|, max_i |g_ij|) + iterations (4 sqrt(3u + 4 gamma_d(K + P) + 6 rho) + u) M}, rho
+     * the explicit rule's relative error of a directly summed distance ({@link ReferenceRobust#directRelative}; in
+     * the affine form {@code (D w)_i - w'D w / 2}, w >= 0 summing to 1, it adds at most {@code 6 rho M^2}), plus its
+     * subnormal term.
      */
     @Property(tries = 100)
     void fusedCenteredClippingMatchesExplicit(@ForAll @IntRange(min = 1, max = 40) int batch,
@@ -481,7 +487,8 @@ class RobustFusedPropertiesTest {
             RobustAggregatePropertiesTest.allNaN("fused centered clipping " + n, fused, 0, p);
             return;
         }
-        double drift = iterations * (4 * Math.sqrt(pairBound(n)) + U) * m;
+        double drift = iterations * ((4 * Math.sqrt(pairBound(n) + 6 * ReferenceRobust.directRelative(p)) + U) * m
+                + 4 * Math.sqrt(3 * ReferenceRobust.directAbsolute(p)));
         double[] ref = toDouble(explicit), bound = new double[p];
         for (int j = 0; j < p; j++) {
             double mx = Math.abs(center[j]);

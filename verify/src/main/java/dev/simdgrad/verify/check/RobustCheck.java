@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  *   {@code sum_i ||z - g_i||} of the float result over the reference's after as many iterations, ratio =
  *   {@code (F - F_ref) / (1e-4 F_ref + B gamma(B + 2) sqrt(sum_j max_i g_ij^2))};</li>
  *   <li>centered clipping (explicit, 0..4 iterations from a random center): the bound of the property tests,
- *   {@code gamma(B + 2) max(|c_j|, max_i |g_ij|) + iterations 4 sqrt(gamma_d(P + (B+1)^2 + 8)) M}, plus half an
+ *   {@code gamma(B + 2) max(|c_j|, max_i |g_ij|) + iterations 4 sqrt((gamma_d(P + (B+1)^2 + 8) + 6 rho) M^2 + 3 P 2^-149)}
+ *   (rho: {@link ReferenceRobust#directRelative}), plus half an
  *   ulp.</li>
  * </ul>
  * Multi-Krum and Bulyan, whose results on a near tie depend on which of several allowed selections was taken, are
@@ -115,13 +116,14 @@ public final class RobustCheck implements KernelCheck {
             }
             boolean[] active = new boolean[batch];
             Arrays.fill(active, true);
-            double[] sc = ReferenceRobust.krumScores(rows, ReferenceRobust.distances(rows), active, f);
+            double[][] dist = ReferenceRobust.distances(rows);
+            double[] sc = ReferenceRobust.krumScores(rows, dist, active, f);
             int best = ReferenceRobust.argMin(sc, active), k = batch - f - 2;
             if (best == idx) {
                 return 0;
             }
-            double bound = ReferenceRobust.scoreBound(norms, active, best, k, p)
-                    + ReferenceRobust.scoreBound(norms, active, idx, k, p);
+            double bound = ReferenceRobust.scoreBound(norms, dist, active, best, k, p)
+                    + ReferenceRobust.scoreBound(norms, dist, active, idx, k, p);
             if (fused) {
                 bound += materialization(norms, best, k) + materialization(norms, idx, k);
             }
@@ -185,8 +187,9 @@ public final class RobustCheck implements KernelCheck {
             float[] out = new float[p];
             Aggregate.centeredClipping(g, 0, batch, p, p, center, 0, tau, iterations, out, 0);
             double[] ref = ReferenceRobust.centeredClipping(rows, c, tau, iterations);
-            double drift = iterations * 4 * Math.sqrt(ErrorBounds.gammaDouble((long) p + (long) (batch + 1)
-                    * (batch + 1) + 8)) * m;
+            double drift = iterations * 4 * Math.sqrt((ErrorBounds.gammaDouble((long) p + (long) (batch + 1)
+                    * (batch + 1) + 8) + 6 * ReferenceRobust.directRelative(p)) * m * m
+                    + 3 * ReferenceRobust.directAbsolute(p));
             double worst = 0;
             for (int j = 0; j < p; j++) {
                 double mx = Math.abs(c[j]);

@@ -139,7 +139,8 @@ public final class AggregateDriver {
     /** Column sums of a block: 4,096 floats (16 KiB) stay in L1 beside the row segment being added. */
     static final int MEAN_BLOCK = 4096;
 
-    private static final RowSum ROWS = KernelProvider.choice().bits() == 0 ? RowSum.SCALAR
+    /** The row adder of this JVM's width (also the robust aggregators' weighted sums of rows). */
+    public static final RowSum ROWS = KernelProvider.choice().bits() == 0 ? RowSum.SCALAR
             : VectorSupportProbe.rowSum();
 
     /**

@@ -1,18 +1,32 @@
 package dev.simdgrad.kernels.internal.agg;
 
 /**
- * Adds one row segment into a block of column sums, {@code acc[j] += g[p + j]} for {@code j < w}: the inner loop of
- * the explicit mean, which reads G row after row ({@code AggregateDriver.meanByRows}). Element by element, so every
- * implementation gives the same bits.
+ * Adds one row segment into a block of column sums, {@code acc[j] += g[p + j]} or {@code acc[j] += s * g[p + j]}
+ * for {@code j < w}: the inner loops of the explicit mean, which reads G row after row
+ * ({@code AggregateDriver.meanByRows}), and of the robust aggregators' weighted sums of rows. Element by element,
+ * the scaled form a float multiply then a float add (no FMA), so every implementation gives the same bits.
  */
 public interface RowSum {
     /** {@code acc[0 .. w) += g[p .. p + w)}. */
     void add(float[] acc, float[] g, int p, int w);
 
+    /** {@code acc[j] = acc[j] + fl(s * g[p + j])} for {@code j < w}. */
+    void addScaled(float[] acc, int ao, float s, float[] g, int p, int w);
+
     /** The scalar path. */
-    RowSum SCALAR = (acc, g, p, w) -> {
-        for (int j = 0; j < w; j++) {
-            acc[j] += g[p + j];
+    RowSum SCALAR = new RowSum() {
+        @Override
+        public void add(float[] acc, float[] g, int p, int w) {
+            for (int j = 0; j < w; j++) {
+                acc[j] += g[p + j];
+            }
+        }
+
+        @Override
+        public void addScaled(float[] acc, int ao, float s, float[] g, int p, int w) {
+            for (int j = 0; j < w; j++) {
+                acc[ao + j] += s * g[p + j];
+            }
         }
     };
 }

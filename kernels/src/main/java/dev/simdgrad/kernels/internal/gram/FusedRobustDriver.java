@@ -96,7 +96,7 @@ public final class FusedRobustDriver {
 
     /** Krum: the selected example's gradient, {@code fl(d_r x_c)} and {@code d_r}; returns it, or -1 (NaN). */
     public static int krum(int batch, DenseLayer[] layers, int f) {
-        int best = RobustRules.krum(gram(batch, layers, false), batch, f, null);
+        int best = RobustRules.krum(Distances.fromGram(gram(batch, layers, false), batch), f, null);
         if (best < 0) {
             fillNaN(layers);
             return -1;
@@ -121,7 +121,7 @@ public final class FusedRobustDriver {
     public static void multiKrum(int batch, DenseLayer[] layers, int f, int m) {
         Buffers b = BUFFERS.get();
         int[] sel = b.selected = Buffers.grow(b.selected, m);
-        if (!RobustRules.multiKrum(gram(batch, layers, false), batch, f, m, sel)) {
+        if (!RobustRules.multiKrum(Distances.fromGram(gram(batch, layers, false), batch), f, m, sel)) {
             fillNaN(layers);
             return;
         }
@@ -136,16 +136,14 @@ public final class FusedRobustDriver {
     /** Smoothed Weiszfeld from the Gram matrix; returns the iterations (0 and NaN if an example is not finite). */
     public static int geometricMedian(int batch, DenseLayer[] layers, double nu, int maxIterations,
                                       double tolerance) {
-        double[] g = gram(batch, layers, false);
-        for (int i = 0; i < batch; i++) {
-            if (!RobustRules.finiteRow(g, batch, i)) {
-                fillNaN(layers);
-                return 0;
-            }
+        Distances g = Distances.fromGram(gram(batch, layers, false), batch);
+        if (!g.allFinite()) {
+            fillNaN(layers);
+            return 0;
         }
         Buffers b = BUFFERS.get();
         double[] w = b.w = Buffers.grow(b.w, batch);
-        int it = RobustRules.weiszfeld(g, batch, nu, maxIterations, tolerance, w);
+        int it = RobustRules.weiszfeld(g, nu, maxIterations, tolerance, w);
         weighted(batch, layers, w, Double.NaN);
         return it;
     }
@@ -153,16 +151,14 @@ public final class FusedRobustDriver {
     /** Centered clipping from the current content of the outputs (the center), replaced by the result. */
     public static void centeredClipping(int batch, DenseLayer[] layers, double tau, int iterations) {
         int n = batch + 1;
-        double[] g = gram(batch, layers, true);
-        for (int i = 0; i < n; i++) {
-            if (!RobustRules.finiteRow(g, n, i)) {
-                fillNaN(layers);
-                return;
-            }
+        Distances g = Distances.fromGram(gram(batch, layers, true), n);
+        if (!g.allFinite()) {
+            fillNaN(layers);
+            return;
         }
         Buffers b = BUFFERS.get();
         double[] w = b.w = Buffers.grow(b.w, n);
-        RobustRules.centeredClipping(g, batch, tau, iterations, w);
+        RobustRules.centeredClipping(g, tau, iterations, w);
         weighted(batch, layers, w, w[batch]);
     }
 
@@ -171,7 +167,7 @@ public final class FusedRobustDriver {
         Buffers b = BUFFERS.get();
         int theta = batch - 2 * f;
         int[] sel = b.selected = Buffers.grow(b.selected, theta);
-        if (!RobustRules.bulyan(gram(batch, layers, false), batch, f, sel)) {
+        if (!RobustRules.bulyan(Distances.fromGram(gram(batch, layers, false), batch), f, sel)) {
             fillNaN(layers);
             return;
         }

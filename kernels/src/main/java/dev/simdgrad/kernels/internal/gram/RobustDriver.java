@@ -5,9 +5,9 @@ import dev.simdgrad.kernels.internal.agg.Plan;
 import java.util.Arrays;
 
 /**
- * The robust aggregators over an explicit matrix (rows = vectors): the Gram matrix of the rows in double (one pass
- * over the matrix), the rule on it ({@link RobustRules}), then one pass to write the result (a row copy, a weighted
- * sum of rows, or Bulyan's coordinate-wise stage over the selected rows).
+ * The robust aggregators over an explicit matrix (rows = vectors): the squared distances of the rows (one pass over
+ * the matrix, {@link DistanceDriver}), the rule on them ({@link RobustRules}), then one pass to write the result (a
+ * row copy, a weighted sum of rows, or Bulyan's coordinate-wise stage over the selected rows).
  *
  * <p>Unchecked: {@code Aggregate} validates first. Results are the same bits for every thread count.
  */
@@ -21,16 +21,9 @@ public final class RobustDriver {
     }
 
     private static final class Buffers {
-        double[] gram = new double[0], w = new double[0];
+        double[] w = new double[0];
         int[] selected = new int[0];
         float[] rows = new float[0];
-
-        double[] gram(int n) {
-            if (gram.length < n * n) {
-                gram = new double[n * n];
-            }
-            return gram;
-        }
 
         double[] w(int n) {
             if (w.length < n) {
@@ -54,16 +47,14 @@ public final class RobustDriver {
         }
     }
 
-    /** The Gram matrix of the rows into this thread's buffer (leading dimension rows). */
-    private static double[] gram(float[] g, int go, int rows, int cols, int ldg) {
-        double[] gram = BUFFERS.get().gram(rows);
-        GramDriver.gram(g, go, ldg, rows, null, 0, cols, gram, 0, rows, false);
-        return gram;
+    /** The squared distances and norms of the rows. */
+    private static Distances distances(float[] g, int go, int rows, int cols, int ldg) {
+        return DistanceDriver.of(g, go, ldg, rows, null, 0, cols);
     }
 
     /** Krum; returns the selected row or -1 (then out is NaN). */
     public static int krum(float[] g, int go, int rows, int cols, int ldg, int f, float[] out, int oo) {
-        int best = RobustRules.krum(gram(g, go, rows, cols, ldg), rows, f, null);
+        int best = RobustRules.krum(distances(g, go, rows, cols, ldg), f, null);
         if (best < 0) {
             Arrays.fill(out, oo, oo + cols, Float.NaN);
         } else {
@@ -76,7 +67,7 @@ public final class RobustDriver {
     public static void multiKrum(float[] g, int go, int rows, int cols, int ldg, int f, int m, float[] out, int oo) {
         Buffers b = BUFFERS.get();
         int[] sel = b.selected(m);
-        if (!RobustRules.multiKrum(gram(g, go, rows, cols, ldg), rows, f, m, sel)) {
+        if (!RobustRules.multiKrum(distances(g, go, rows, cols, ldg), f, m, sel)) {
             Arrays.fill(out, oo, oo + cols, Float.NaN);
             return;
         }
@@ -91,15 +82,13 @@ public final class RobustDriver {
     /** Smoothed Weiszfeld; returns the iterations run (0 and out NaN if a row is not finite). */
     public static int geometricMedian(float[] g, int go, int rows, int cols, int ldg, double nu, int maxIterations,
                                       double tolerance, float[] out, int oo) {
-        double[] gram = gram(g, go, rows, cols, ldg);
-        for (int i = 0; i < rows; i++) {
-            if (!RobustRules.finiteRow(gram, rows, i)) {
-                Arrays.fill(out, oo, oo + cols, Float.NaN);
-                return 0;
-            }
+        Distances dist = distances(g, go, rows, cols, ldg);
+        if (!dist.allFinite()) {
+            Arrays.fill(out, oo, oo + cols, Float.NaN);
+            return 0;
         }
         double[] w = BUFFERS.get().w(rows);
-        int it = RobustRules.weiszfeld(gram, rows, nu, maxIterations, tolerance, w);
+        int it = RobustRules.weiszfeld(dist, nu, maxIterations, tolerance, w);
         weightedRows(g, go, ldg, rows, cols, w, null, 0, 0, out, oo);
         return it;
     }
@@ -108,16 +97,13 @@ public final class RobustDriver {
     public static void centeredClipping(float[] g, int go, int rows, int cols, int ldg, float[] center, int co,
                                         double tau, int iterations, float[] out, int oo) {
         int n = rows + 1;
-        double[] gram = BUFFERS.get().gram(n);
-        GramDriver.gram(g, go, ldg, rows, center, co, cols, gram, 0, n, false);
-        for (int i = 0; i < n; i++) {
-            if (!RobustRules.finiteRow(gram, n, i)) {
-                Arrays.fill(out, oo, oo + cols, Float.NaN);
-                return;
-            }
+        Distances dist = DistanceDriver.of(g, go, ldg, rows, center, co, cols);
+        if (!dist.allFinite()) {
+            Arrays.fill(out, oo, oo + cols, Float.NaN);
+            return;
         }
         double[] w = BUFFERS.get().w(n);
-        RobustRules.centeredClipping(gram, rows, tau, iterations, w);
+        RobustRules.centeredClipping(dist, tau, iterations, w);
         weightedRows(g, go, ldg, rows, cols, w, center, co, w[rows], out, oo);
     }
 
@@ -126,7 +112,7 @@ public final class RobustDriver {
         Buffers b = BUFFERS.get();
         int theta = rows - 2 * f;
         int[] sel = b.selected(theta);
-        if (!RobustRules.bulyan(gram(g, go, rows, cols, ldg), rows, f, sel)) {
+        if (!RobustRules.bulyan(distances(g, go, rows, cols, ldg), f, sel)) {
             Arrays.fill(out, oo, oo + cols, Float.NaN);
             return;
         }
@@ -161,12 +147,8 @@ public final class RobustDriver {
             }
             for (int i = 0; i < rows; i++) {
                 float fw = (float) w[i];
-                if (fw == 0f) {
-                    continue;
-                }
-                int p = go + i * ldg;
-                for (int j = c0; j < c1; j++) {
-                    out[oo + j] += fw * g[p + j];
+                if (fw != 0f) {
+                    AggregateDriver.ROWS.addScaled(out, oo + c0, fw, g, go + i * ldg + c0, c1 - c0);
                 }
             }
         }

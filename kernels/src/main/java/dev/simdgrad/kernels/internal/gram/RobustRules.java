@@ -3,13 +3,17 @@ package dev.simdgrad.kernels.internal.gram;
 import java.util.Arrays;
 
 /**
- * The distance-based robust rules on a Gram matrix G (n x n, row-major, leading dimension n, in double): Krum
- * scores and selections, smoothed Weiszfeld and centered clipping as coefficient vectors over the rows. Everything
- * here is O(n^2) per score pass or iteration, independent of the dimension of the vectors.
+ * The distance-based robust rules on n vectors seen through their squared distances and squared norms
+ * ({@link Distances}): Krum scores and selections, smoothed Weiszfeld and centered clipping as coefficient vectors
+ * over the vectors. Everything here is O(n^2) per score pass or iteration, independent of the dimension of the
+ * vectors.
  *
- * <p>Squared distances are {@code max(0, G_ii + G_jj - 2 G_ij)} (the clamp removes a negative result of the
- * cancellation); a row whose {@code G_ii} is not finite (a NaN or an infinity in the row) is at distance +Inf from
- * every other row. Ties: every sort is by (value, index), every arg-min takes the lowest index.
+ * <p>A vector whose squared norm is not finite (a NaN or an infinity in it) is at distance +Inf from every other.
+ * Affine combinations {@code z = sum_j w_j g_j} with {@code sum_j w_j = 1} are placed by the distances alone:
+ * {@code ||z - g_i||^2 = (D w)_i - w'D w / 2}, and a difference of two such ({@code sum delta = 0}) has
+ * {@code ||sum_j delta_j g_j||^2 = -delta'D delta / 2}; the norms enter only Weiszfeld's relative stopping test,
+ * {@code ||z||^2 = sum_j w_j ||g_j||^2 - w'D w / 2}. Ties: every sort is by (value, index), every arg-min takes the
+ * lowest index.
  *
  * <p>Unchecked: the public classes validate first. Single-threaded, fixed order: same bits for every thread count.
  */
@@ -20,8 +24,7 @@ public final class RobustRules {
     }
 
     private static final class Buffers {
-        double[] dist = new double[0], scores = new double[0], v1 = new double[0], v2 = new double[0],
-                v3 = new double[0];
+        double[] scores = new double[0], v1 = new double[0], v2 = new double[0], v3 = new double[0];
         int[] order = new int[0], tmp = new int[0], rank = new int[0];
         boolean[] active = new boolean[0];
 
@@ -36,35 +39,15 @@ public final class RobustRules {
                 rank = new int[m];
                 active = new boolean[m];
             }
-            if (dist.length < n * n) {
-                dist = new double[n * n];
+            if (order.length < n * n) {
                 order = new int[n * n];
             }
         }
     }
 
-    /** Whether row i of G (leading dimension ld) is finite: its squared norm is. */
-    public static boolean finiteRow(double[] g, int ld, int i) {
-        return Double.isFinite(g[i * ld + i]);
-    }
-
-    /** Squared distances of the n rows, and each row's other rows sorted by (distance, index) into order. */
-    private static void prepare(double[] g, int n, Buffers b) {
-        double[] d = b.dist;
-        for (int i = 0; i < n; i++) {
-            boolean fi = finiteRow(g, n, i);
-            for (int j = 0; j < n; j++) {
-                double v;
-                if (i == j) {
-                    v = 0;
-                } else if (!fi || !finiteRow(g, n, j)) {
-                    v = Double.POSITIVE_INFINITY;
-                } else {
-                    v = Math.max(0.0, g[i * n + i] + g[j * n + j] - 2 * g[i * n + j]);
-                }
-                d[i * n + j] = v;
-            }
-        }
+    /** Each vector's other vectors sorted by (distance, index) into order. */
+    private static void prepare(Distances g, Buffers b) {
+        int n = g.n;
         for (int i = 0; i < n; i++) {
             int o = i * n, c = 0;
             for (int j = 0; j < n; j++) {
@@ -72,7 +55,7 @@ public final class RobustRules {
                     b.order[o + c++] = j;
                 }
             }
-            sortByKey(b.order, o, c, d, o, b.tmp);
+            sortByKey(b.order, o, c, g.d, o, b.tmp);
         }
     }
 
@@ -81,8 +64,8 @@ public final class RobustRules {
      * active rows, {@code k = max(0, active - f - 2)}; +Inf for a non-finite row (even when k = 0); inactive rows
      * get NaN.
      */
-    private static void scores(double[] g, int n, int f, Buffers b) {
-        int count = 0;
+    private static void scores(Distances g, int f, Buffers b) {
+        int n = g.n, count = 0;
         for (int i = 0; i < n; i++) {
             count += b.active[i] ? 1 : 0;
         }
@@ -92,7 +75,7 @@ public final class RobustRules {
                 b.scores[i] = Double.NaN;
                 continue;
             }
-            if (!finiteRow(g, n, i)) {
+            if (!g.finite(i)) {
                 b.scores[i] = Double.POSITIVE_INFINITY;
                 continue;
             }
@@ -101,7 +84,7 @@ public final class RobustRules {
             for (int q = 0; q < n - 1 && taken < k; q++) {
                 int j = b.order[o + q];
                 if (b.active[j]) {
-                    s += b.dist[o + j];
+                    s += g.d[o + j];
                     taken++;
                 }
             }
@@ -114,12 +97,13 @@ public final class RobustRules {
      * if that score is not finite (more than f + 1 non-finite rows). Writes the n scores to {@code scoresOut} when
      * it is not null.
      */
-    public static int krum(double[] g, int n, int f, double[] scoresOut) {
+    static int krum(Distances g, int f, double[] scoresOut) {
         Buffers b = BUFFERS.get();
+        int n = g.n;
         b.grow(n);
-        prepare(g, n, b);
+        prepare(g, b);
         Arrays.fill(b.active, 0, n, true);
-        scores(g, n, f, b);
+        scores(g, f, b);
         if (scoresOut != null) {
             System.arraycopy(b.scores, 0, scoresOut, 0, n);
         }
@@ -131,12 +115,13 @@ public final class RobustRules {
      * Multi-Krum: the m rows with the smallest Krum scores, ties to the lower index, written in increasing index
      * order to {@code selected[0..m)}. Returns false if a selected score is not finite.
      */
-    public static boolean multiKrum(double[] g, int n, int f, int m, int[] selected) {
+    static boolean multiKrum(Distances g, int f, int m, int[] selected) {
         Buffers b = BUFFERS.get();
+        int n = g.n;
         b.grow(n);
-        prepare(g, n, b);
+        prepare(g, b);
         Arrays.fill(b.active, 0, n, true);
-        scores(g, n, f, b);
+        scores(g, f, b);
         int[] idx = b.rank;
         for (int i = 0; i < n; i++) {
             idx[i] = i;
@@ -156,17 +141,18 @@ public final class RobustRules {
      * {@code k = max(0, active - f - 2)}, lowest index on ties, and removes it), written in increasing index order to
      * {@code selected[0..theta)}. Returns false if a picked row had a non-finite score or is itself non-finite.
      */
-    public static boolean bulyan(double[] g, int n, int f, int[] selected) {
+    static boolean bulyan(Distances g, int f, int[] selected) {
         Buffers b = BUFFERS.get();
+        int n = g.n;
         b.grow(n);
-        prepare(g, n, b);
+        prepare(g, b);
         Arrays.fill(b.active, 0, n, true);
         int theta = n - 2 * f;
         boolean ok = true;
         for (int t = 0; t < theta; t++) {
-            scores(g, n, f, b);
+            scores(g, f, b);
             int best = argMin(b.scores, b.active, n);
-            ok &= Double.isFinite(b.scores[best]) && finiteRow(g, n, best);
+            ok &= Double.isFinite(b.scores[best]) && g.finite(best);
             selected[t] = best;
             b.active[best] = false;
         }
@@ -176,24 +162,25 @@ public final class RobustRules {
 
     /**
      * Smoothed Weiszfeld from the mean: {@code z = sum_i w_i g_i}, {@code w_i = beta_i / sum beta},
-     * {@code beta_i = 1 / max(nu, ||z - g_i||)} with {@code ||z - g_i||^2 = w'Gw - 2 (Gw)_i + G_ii}, until
-     * {@code ||z_new - z|| <= tolerance ||z_new||} or maxIterations. Writes the final coefficients to
-     * {@code w[0..n)} and returns the number of iterations run. The rows must be finite.
+     * {@code beta_i = 1 / max(nu, ||z - g_i||)}, until {@code ||z_new - z|| <= tolerance ||z_new||} or
+     * maxIterations. Writes the final coefficients to {@code w[0..n)} and returns the number of iterations run. The
+     * vectors must be finite.
      */
-    public static int weiszfeld(double[] g, int n, double nu, int maxIterations, double tolerance, double[] w) {
+    static int weiszfeld(Distances g, double nu, int maxIterations, double tolerance, double[] w) {
         Buffers b = BUFFERS.get();
+        int n = g.n;
         b.grow(n);
-        double[] gw = b.v1, wn = b.v2, gd = b.v3;
+        double[] dw = b.v1, wn = b.v2, dd = b.v3;
         Arrays.fill(w, 0, n, 1.0 / n);
-        multiply(g, n, w, gw);
+        multiply(g.d, n, w, dw);
         for (int t = 1; t <= maxIterations; t++) {
-            double q = dot(w, gw, n), sum = 0, nearest = Double.POSITIVE_INFINITY;
+            double half = dot(w, dw, n) / 2, sum = 0, nearest = Double.POSITIVE_INFINITY;
             for (int i = 0; i < n; i++) {
-                wn[i] = Math.max(nu, Math.sqrt(Math.max(0.0, q - 2 * gw[i] + g[i * n + i])));
+                wn[i] = Math.max(nu, Math.sqrt(Math.max(0.0, dw[i] - half)));
                 nearest = Math.min(nearest, wn[i]);
             }
             // beta_i = nearest / max(nu, d_i) in (0, 1]: the same normalized weights as 1 / max(nu, d_i), without
-            // overflowing the sum when nu is tiny and z sits on some rows
+            // overflowing the sum when nu is tiny and z sits on some vectors
             for (int i = 0; i < n; i++) {
                 wn[i] = nearest / wn[i];
                 sum += wn[i];
@@ -202,11 +189,11 @@ public final class RobustRules {
                 wn[i] /= sum;
                 w[i] = wn[i] - w[i]; // the change, for its norm
             }
-            multiply(g, n, w, gd);
-            double change = Math.max(0.0, dot(w, gd, n));
+            multiply(g.d, n, w, dd);
+            double change = Math.max(0.0, -dot(w, dd, n) / 2);
             System.arraycopy(wn, 0, w, 0, n);
-            multiply(g, n, w, gw);
-            double norm = Math.max(0.0, dot(w, gw, n));
+            multiply(g.d, n, w, dw);
+            double norm = Math.max(0.0, dot(w, g.norms, n) - dot(w, dw, n) / 2);
             if (Math.sqrt(change) <= tolerance * Math.sqrt(norm)) {
                 return t;
             }
@@ -215,23 +202,23 @@ public final class RobustRules {
     }
 
     /**
-     * Centered clipping over the n rows of G and the center, row n of G (G is (n+1) x (n+1)):
+     * Centered clipping over the first n vectors and the center, vector n ({@code g.n = n + 1}):
      * {@code v <- v + (1/n) sum_i clip_tau(g_i - v)}, {@code clip_tau(u) = u min(1, tau / ||u||)}, from
-     * {@code v = center}, as coefficients: {@code v = sum_{i<n} w_i g_i + w_n center}, written to
-     * {@code w[0..n]}. The rows and the center must be finite.
+     * {@code v = center}, as coefficients: {@code v = sum_{i<n} w_i g_i + w_n center} (non-negative, summing to 1),
+     * written to {@code w[0..n]}. The vectors and the center must be finite.
      */
-    public static void centeredClipping(double[] g, int n, double tau, int iterations, double[] w) {
+    static void centeredClipping(Distances g, double tau, int iterations, double[] w) {
         Buffers b = BUFFERS.get();
-        int m = n + 1;
+        int m = g.n, n = m - 1;
         b.grow(m);
-        double[] gw = b.v1, s = b.v2;
+        double[] dw = b.v1, s = b.v2;
         Arrays.fill(w, 0, m, 0.0);
         w[n] = 1.0;
         for (int t = 0; t < iterations; t++) {
-            multiply(g, m, w, gw);
-            double q = dot(w, gw, m), sum = 0;
+            multiply(g.d, m, w, dw);
+            double half = dot(w, dw, m) / 2, sum = 0;
             for (int i = 0; i < n; i++) {
-                double d = Math.sqrt(Math.max(0.0, q - 2 * gw[i] + g[i * m + i]));
+                double d = Math.sqrt(Math.max(0.0, dw[i] - half));
                 s[i] = d <= tau ? 1.0 : tau / d;
                 sum += s[i];
             }

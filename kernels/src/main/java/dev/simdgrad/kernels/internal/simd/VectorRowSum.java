@@ -35,4 +35,23 @@ final class VectorRowSum implements RowSum {
             acc[j] += g[p + j];
         }
     }
+
+    @Override
+    public void addScaled(float[] acc, int ao, float s, float[] g, int p, int w) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int j = 0;
+        for (; j <= w - 2 * L; j += 2 * L) {
+            FloatVector.fromArray(S, acc, ao + j).add(sv.mul(FloatVector.fromArray(S, g, p + j)))
+                    .intoArray(acc, ao + j);
+            FloatVector.fromArray(S, acc, ao + j + L).add(sv.mul(FloatVector.fromArray(S, g, p + j + L)))
+                    .intoArray(acc, ao + j + L);
+        }
+        for (; j <= w - L; j += L) {
+            FloatVector.fromArray(S, acc, ao + j).add(sv.mul(FloatVector.fromArray(S, g, p + j)))
+                    .intoArray(acc, ao + j);
+        }
+        for (; j < w; j++) {
+            acc[ao + j] += s * g[p + j];
+        }
+    }
 }

@@ -47,4 +47,9 @@ public final class VectorSupportProbe {
     public static GramKernel gramKernel() {
         return new VectorGramKernel();
     }
+
+    /** The float squared-distance kernel of the explicit robust aggregators, at the width the provider chose. */
+    public static dev.simdgrad.kernels.internal.gram.DistanceKernel distanceKernel() {
+        return new VectorDistanceKernel();
+    }
 }

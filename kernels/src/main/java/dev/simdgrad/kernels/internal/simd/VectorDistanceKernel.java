@@ -1,0 +1,219 @@
+package dev.simdgrad.kernels.internal.simd;
+
+import dev.simdgrad.kernels.internal.KernelProvider;
+import dev.simdgrad.kernels.internal.gram.DistanceKernel;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link DistanceKernel} on the Vector API at the width the provider chose (one class for 128, 256 and 512 bits; the
+ * species are constants computed at class load). Vectors run along the columns: lane l of a pair's accumulator sums
+ * the columns {@code k = l mod L} of the chunk in order, so each lane sums {@code chunk() / L = LANE_TERMS} terms.
+ *
+ * <p>Rows are taken four at a time: a tile of 4 x 4 rows keeps 16 accumulators, and per step loads 8 vectors for 16
+ * subtractions and 16 FMAs (on Zen 4 the subtractions issue on the FP add pipes, beside the FMAs); the four rows of
+ * a group against each other (6 pairs and 4 norms) are one tile as well. The rows past the last group of four, and
+ * the columns past the last whole vector, take a plain path (the columns in double, exactly but for the double
+ * rounding). The chunk (32 rows x 2,048 floats at 512 bits, 256 KiB) stays in L2 while the tiles sweep it.
+ *
+ * <p>At a flush, a float accumulator is widened to double in two halves, the halves added lane by lane into the
+ * pair's double lanes ({@link #lanes()} per pair); the driver sums the lanes in order at the end. A fixed order, so
+ * a call gives the same bits every time. (Summing the lanes at every flush, a chain of dependent scalar additions,
+ * made the 4 x 4 tile 1.5x slower at chunks of 2,048 columns and 2.5x at 512.)
+ */
+final class VectorDistanceKernel implements DistanceKernel {
+    static final VectorSpecies<Float> S =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(KernelProvider.choice().bits()));
+    static final VectorSpecies<Double> SD =
+            VectorSpecies.of(double.class, VectorShape.forBitSize(KernelProvider.choice().bits()));
+    static final int L = S.length(), LD = SD.length();
+
+    @Override
+    public int chunk() {
+        return LANE_TERMS * L;
+    }
+
+    @Override
+    public int lanes() {
+        return LD;
+    }
+
+    @Override
+    public void accumulate(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, double[] dist,
+                           double[] norms) {
+        int vl = len - len % L, groups = n / 4, no = n * (n - 1) / 2;
+        for (int gi = 0; gi < groups; gi++) {
+            int i0 = 4 * gi;
+            group(rows, offsets, i0, k0, vl, no, acc);
+            for (int gj = 0; gj < gi; gj++) {
+                tile(rows, offsets, i0, 4 * gj, k0, vl, acc);
+            }
+        }
+        for (int i = 4 * groups; i < n; i++) {
+            flush(pair(rows[i], offsets[i] + k0, null, 0, vl), acc, no + i);
+            for (int j = 0; j < i; j++) {
+                flush(pair(rows[i], offsets[i] + k0, rows[j], offsets[j] + k0, vl), acc, tri(i, j));
+            }
+        }
+        if (vl < len) {
+            tail(rows, offsets, n, k0 + vl, k0 + len, dist, norms);
+        }
+    }
+
+    /** Index of the pair (i, j), j &lt; i, in the strict lower triangle by rows. */
+    private static int tri(int i, int j) {
+        return i * (i - 1) / 2 + j;
+    }
+
+    /** One lane sum per lane of {@code sum_k (a_k - b_k)^2} (b null: {@code sum_k a_k^2}), k < vl. */
+    private static FloatVector pair(float[] a, int pa, float[] b, int pb, int vl) {
+        FloatVector c = FloatVector.zero(S);
+        for (int k = 0; k < vl; k += L) {
+            FloatVector x = FloatVector.fromArray(S, a, pa + k);
+            FloatVector d = b == null ? x : x.sub(FloatVector.fromArray(S, b, pb + k));
+            c = d.fma(d, c);
+        }
+        return c;
+    }
+
+    /** Rows i0..i0+3 against each other (6 distances) and their 4 norms. */
+    private static void group(float[][] r, int[] o, int i0, int k0, int vl, int no, double[] acc) {
+        float[] a0 = r[i0], a1 = r[i0 + 1], a2 = r[i0 + 2], a3 = r[i0 + 3];
+        int p0 = o[i0] + k0, p1 = o[i0 + 1] + k0, p2 = o[i0 + 2] + k0, p3 = o[i0 + 3] + k0;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector n0 = z, n1 = z, n2 = z, n3 = z, c10 = z, c20 = z, c21 = z, c30 = z, c31 = z, c32 = z;
+        for (int k = 0; k < vl; k += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a0, p0 + k), x1 = FloatVector.fromArray(S, a1, p1 + k);
+            FloatVector x2 = FloatVector.fromArray(S, a2, p2 + k), x3 = FloatVector.fromArray(S, a3, p3 + k);
+            n0 = x0.fma(x0, n0);
+            n1 = x1.fma(x1, n1);
+            n2 = x2.fma(x2, n2);
+            n3 = x3.fma(x3, n3);
+            FloatVector d = x1.sub(x0);
+            c10 = d.fma(d, c10);
+            d = x2.sub(x0);
+            c20 = d.fma(d, c20);
+            d = x2.sub(x1);
+            c21 = d.fma(d, c21);
+            d = x3.sub(x0);
+            c30 = d.fma(d, c30);
+            d = x3.sub(x1);
+            c31 = d.fma(d, c31);
+            d = x3.sub(x2);
+            c32 = d.fma(d, c32);
+        }
+        flush(n0, acc, no + i0);
+        flush(n1, acc, no + i0 + 1);
+        flush(n2, acc, no + i0 + 2);
+        flush(n3, acc, no + i0 + 3);
+        flush(c10, acc, tri(i0 + 1, i0));
+        flush(c20, acc, tri(i0 + 2, i0));
+        flush(c21, acc, tri(i0 + 2, i0 + 1));
+        flush(c30, acc, tri(i0 + 3, i0));
+        flush(c31, acc, tri(i0 + 3, i0 + 1));
+        flush(c32, acc, tri(i0 + 3, i0 + 2));
+    }
+
+    /** Rows i0..i0+3 against rows j0..j0+3 (j0 + 3 < i0): 16 distances. */
+    private static void tile(float[][] r, int[] o, int i0, int j0, int k0, int vl, double[] acc) {
+        float[] a0 = r[i0], a1 = r[i0 + 1], a2 = r[i0 + 2], a3 = r[i0 + 3];
+        float[] b0 = r[j0], b1 = r[j0 + 1], b2 = r[j0 + 2], b3 = r[j0 + 3];
+        int p0 = o[i0] + k0, p1 = o[i0 + 1] + k0, p2 = o[i0 + 2] + k0, p3 = o[i0 + 3] + k0;
+        int q0 = o[j0] + k0, q1 = o[j0 + 1] + k0, q2 = o[j0 + 2] + k0, q3 = o[j0 + 3] + k0;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int k = 0; k < vl; k += L) {
+            FloatVector y0 = FloatVector.fromArray(S, b0, q0 + k), y1 = FloatVector.fromArray(S, b1, q1 + k);
+            FloatVector y2 = FloatVector.fromArray(S, b2, q2 + k), y3 = FloatVector.fromArray(S, b3, q3 + k);
+            FloatVector x = FloatVector.fromArray(S, a0, p0 + k), d;
+            d = x.sub(y0);
+            c00 = d.fma(d, c00);
+            d = x.sub(y1);
+            c01 = d.fma(d, c01);
+            d = x.sub(y2);
+            c02 = d.fma(d, c02);
+            d = x.sub(y3);
+            c03 = d.fma(d, c03);
+            x = FloatVector.fromArray(S, a1, p1 + k);
+            d = x.sub(y0);
+            c10 = d.fma(d, c10);
+            d = x.sub(y1);
+            c11 = d.fma(d, c11);
+            d = x.sub(y2);
+            c12 = d.fma(d, c12);
+            d = x.sub(y3);
+            c13 = d.fma(d, c13);
+            x = FloatVector.fromArray(S, a2, p2 + k);
+            d = x.sub(y0);
+            c20 = d.fma(d, c20);
+            d = x.sub(y1);
+            c21 = d.fma(d, c21);
+            d = x.sub(y2);
+            c22 = d.fma(d, c22);
+            d = x.sub(y3);
+            c23 = d.fma(d, c23);
+            x = FloatVector.fromArray(S, a3, p3 + k);
+            d = x.sub(y0);
+            c30 = d.fma(d, c30);
+            d = x.sub(y1);
+            c31 = d.fma(d, c31);
+            d = x.sub(y2);
+            c32 = d.fma(d, c32);
+            d = x.sub(y3);
+            c33 = d.fma(d, c33);
+        }
+        int r0 = tri(i0, j0), r1 = tri(i0 + 1, j0), r2 = tri(i0 + 2, j0), r3 = tri(i0 + 3, j0);
+        flush(c00, acc, r0);
+        flush(c01, acc, r0 + 1);
+        flush(c02, acc, r0 + 2);
+        flush(c03, acc, r0 + 3);
+        flush(c10, acc, r1);
+        flush(c11, acc, r1 + 1);
+        flush(c12, acc, r1 + 2);
+        flush(c13, acc, r1 + 3);
+        flush(c20, acc, r2);
+        flush(c21, acc, r2 + 1);
+        flush(c22, acc, r2 + 2);
+        flush(c23, acc, r2 + 3);
+        flush(c30, acc, r3);
+        flush(c31, acc, r3 + 1);
+        flush(c32, acc, r3 + 2);
+        flush(c33, acc, r3 + 3);
+    }
+
+    /**
+     * Adds the lanes of c, widened to double exactly, into the double lanes of sum q:
+     * {@code acc[q*LD + l] += c[l] + c[l + LD]}, lane by lane (no reduction across lanes: that is the driver's, in
+     * a fixed order, once at the end). Cheap and off the critical path, unlike a sum across lanes per flush.
+     */
+    private static void flush(FloatVector c, double[] acc, int q) {
+        DoubleVector lo = (DoubleVector) c.convertShape(VectorOperators.F2D, SD, 0);
+        DoubleVector hi = (DoubleVector) c.convertShape(VectorOperators.F2D, SD, 1);
+        int o = q * LD;
+        DoubleVector.fromArray(SD, acc, o).add(lo.add(hi)).intoArray(acc, o);
+    }
+
+    /** Columns [from, to) (fewer than L) in double: the difference of two floats and its square nearly exact. */
+    private static void tail(float[][] r, int[] o, int n, int from, int to, double[] dist, double[] norms) {
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int k = from; k < to; k++) {
+                double x = r[i][o[i] + k];
+                s += x * x;
+            }
+            norms[i] += s;
+            for (int j = 0; j < i; j++) {
+                double e = 0;
+                for (int k = from; k < to; k++) {
+                    double d = (double) r[i][o[i] + k] - r[j][o[j] + k];
+                    e += d * d;
+                }
+                dist[i * n + j] += e;
+            }
+        }
+    }
+}
