@@ -49,7 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   (512 MB), Krum(4) and 10 Weiszfeld iterations. Read bandwidth counting two passes:
  *   {@code GB/s = 2 * 4 B * 32 * 4e6 / time = 1.024 GB / (s/op)}; the target is &gt;= 70 % of the single-core read
  *   bandwidth, measured in the same run by {@link #readMatrix} (one pass of {@link ReadBandwidth}'s kernel over
- *   the same matrix): the fraction is {@code 2 * readMatrix / explicitKrum}.</li>
+ *   the same matrix): the fraction is {@code 2 * readMatrix / explicitKrum}. {@code -p matrixThreads=1,2} also
+ *   measures the rules on two threads (the read stays on one).</li>
  * </ul>
  *
  * <p>{@code @Setup} refuses to measure unless the fused and the materialized versions agree on the benchmarked
@@ -108,11 +109,14 @@ public class RobustBenchmark {
     @State(Scope.Benchmark)
     public static class Matrix {
         static final int ROWS = 32, COLS = 4_000_000;
+        /** Threads of the explicit rules (the distance and output passes); {@link #readMatrix} is always one. */
+        @Param({"1"})
+        public int matrixThreads;
         float[] g, out;
 
         @Setup(Level.Trial)
         public void setUp() {
-            Parallelism.setThreads(1);
+            Parallelism.setThreads(matrixThreads);
             g = new float[ROWS * COLS];
             out = new float[COLS];
             SplittableRandom r = new SplittableRandom(5);

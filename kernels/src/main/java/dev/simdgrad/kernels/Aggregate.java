@@ -102,9 +102,11 @@ import dev.simdgrad.kernels.internal.gram.RobustDriver;
  *   score that is not finite, every coordinate of out is NaN. The geometric median and centered clipping have no
  *   way to place such a row: one non-finite row (or center) makes every coordinate of out NaN. Finite rows never
  *   overflow (a direct sum that overflows float is redone from the double Gram matrix).</li>
- *   <li><b>Threads:</b> the distances and the rules run on the calling thread in a fixed order; the result is the
- *   same bits for every thread count (the distance sums' order, hence possibly a near-tie selection or the last bits
- *   of a weighted result, may differ between vector widths).</li>
+ *   <li><b>Threads:</b> the distance pass and the output pass run on up to {@link Parallelism#threads()} workers
+ *   (the distances by column segments cut from the shape alone, each with its own accumulator, added in segment
+ *   order; the output by column blocks), the rules on the calling thread; the result is the same bits for every
+ *   thread count (the distance sums' order, hence possibly a near-tie selection or the last bits of a weighted
+ *   result, may differ between vector widths).</li>
  *   <li><b>Weighted results</b> (Multi-Krum, the geometric median, centered clipping) are written as
  *   {@code out_j = fl(w_c) c_j + sum_i fl(w_i) g_ij} in float, the center (centered clipping) first, then the rows
  *   in increasing order, one multiply and one add per term (rows whose float weight is 0 are not read), so

@@ -1,6 +1,8 @@
 package dev.simdgrad.kernels.internal.gram;
 
+import dev.simdgrad.kernels.Parallelism;
 import dev.simdgrad.kernels.internal.KernelProvider;
+import dev.simdgrad.kernels.internal.WorkerPool;
 import dev.simdgrad.kernels.internal.simd.VectorSupportProbe;
 
 /**
@@ -20,11 +22,21 @@ import dev.simdgrad.kernels.internal.simd.VectorSupportProbe;
  * rows the rules document. So the rules see either the direct distances or the Gram ones, and the documented error
  * bound is the larger of the two.
  *
- * <p>Single-threaded and in a fixed order: the same bits for every thread count.
+ * <p><b>Threads.</b> The columns are cut into segments by the shape alone ({@link #segments}); each segment sums its
+ * chunks into its own lane accumulator, the segments run on up to {@link Parallelism#threads()} workers, and the
+ * totals add the segments in order: the same bits for every thread count.
  */
 final class DistanceDriver {
     private static final DistanceKernel K = KernelProvider.choice().bits() == 0
             ? new ScalarDistanceKernel() : VectorSupportProbe.distanceKernel();
+
+    /** At most this many column segments (each its own accumulator: the unit of work of a thread). */
+    static final int MAX_SEGMENTS = 16;
+    /** At most this many bytes of segment accumulators (but always one segment). */
+    static final long SEGMENT_BYTES = 16L << 20;
+    /** Terms (pairs and norms times columns) per thread below which a call stays on the calling thread. */
+    static final long MIN_TERMS_PER_THREAD = 1L << 21;
+    private static final Job JOB = new Job();
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -74,30 +86,105 @@ final class DistanceDriver {
         double[] d = s.d, norms = s.norms;
         java.util.Arrays.fill(d, 0, n * n, 0.0);
         java.util.Arrays.fill(norms, 0, n, 0.0);
-        int chunk = K.chunk(), lanes = K.lanes(), no = n * (n - 1) / 2, size = (no + n) * lanes;
+        int chunk = K.chunk(), lanes = K.lanes(), no = n * (n - 1) / 2, block = (no + n) * lanes;
+        int chunks = (int) (((long) len + chunk - 1) / chunk);
+        int segments = segments(chunks, block);
+        long size = (long) segments * block;
         if (sc.lanes.length < size) {
-            sc.lanes = new double[size];
+            sc.lanes = new double[Math.toIntExact(size)];
         }
         double[] acc = sc.lanes;
-        java.util.Arrays.fill(acc, 0, size, 0.0);
-        for (int k0 = 0; k0 < len; k0 += chunk) {
-            K.accumulate(sc.rows, sc.offsets, n, k0, Math.min(chunk, len - k0), acc, d, norms);
+        java.util.Arrays.fill(acc, 0, (int) size, 0.0);
+        int workers = (int) Math.max(1, Math.min(Math.min(Parallelism.threads(), segments),
+                ((long) no + n) * len / MIN_TERMS_PER_THREAD));
+        if (workers <= 1 || !WorkerPool.tryAcquire()) {
+            segmentRange(sc.rows, sc.offsets, n, len, chunks, segments, block, 0, 1, acc, d, norms);
+        } else {
+            try {
+                Job j = JOB;
+                j.set(sc.rows, sc.offsets, n, len, chunks, segments, block, acc, d, norms);
+                try {
+                    WorkerPool.run(j, workers);
+                } finally {
+                    j.set(null, null, 0, 0, 0, 0, 0, null, null, null);
+                }
+            } finally {
+                WorkerPool.release();
+            }
         }
         java.util.Arrays.fill(sc.rows, 0, n, null);
+        // each sum: its direct part (the last columns), then the segments in order, each its lanes in order
         for (int i = 0; i < n; i++) {
-            norms[i] += sum(acc, (no + i) * lanes, lanes);
+            for (int q = 0; q < segments; q++) {
+                norms[i] += sum(acc, q * block + (no + i) * lanes, lanes);
+            }
             if (!Double.isFinite(norms[i])) {
                 return null;
             }
             for (int j = 0; j < i; j++) {
-                double v = d[i * n + j] += sum(acc, (i * (i - 1) / 2 + j) * lanes, lanes);
+                double v = d[i * n + j];
+                for (int q = 0; q < segments; q++) {
+                    v += sum(acc, q * block + (i * (i - 1) / 2 + j) * lanes, lanes);
+                }
                 if (!Double.isFinite(v)) {
                     return null;
                 }
+                d[i * n + j] = v;
                 d[j * n + i] = v;
             }
         }
         return s;
+    }
+
+    /**
+     * Segments of the columns, each with its own accumulator: at most {@link #MAX_SEGMENTS}, at least one chunk each,
+     * at most {@link #SEGMENT_BYTES} of accumulators in all (but always one). A function of the shape alone, never of
+     * the thread count, so that the sums, and the bits, are the same for any number of threads.
+     */
+    private static int segments(int chunks, int block) {
+        long byMemory = SEGMENT_BYTES / (8L * block);
+        return (int) Math.max(1, Math.min(Math.min(chunks, MAX_SEGMENTS), byMemory));
+    }
+
+    /** Segments worker, worker + workers, ...: chunk after chunk into the segment's own accumulator. */
+    private static void segmentRange(float[][] rows, int[] offsets, int n, int len, int chunks, int segments,
+                                     int block, int worker, int workers, double[] acc, double[] d, double[] norms) {
+        int chunk = K.chunk();
+        for (int q = worker; q < segments; q += workers) {
+            int c0 = (int) ((long) q * chunks / segments), c1 = (int) ((long) (q + 1) * chunks / segments);
+            for (int c = c0; c < c1; c++) {
+                int k0 = c * chunk;
+                // only the last chunk has columns past the last whole vector, so only one worker writes d, norms
+                K.accumulate(rows, offsets, n, k0, Math.min(chunk, len - k0), acc, q * block, d, norms);
+            }
+        }
+    }
+
+    /** The arguments of one parallel call, reused so a call allocates nothing. Guarded by the pool. */
+    private static final class Job implements WorkerPool.Task {
+        float[][] rows;
+        int[] offsets;
+        int n, len, chunks, segments, block;
+        double[] acc, d, norms;
+
+        void set(float[][] rows, int[] offsets, int n, int len, int chunks, int segments, int block, double[] acc,
+                 double[] d, double[] norms) {
+            this.rows = rows;
+            this.offsets = offsets;
+            this.n = n;
+            this.len = len;
+            this.chunks = chunks;
+            this.segments = segments;
+            this.block = block;
+            this.acc = acc;
+            this.d = d;
+            this.norms = norms;
+        }
+
+        @Override
+        public void run(int worker, int workers) {
+            segmentRange(rows, offsets, n, len, chunks, segments, block, worker, workers, acc, d, norms);
+        }
     }
 
     /** {@code a[o] + a[o+1] + ... + a[o+count-1]}, in that order. */

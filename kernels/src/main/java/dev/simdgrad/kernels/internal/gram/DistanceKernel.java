@@ -28,11 +28,11 @@ public interface DistanceKernel {
     /**
      * Adds the columns {@code [k0, k0 + len)} of the rows ({@code len <= chunk()}; row i is
      * {@code rows[i][offsets[i] + k]}): the squared distance of rows i and j ({@code j < i < n}) to the
-     * {@link #lanes()} double lanes of sum {@code i (i - 1) / 2 + j} of {@code acc}, the squared norm of row i to
-     * those of sum {@code n (n - 1) / 2 + i}, and the columns past the last whole vector straight to
+     * {@link #lanes()} double lanes of sum {@code i (i - 1) / 2 + j} of {@code acc} (sum q at
+     * {@code acc[ao + q * lanes() ..]}), the squared norm of row i to those of sum {@code n (n - 1) / 2 + i}, and the columns past the last whole vector straight to
      * {@code dist[i * n + j]} and {@code norms[i]}. The total of a sum is its lanes summed in order plus its direct
      * part.
      */
-    void accumulate(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, double[] dist,
+    void accumulate(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, int ao, double[] dist,
                     double[] norms);
 }

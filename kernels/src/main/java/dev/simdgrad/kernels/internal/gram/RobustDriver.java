@@ -1,5 +1,7 @@
 package dev.simdgrad.kernels.internal.gram;
 
+import dev.simdgrad.kernels.Parallelism;
+import dev.simdgrad.kernels.internal.WorkerPool;
 import dev.simdgrad.kernels.internal.agg.AggregateDriver;
 import dev.simdgrad.kernels.internal.agg.Plan;
 import java.util.Arrays;
@@ -9,11 +11,15 @@ import java.util.Arrays;
  * the matrix, {@link DistanceDriver}), the rule on them ({@link RobustRules}), then one pass to write the result (a
  * row copy, a weighted sum of rows, or Bulyan's coordinate-wise stage over the selected rows).
  *
- * <p>Unchecked: {@code Aggregate} validates first. Results are the same bits for every thread count.
+ * <p>Unchecked: {@code Aggregate} validates first. The distance pass and the output pass run on up to
+ * {@link Parallelism#threads()} workers; results are the same bits for every thread count.
  */
 public final class RobustDriver {
     /** Columns per block of the output passes: the block of out (16 KiB) stays in L1 while the rows stream by. */
     static final int COLUMNS = 4096;
+    /** Terms (rows times columns) per thread below which a weighted sum stays on the calling thread. */
+    static final long MIN_TERMS_PER_THREAD = 1L << 20;
+    private static final WeightedJob WEIGHTED_JOB = new WeightedJob();
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
@@ -131,12 +137,37 @@ public final class RobustDriver {
     /**
      * {@code out[oo + j] = fl(wc) center[co + j] + sum_i fl(w_i) g[go + i*ldg + j]} in float, the center first (when
      * not null), then the rows with a nonzero weight in increasing order, each term one multiply and one add (no
-     * FMA, so every width gives the same bits). Rows of weight zero are not read. Column blocks keep out in L1.
+     * FMA, so every width gives the same bits). Rows of weight zero are not read. Column blocks keep out in L1; the
+     * blocks are split among up to {@link Parallelism#threads()} workers (a column's value does not depend on who
+     * computes it).
      */
     static void weightedRows(float[] g, int go, int ldg, int rows, int cols, double[] w, float[] center, int co,
                              double wc, float[] out, int oo) {
+        int blocks = (cols + COLUMNS - 1) / COLUMNS;
+        int workers = (int) Math.max(1, Math.min(Math.min(Parallelism.threads(), blocks),
+                (long) rows * cols / MIN_TERMS_PER_THREAD));
+        if (workers <= 1 || !WorkerPool.tryAcquire()) {
+            weightedBlocks(g, go, ldg, rows, cols, w, center, co, wc, out, oo, 0, 1);
+            return;
+        }
+        try {
+            WeightedJob j = WEIGHTED_JOB;
+            j.set(g, go, ldg, rows, cols, w, center, co, wc, out, oo);
+            try {
+                WorkerPool.run(j, workers);
+            } finally {
+                j.set(null, 0, 0, 0, 0, null, null, 0, 0, null, 0);
+            }
+        } finally {
+            WorkerPool.release();
+        }
+    }
+
+    /** Column blocks worker, worker + workers, ... of {@link #weightedRows}. */
+    private static void weightedBlocks(float[] g, int go, int ldg, int rows, int cols, double[] w, float[] center,
+                                       int co, double wc, float[] out, int oo, int worker, int workers) {
         float fc = (float) wc;
-        for (int c0 = 0; c0 < cols; c0 += COLUMNS) {
+        for (int c0 = worker * COLUMNS; c0 < cols; c0 += workers * COLUMNS) {
             int c1 = Math.min(cols, c0 + COLUMNS);
             if (center != null) {
                 for (int j = c0; j < c1; j++) {
@@ -151,6 +182,34 @@ public final class RobustDriver {
                     AggregateDriver.ROWS.addScaled(out, oo + c0, fw, g, go + i * ldg + c0, c1 - c0);
                 }
             }
+        }
+    }
+
+    /** The arguments of one parallel weighted sum, reused so a call allocates nothing. Guarded by the pool. */
+    private static final class WeightedJob implements WorkerPool.Task {
+        float[] g, center, out;
+        double[] w;
+        int go, ldg, rows, cols, co, oo;
+        double wc;
+
+        void set(float[] g, int go, int ldg, int rows, int cols, double[] w, float[] center, int co, double wc,
+                 float[] out, int oo) {
+            this.g = g;
+            this.go = go;
+            this.ldg = ldg;
+            this.rows = rows;
+            this.cols = cols;
+            this.w = w;
+            this.center = center;
+            this.co = co;
+            this.wc = wc;
+            this.out = out;
+            this.oo = oo;
+        }
+
+        @Override
+        public void run(int worker, int workers) {
+            weightedBlocks(g, go, ldg, rows, cols, w, center, co, wc, out, oo, worker, workers);
         }
     }
 }

@@ -17,8 +17,8 @@ final class ScalarDistanceKernel implements DistanceKernel {
     }
 
     @Override
-    public void accumulate(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, double[] dist,
-                           double[] norms) {
+    public void accumulate(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, int ao,
+                           double[] dist, double[] norms) {
         int no = n * (n - 1) / 2;
         for (int i = 0; i < n; i++) {
             float[] a = rows[i];
@@ -28,7 +28,7 @@ final class ScalarDistanceKernel implements DistanceKernel {
                 double x = a[p + k];
                 s += x * x;
             }
-            acc[no + i] += s;
+            acc[ao + no + i] += s;
             for (int j = 0; j < i; j++) {
                 float[] b = rows[j];
                 int q = offsets[j] + k0;
@@ -37,7 +37,7 @@ final class ScalarDistanceKernel implements DistanceKernel {
                     double d = (double) a[p + k] - b[q + k];
                     e += d * d;
                 }
-                acc[i * (i - 1) / 2 + j] += e;
+                acc[ao + i * (i - 1) / 2 + j] += e;
             }
         }
     }

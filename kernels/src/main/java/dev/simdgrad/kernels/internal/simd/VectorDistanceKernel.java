@@ -42,20 +42,20 @@ final class VectorDistanceKernel implements DistanceKernel {
     }
 
     @Override
-    public void accumulate(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, double[] dist,
-                           double[] norms) {
+    public void accumulate(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, int ao,
+                           double[] dist, double[] norms) {
         int vl = len - len % L, groups = n / 4, no = n * (n - 1) / 2;
         for (int gi = 0; gi < groups; gi++) {
             int i0 = 4 * gi;
-            group(rows, offsets, i0, k0, vl, no, acc);
+            group(rows, offsets, i0, k0, vl, no, acc, ao);
             for (int gj = 0; gj < gi; gj++) {
-                tile(rows, offsets, i0, 4 * gj, k0, vl, acc);
+                tile(rows, offsets, i0, 4 * gj, k0, vl, acc, ao);
             }
         }
         for (int i = 4 * groups; i < n; i++) {
-            flush(pair(rows[i], offsets[i] + k0, null, 0, vl), acc, no + i);
+            flush(pair(rows[i], offsets[i] + k0, null, 0, vl), acc, ao, no + i);
             for (int j = 0; j < i; j++) {
-                flush(pair(rows[i], offsets[i] + k0, rows[j], offsets[j] + k0, vl), acc, tri(i, j));
+                flush(pair(rows[i], offsets[i] + k0, rows[j], offsets[j] + k0, vl), acc, ao, tri(i, j));
             }
         }
         if (vl < len) {
@@ -80,7 +80,7 @@ final class VectorDistanceKernel implements DistanceKernel {
     }
 
     /** Rows i0..i0+3 against each other (6 distances) and their 4 norms. */
-    private static void group(float[][] r, int[] o, int i0, int k0, int vl, int no, double[] acc) {
+    private static void group(float[][] r, int[] o, int i0, int k0, int vl, int no, double[] acc, int ao) {
         float[] a0 = r[i0], a1 = r[i0 + 1], a2 = r[i0 + 2], a3 = r[i0 + 3];
         int p0 = o[i0] + k0, p1 = o[i0 + 1] + k0, p2 = o[i0 + 2] + k0, p3 = o[i0 + 3] + k0;
         FloatVector z = FloatVector.zero(S);
@@ -105,20 +105,20 @@ final class VectorDistanceKernel implements DistanceKernel {
             d = x3.sub(x2);
             c32 = d.fma(d, c32);
         }
-        flush(n0, acc, no + i0);
-        flush(n1, acc, no + i0 + 1);
-        flush(n2, acc, no + i0 + 2);
-        flush(n3, acc, no + i0 + 3);
-        flush(c10, acc, tri(i0 + 1, i0));
-        flush(c20, acc, tri(i0 + 2, i0));
-        flush(c21, acc, tri(i0 + 2, i0 + 1));
-        flush(c30, acc, tri(i0 + 3, i0));
-        flush(c31, acc, tri(i0 + 3, i0 + 1));
-        flush(c32, acc, tri(i0 + 3, i0 + 2));
+        flush(n0, acc, ao, no + i0);
+        flush(n1, acc, ao, no + i0 + 1);
+        flush(n2, acc, ao, no + i0 + 2);
+        flush(n3, acc, ao, no + i0 + 3);
+        flush(c10, acc, ao, tri(i0 + 1, i0));
+        flush(c20, acc, ao, tri(i0 + 2, i0));
+        flush(c21, acc, ao, tri(i0 + 2, i0 + 1));
+        flush(c30, acc, ao, tri(i0 + 3, i0));
+        flush(c31, acc, ao, tri(i0 + 3, i0 + 1));
+        flush(c32, acc, ao, tri(i0 + 3, i0 + 2));
     }
 
     /** Rows i0..i0+3 against rows j0..j0+3 (j0 + 3 < i0): 16 distances. */
-    private static void tile(float[][] r, int[] o, int i0, int j0, int k0, int vl, double[] acc) {
+    private static void tile(float[][] r, int[] o, int i0, int j0, int k0, int vl, double[] acc, int ao) {
         float[] a0 = r[i0], a1 = r[i0 + 1], a2 = r[i0 + 2], a3 = r[i0 + 3];
         float[] b0 = r[j0], b1 = r[j0 + 1], b2 = r[j0 + 2], b3 = r[j0 + 3];
         int p0 = o[i0] + k0, p1 = o[i0 + 1] + k0, p2 = o[i0 + 2] + k0, p3 = o[i0 + 3] + k0;
@@ -167,33 +167,33 @@ final class VectorDistanceKernel implements DistanceKernel {
             c33 = d.fma(d, c33);
         }
         int r0 = tri(i0, j0), r1 = tri(i0 + 1, j0), r2 = tri(i0 + 2, j0), r3 = tri(i0 + 3, j0);
-        flush(c00, acc, r0);
-        flush(c01, acc, r0 + 1);
-        flush(c02, acc, r0 + 2);
-        flush(c03, acc, r0 + 3);
-        flush(c10, acc, r1);
-        flush(c11, acc, r1 + 1);
-        flush(c12, acc, r1 + 2);
-        flush(c13, acc, r1 + 3);
-        flush(c20, acc, r2);
-        flush(c21, acc, r2 + 1);
-        flush(c22, acc, r2 + 2);
-        flush(c23, acc, r2 + 3);
-        flush(c30, acc, r3);
-        flush(c31, acc, r3 + 1);
-        flush(c32, acc, r3 + 2);
-        flush(c33, acc, r3 + 3);
+        flush(c00, acc, ao, r0);
+        flush(c01, acc, ao, r0 + 1);
+        flush(c02, acc, ao, r0 + 2);
+        flush(c03, acc, ao, r0 + 3);
+        flush(c10, acc, ao, r1);
+        flush(c11, acc, ao, r1 + 1);
+        flush(c12, acc, ao, r1 + 2);
+        flush(c13, acc, ao, r1 + 3);
+        flush(c20, acc, ao, r2);
+        flush(c21, acc, ao, r2 + 1);
+        flush(c22, acc, ao, r2 + 2);
+        flush(c23, acc, ao, r2 + 3);
+        flush(c30, acc, ao, r3);
+        flush(c31, acc, ao, r3 + 1);
+        flush(c32, acc, ao, r3 + 2);
+        flush(c33, acc, ao, r3 + 3);
     }
 
     /**
      * Adds the lanes of c, widened to double exactly, into the double lanes of sum q:
-     * {@code acc[q*LD + l] += c[l] + c[l + LD]}, lane by lane (no reduction across lanes: that is the driver's, in
+     * {@code acc[ao + q*LD + l] += c[l] + c[l + LD]}, lane by lane (no reduction across lanes: that is the driver's, in
      * a fixed order, once at the end). Cheap and off the critical path, unlike a sum across lanes per flush.
      */
-    private static void flush(FloatVector c, double[] acc, int q) {
+    private static void flush(FloatVector c, double[] acc, int ao, int q) {
         DoubleVector lo = (DoubleVector) c.convertShape(VectorOperators.F2D, SD, 0);
         DoubleVector hi = (DoubleVector) c.convertShape(VectorOperators.F2D, SD, 1);
-        int o = q * LD;
+        int o = ao + q * LD;
         DoubleVector.fromArray(SD, acc, o).add(lo.add(hi)).intoArray(acc, o);
     }
 
