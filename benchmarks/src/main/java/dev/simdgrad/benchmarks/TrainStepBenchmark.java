@@ -1,6 +1,7 @@
 package dev.simdgrad.benchmarks;
 
 import dev.simdgrad.kernels.Parallelism;
+import dev.simdgrad.kernels.Sgemm;
 import dev.simdgrad.kernels.Simd;
 import dev.simdgrad.nn.Activation;
 import dev.simdgrad.nn.DenseNetwork;
@@ -55,7 +56,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code winsorize4}, {@code trim4}, {@code median}, {@code mom8} (MedianOfMeans(8)), {@code rm3}; the regularizers
  * over the mean loss {@code fgr}, {@code bgr} (γ = ε = 0.01), {@code db} (γ = 0.01, Hessian-vector product
  * forward-over-reverse), {@code sam} (ρ = 0.05), {@code flooding} (b = 0.1), and, with -p only,
- * {@code doublebackprop} (γ = 0.01, true double backpropagation, reverse-over-reverse). Report: ms per step
+ * {@code doublebackprop} (γ = 0.01, true double backpropagation, reverse-over-reverse), and {@code products}: only
+ * the plain step's 3L - 1 weight products, by {@code Sgemm} on the same shapes (per layer the forward
+ * {@code Z = A W^T}, NT; the gradient {@code D^T A}, TN; below the first layer the delta {@code D W}, NN), plus the
+ * same SGD step: the SGEMM rate of the step's own shapes, measured in the same run, so
+ * {@code products / mean} is the share of that rate the plain step's products reach. Report: ms per step
  * (average time); the targets are relative to {@code mean}.
  *
  * <p>{@code @Setup} refuses to measure unless (1) on the same batch with hidden layers narrowed to 32 units (784-32-10,
@@ -107,12 +112,15 @@ public class TrainStepBenchmark {
             for (int l = 1; l < narrow.length - 1; l++) {
                 narrow[l] = 32;
             }
-            checkAgainstReference(objective, loss, batch, narrow);
-
             net = network(widths, 1);
-            step = objective(objective, loss);
-            sgd = Sgd.plain(LEARNING_RATE);
             gradient = new float[net.trainableCount()];
+            sgd = Sgd.plain(LEARNING_RATE);
+            if (objective.equals("products")) {
+                step = new ProductsOnly(widths);
+                return;
+            }
+            checkAgainstReference(objective, loss, batch, narrow);
+            step = objective(objective, loss);
             double first = step.gradient(net, batch, gradient), last = first;
             for (int i = 0; i < 10; i++) {
                 last = step.gradient(net, batch, gradient);
@@ -130,6 +138,55 @@ public class TrainStepBenchmark {
         double loss = s.step.gradient(s.net, s.batch, s.gradient);
         s.sgd.step(s.net, s.gradient);
         return loss;
+    }
+
+    /** The plain step's weight products alone (see the class comment); the gradient it writes is zero. */
+    static final class ProductsOnly implements Objective {
+        private final int[] w;
+        private final float[][] a, z, d, weights, grads;
+
+        ProductsOnly(int[] widths) {
+            w = widths;
+            int layers = w.length - 1;
+            a = new float[layers][];
+            z = new float[layers][];
+            d = new float[layers][];
+            weights = new float[layers][];
+            grads = new float[layers][];
+            SplittableRandom r = new SplittableRandom(3);
+            for (int l = 0; l < layers; l++) {
+                a[l] = fill(new float[BATCH * w[l]], r);
+                z[l] = new float[BATCH * w[l + 1]];
+                d[l] = fill(new float[BATCH * w[l + 1]], r);
+                weights[l] = fill(new float[w[l + 1] * w[l]], r);
+                grads[l] = new float[w[l + 1] * w[l]];
+            }
+        }
+
+        private static float[] fill(float[] x, SplittableRandom r) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (r.nextDouble() - 0.5);
+            }
+            return x;
+        }
+
+        @Override
+        public double gradient(DenseNetwork net, Batch batch, float[] gradient) {
+            int layers = w.length - 1;
+            for (int l = 0; l < layers; l++) {
+                int in = w[l], out = w[l + 1];
+                Sgemm.sgemm(false, true, BATCH, out, in, 1f, a[l], 0, in, weights[l], 0, in, 0f, z[l], 0, out);
+            }
+            for (int l = layers - 1; l >= 0; l--) {
+                int in = w[l], out = w[l + 1];
+                Sgemm.sgemm(true, false, out, in, BATCH, 1f, d[l], 0, out, a[l], 0, in, 0f, grads[l], 0, in);
+                if (l > 0) {
+                    Sgemm.sgemm(false, false, BATCH, in, out, 1f, d[l], 0, out, weights[l], 0, in, 0f, a[l], 0, in);
+                }
+            }
+            java.util.Arrays.fill(gradient, 0f);
+            return 0;
+        }
     }
 
     /** The widths of a shape such as {@code 784-512-512-10}: input 784, output 10, at least one hidden layer. */
