@@ -28,7 +28,12 @@ final class SparkClasspath {
 
     /** Null if the command can run, else the one-line error for {@code command} (e.g. "reproduce byzantine"). */
     static String problem(String command) {
-        String m = missing(SparkClasspath.class.getClassLoader());
+        return problem(command, SparkClasspath.class.getClassLoader());
+    }
+
+    /** {@link #problem(String)} as seen from {@code loader}. */
+    static String problem(String command, ClassLoader loader) {
+        String m = missing(loader);
         return m == null ? null : "simdgrad " + command + ": needs Spark on the class path (" + m + " not found);"
                 + " run it through the launcher, ./simdgrad " + command + ", which adds the spark module and Spark's"
                 + " jars from the Maven repository";

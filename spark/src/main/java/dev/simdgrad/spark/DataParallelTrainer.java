@@ -52,6 +52,20 @@ final class DataParallelTrainer {
      */
     static volatile FaultHook faultHook;
 
+    /** Sees the timing of every round of {@link #fit} (benchmark hook). */
+    interface RoundListener {
+        /**
+         * @param round          the round
+         * @param wallNanos      from before the broadcast to after the collect (the Spark job and the workers' steps)
+         * @param computeNanos   per worker, the time of its local steps inside its task
+         * @param aggregateNanos the attack and the aggregation on the driver
+         */
+        void round(int round, long wallNanos, long[] computeNanos, long aggregateNanos);
+    }
+
+    /** Benchmark hook: when set, sees every round's timing. Null in production. */
+    static volatile RoundListener roundListener;
+
     /**
      * The outcome of a fit.
      *
@@ -100,8 +114,11 @@ final class DataParallelTrainer {
             for (int r = start; r < rounds; r++) {
                 long first = (long) r * config.localSteps();
                 int steps = (int) Math.min(config.localSteps(), totalSteps - first);
+                long t0 = System.nanoTime();
                 List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(), first, steps, r);
+                long t1 = System.nanoTime();
                 double loss = 0;
+                long[] compute = new long[w];
                 for (int i = 0; i < w; i++) {
                     LocalSteps.Result res = results.get(i);
                     if (res.worker() != i) {
@@ -109,11 +126,17 @@ final class DataParallelTrainer {
                     }
                     System.arraycopy(res.trainable(), 0, matrix, i * p, p);
                     loss += res.loss();
+                    compute[i] = res.nanos();
                 }
                 roundLoss[r] = loss / w;
+                long t2 = System.nanoTime();
                 float[] current = Trainable.gather(net);
                 config.attack().apply(matrix, w, p, current, byzantine, r, config.seed());
                 config.aggregator().aggregate(matrix, w, p, current, next);
+                RoundListener listener = roundListener;
+                if (listener != null) {
+                    listener.round(r, t1 - t0, compute, System.nanoTime() - t2);
+                }
                 String bad = nonFinite(next, r, config);
                 if (bad != null) {
                     throw new IllegalStateException(bad);

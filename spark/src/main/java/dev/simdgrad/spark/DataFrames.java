@@ -1,4 +1,4 @@
-package dev.simdgrad.spark.byzantine;
+package dev.simdgrad.spark;
 
 import dev.simdgrad.nn.data.Dataset;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -17,8 +17,9 @@ import java.util.List;
  * An nn dataset as the DataFrame Spark ML estimators take ({@code features}: a dense vector, {@code label}: the class
  * index as a double), in the dataset's row order. Cost: one copy of the n x d features as doubles on the driver.
  */
-final class DataFrames {
-    static final StructType SCHEMA = new StructType()
+public final class DataFrames {
+    /** features: a vector, label: a double. */
+    public static final StructType SCHEMA = new StructType()
             .add("features", SQLDataTypes.VectorType())
             .add("label", DataTypes.DoubleType);
 
@@ -26,7 +27,7 @@ final class DataFrames {
     }
 
     /** {@code data} as a frame over {@code partitions} partitions. */
-    static org.apache.spark.sql.Dataset<Row> of(SparkSession s, Dataset data, int partitions) {
+    public static org.apache.spark.sql.Dataset<Row> of(SparkSession s, Dataset data, int partitions) {
         List<Row> rows = new ArrayList<>(data.size());
         int d = data.features();
         for (int i = 0; i < data.size(); i++) {

@@ -1,4 +1,4 @@
-package dev.simdgrad.spark.byzantine;
+package dev.simdgrad.spark;
 
 import org.apache.spark.sql.SparkSession;
 
