@@ -59,7 +59,7 @@ final class ByzantineReport {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         o.printf(Locale.ROOT, "reproduce byzantine: %s, W = %d workers on Spark %s, f in %s, %d arms per seed, %s%n",
-                v.full() ? "full size" : "default size", c.workers(), c.master(), c.fs(), c.runCount()
+                v.full() ? "full size" : overridden(v) ? "size overridden" : "default size", c.workers(), c.master(), c.fs(), c.runCount()
                         / c.seeds().size(), c.seedRange());
         o.flush();
         ByzantineRobustness.Result r;
@@ -79,6 +79,11 @@ final class ByzantineReport {
         o.print(table(r));
         o.flush();
         return write(r, dir);
+    }
+
+    private static boolean overridden(Overrides v) {
+        return v.trainSize() != null || v.epochs() != null || v.hidden() != null || v.attacks() != null
+                || v.aggregators() != null;
     }
 
     /** The printed tables. */
