@@ -25,17 +25,19 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Reproduce a paper's experiment: coherent-gradients (Chatterjee 2020), min-norm (Satpathi &"
-            + " Srikant 2021), gradient-regularization (Karakida et al. 2023).",
+            + " Srikant 2021), gradient-regularization (Karakida et al. 2023), byzantine (Yin et al. 2018; on Spark"
+            + " in local mode: run it through the ./simdgrad launcher, which adds Spark).",
             "Default sizes finish in a few minutes on 2 cores on the embedded data; --full runs the paper's scale."})
 final class ReproduceCommand implements Callable<Integer> {
     /** The experiments' command-line names. */
-    static final List<String> EXPERIMENTS = List.of("coherent-gradients", "min-norm", "gradient-regularization");
+    static final List<String> EXPERIMENTS = List.of("coherent-gradients", "min-norm", "gradient-regularization",
+            "byzantine");
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "coherent-gradients, min-norm or"
-            + " gradient-regularization.")
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "coherent-gradients, min-norm,"
+            + " gradient-regularization or byzantine.")
     private String experiment;
 
     @Option(names = "--full", description = "The paper's scale (tens of minutes to hours; more data with --data).")
@@ -79,6 +81,15 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--noises", split = ",", paramLabel = "P", description = "Override: label-noise fractions.")
     private List<Double> noises;
 
+    @Option(names = "--attacks", split = ",", paramLabel = "A", description = "byzantine: override the attacks"
+            + " (signFlip, scaled:s, gaussian:sigma, alie[:z], ipm[:eps]).")
+    private List<String> attacks;
+
+    @Option(names = "--aggregators", split = ",", paramLabel = "G", description = "byzantine: override the"
+            + " aggregators (mean, median, trimmedMean:c, krum:f, geometricMedian, centeredClipping:tau, ...; mean,"
+            + " the reference, is always run).")
+    private List<String> aggregators;
+
     @Override
     public Integer call() throws IOException {
         String name = experiment.toLowerCase(Locale.ROOT);
@@ -89,6 +100,21 @@ final class ReproduceCommand implements Callable<Integer> {
         checkOverrides();
         if (tolerance != null && !name.equals("min-norm")) {
             throw new ParameterException(spec.commandLine(), "--tolerance: only min-norm runs to a loss tolerance");
+        }
+        if ((attacks != null || aggregators != null) && !name.equals("byzantine")) {
+            throw new ParameterException(spec.commandLine(), (attacks != null ? "--attacks" : "--aggregators")
+                    + ": only byzantine has attacks and aggregators");
+        }
+        if (name.equals("byzantine")) {
+            if (noises != null) {
+                throw new ParameterException(spec.commandLine(), "--noises: byzantine has no label noise");
+            }
+            String problem = SparkClasspath.problem("reproduce byzantine");
+            if (problem != null) {   // one line, exit 2: a usage problem, before any work
+                spec.commandLine().getErr().println(problem);
+                spec.commandLine().getErr().flush();
+                return 2;
+            }
         }
         if (threads != null) {
             Parallelism.setThreads(threads);
@@ -103,6 +129,8 @@ final class ReproduceCommand implements Callable<Integer> {
                 case "coherent-gradients" -> coherentGradients(o, dir);
                 case "min-norm" -> minNorm(o, dir);
                 case "gradient-regularization" -> gradientRegularization(o, dir);
+                case "byzantine" -> ByzantineReport.run(new ByzantineReport.Overrides(data, full, seed, seeds,
+                        trainSize, epochs, widths, attacks, aggregators), spec, o, dir);
                 default -> throw new IllegalStateException(name);
             };
             o.println();

@@ -52,6 +52,20 @@ final class DataParallelTrainer {
      */
     static volatile FaultHook faultHook;
 
+    /** Sees the timing of every round of {@link #fit} (benchmark hook). */
+    interface RoundListener {
+        /**
+         * @param round          the round
+         * @param wallNanos      from before the broadcast to after the collect (the Spark job and the workers' steps)
+         * @param computeNanos   per worker, the time of its local steps inside its task
+         * @param aggregateNanos the attack and the aggregation on the driver
+         */
+        void round(int round, long wallNanos, long[] computeNanos, long aggregateNanos);
+    }
+
+    /** Benchmark hook: when set, sees every round's timing. Null in production. */
+    static volatile RoundListener roundListener;
+
     /**
      * The outcome of a fit.
      *
@@ -76,9 +90,230 @@ final class DataParallelTrainer {
      */
     static Outcome fit(Dataset<Row> data, String featuresCol, String labelCol, TrainingConfig config) {
         Architecture arch = config.architecture().architecture();
-        int w = config.workers(), d = arch.inputs(), classes = arch.outputs();
+        int w = config.workers();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        Shards sh = shards(data, featuresCol, labelCol, config);
+        try {
+            int rounds = sh.rounds();
+            long totalSteps = sh.totalSteps();
+            DenseNetwork net = DenseNetwork.initialize(arch, config.seed());
+            Checkpoints checkpoints = config.checkpointDir() == null ? null
+                    : new Checkpoints(Path.of(config.checkpointDir()), config.fingerprint());
+            int start = 0;
+            if (checkpoints != null) {
+                Checkpoints.Found found = checkpoints.latest(arch);
+                if (found != null && found.rounds() <= rounds) {
+                    net = found.net();
+                    start = found.rounds();
+                }
+            }
+            int[] byzantine = Attack.chooseWorkers(config.byzantineWorkers(), w, config.seed());
+            int p = net.trainableCount();
+            float[] matrix = new float[w * p], next = new float[p];
+            double[] roundLoss = new double[rounds];
+            for (int r = start; r < rounds; r++) {
+                long first = (long) r * config.localSteps();
+                int steps = (int) Math.min(config.localSteps(), totalSteps - first);
+                long t0 = System.nanoTime();
+                List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(), first, steps, r);
+                long t1 = System.nanoTime();
+                double loss = 0;
+                long[] compute = new long[w];
+                for (int i = 0; i < w; i++) {
+                    LocalSteps.Result res = results.get(i);
+                    if (res.worker() != i) {
+                        throw new IllegalStateException("results out of worker order: " + res.worker() + " at " + i);
+                    }
+                    System.arraycopy(res.trainable(), 0, matrix, i * p, p);
+                    loss += res.loss();
+                    compute[i] = res.nanos();
+                }
+                roundLoss[r] = loss / w;
+                long t2 = System.nanoTime();
+                float[] current = Trainable.gather(net);
+                config.attack().apply(matrix, w, p, current, byzantine, r, config.seed());
+                config.aggregator().aggregate(matrix, w, p, current, next);
+                RoundListener listener = roundListener;
+                if (listener != null) {
+                    listener.round(r, t1 - t0, compute, System.nanoTime() - t2);
+                }
+                String bad = nonFinite(next, r, config);
+                if (bad != null) {
+                    throw new IllegalStateException(bad);
+                }
+                Trainable.scatter(next, net);
+                if (checkpoints != null && ((r + 1) % config.checkpointInterval() == 0 || r + 1 == rounds)) {
+                    checkpoints.save(r + 1, net);
+                }
+            }
+            return new Outcome(net, roundLoss, byzantine, sh.sizes(), start);
+        } finally {
+            sh.rdd().unpersist(false);
+        }
+    }
 
+    /**
+     * The outcome of one arm of {@link #fitLockstep}: its {@link Outcome}, or why it diverged (then the outcome is
+     * null).
+     */
+    record ArmOutcome(Outcome outcome, String diverged) {
+    }
+
+    /**
+     * Fits several configurations that differ only in aggregator, attack and number of Byzantine workers, in lockstep:
+     * one set of shards, one Spark job per round for all of them (each worker runs every arm's local steps from that
+     * arm's broadcast parameters). Each arm's parameters are bitwise those of {@link #fit} with its configuration:
+     * the same shards, batches and operations in the same order. An arm that diverges (a non-finite loss on a worker
+     * or a non-finite parameter) stops alone and is reported with the reason; the others go on. Cost per round: one
+     * job, a broadcast of A x P floats, the collection of W x A x P floats, A aggregations, for A arms still training.
+     *
+     * @throws IllegalArgumentException if the configurations differ in anything else, or use checkpoints, or for
+     *                                  bad data as {@link #fit}
+     */
+    static List<ArmOutcome> fitLockstep(Dataset<Row> data, String featuresCol, String labelCol,
+                                        List<TrainingConfig> configs) {
+        if (configs.isEmpty()) {
+            throw new IllegalArgumentException("arms: none");
+        }
+        TrainingConfig c0 = configs.getFirst();
+        for (TrainingConfig c : configs) {
+            if (!sharedSettings(c).equals(sharedSettings(c0))) {
+                throw new IllegalArgumentException("lockstep arms must differ only in aggregator, attack and"
+                        + " byzantineWorkers: " + sharedSettings(c) + " vs " + sharedSettings(c0));
+            }
+            if (c.checkpointDir() != null) {
+                throw new IllegalArgumentException("lockstep fits do not write checkpoints (checkpointDir is set)");
+            }
+        }
+        Architecture arch = c0.architecture().architecture();
+        int w = c0.workers(), a = configs.size();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        Shards sh = shards(data, featuresCol, labelCol, c0);
+        try {
+            DenseNetwork[] nets = new DenseNetwork[a];
+            int[][] byzantine = new int[a][];
+            double[][] roundLoss = new double[a][sh.rounds()];
+            String[] diverged = new String[a];
+            for (int k = 0; k < a; k++) {
+                nets[k] = DenseNetwork.initialize(arch, c0.seed());
+                byzantine[k] = Attack.chooseWorkers(configs.get(k).byzantineWorkers(), w, c0.seed());
+            }
+            int p = nets[0].trainableCount();
+            float[] matrix = new float[w * p], next = new float[p];
+            TrainingConfig[] cs = configs.toArray(new TrainingConfig[0]);
+            for (int r = 0; r < sh.rounds(); r++) {
+                long first = (long) r * c0.localSteps();
+                int steps = (int) Math.min(c0.localSteps(), sh.totalSteps() - first);
+                int[] active = java.util.stream.IntStream.range(0, a).filter(k -> diverged[k] == null).toArray();
+                if (active.length == 0) {
+                    break;
+                }
+                float[][] thetas = new float[active.length][];
+                for (int j = 0; j < active.length; j++) {
+                    thetas[j] = nets[active[j]].parameters().clone();
+                }
+                List<LockstepResult> results = lockstepRound(sc, sh.rdd(), cs, active, thetas, first, steps, r);
+                for (int j = 0; j < active.length; j++) {
+                    int k = active[j];
+                    double loss = 0;
+                    for (int i = 0; i < w; i++) {
+                        LockstepResult res = results.get(i);
+                        if (res.diverged()[j] != null) {
+                            diverged[k] = res.diverged()[j];
+                            break;
+                        }
+                        System.arraycopy(res.results()[j].trainable(), 0, matrix, i * p, p);
+                        loss += res.results()[j].loss();
+                    }
+                    if (diverged[k] != null) {
+                        continue;
+                    }
+                    roundLoss[k][r] = loss / w;
+                    float[] current = Trainable.gather(nets[k]);
+                    cs[k].attack().apply(matrix, w, p, current, byzantine[k], r, c0.seed());
+                    cs[k].aggregator().aggregate(matrix, w, p, current, next);
+                    diverged[k] = nonFinite(next, r, cs[k]);
+                    if (diverged[k] == null) {
+                        Trainable.scatter(next, nets[k]);
+                    }
+                }
+            }
+            List<ArmOutcome> out = new ArrayList<>(a);
+            for (int k = 0; k < a; k++) {
+                out.add(diverged[k] != null ? new ArmOutcome(null, diverged[k])
+                        : new ArmOutcome(new Outcome(nets[k], roundLoss[k], byzantine[k], sh.sizes(), 0), null));
+            }
+            return out;
+        } finally {
+            sh.rdd().unpersist(false);
+        }
+    }
+
+    /** What lockstep arms must share: everything but the aggregator, the attack and f. */
+    private static String sharedSettings(TrainingConfig c) {
+        return c.architecture().architecture() + "|" + c.strategy() + "|" + c.workers() + "|" + c.localSteps() + "|"
+                + c.learningRate() + "|" + c.batchSize() + "|" + c.dropLast() + "|" + c.epochs() + "|" + c.seed();
+    }
+
+    /**
+     * One worker's results of a lockstep round, per active arm (in the order of the round's arms): the result, or
+     * why that arm diverged on this worker (then the result is null).
+     */
+    record LockstepResult(int worker, LocalSteps.Result[] results, String[] diverged) implements java.io.Serializable {
+    }
+
+    private static List<LockstepResult> lockstepRound(JavaSparkContext sc, JavaRDD<Shard> shards,
+                                                      TrainingConfig[] configs, int[] active, float[][] thetas,
+                                                      long first, int steps, int round) {
+        Broadcast<float[][]> bc = sc.broadcast(thetas);
+        try {
+            List<LockstepResult> out = new ArrayList<>(shards.mapPartitions(it -> {
+                Shard shard = it.next();
+                float[][] th = bc.value();
+                LocalSteps.Result[] res = new LocalSteps.Result[active.length];
+                String[] why = new String[active.length];
+                for (int j = 0; j < active.length; j++) {
+                    try {
+                        res[j] = LocalSteps.run(shard, configs[active[j]], th[j], first, steps, round);
+                    } catch (IllegalStateException e) {   // this arm's loss stopped being finite
+                        why[j] = e.getMessage();
+                    }
+                }
+                return Collections.singletonList(new LockstepResult(shard.worker, res, why)).iterator();
+            }, true).collect());
+            out.sort(java.util.Comparator.comparingInt(LockstepResult::worker));
+            return out;
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    /** Null if every value of {@code next} is finite, else what diverged. */
+    private static String nonFinite(float[] next, int r, TrainingConfig config) {
+        for (int j = 0; j < next.length; j++) {
+            if (!Float.isFinite(next[j])) {
+                return "training diverged: after round " + r + " (" + config.aggregator() + " of "
+                        + config.workers() + " workers, attack " + config.attack() + ") trainable parameter " + j
+                        + " is " + next[j];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The persisted shards of a fit and its length.
+     *
+     * @param rdd        one {@link Shard} per worker, persisted (the caller unpersists)
+     * @param sizes      the examples per worker
+     * @param rounds     the rounds of the fit
+     * @param totalSteps the local steps every worker takes
+     */
+    private record Shards(JavaRDD<Shard> rdd, int[] sizes, int rounds, long totalSteps) {
+    }
+
+    private static Shards shards(Dataset<Row> data, String featuresCol, String labelCol, TrainingConfig config) {
+        Architecture arch = config.architecture().architecture();
+        int w = config.workers(), d = arch.inputs(), classes = arch.outputs();
         JavaPairRDD<Long, Shard.Example> numbered = data.select(featuresCol, labelCol).javaRDD().zipWithIndex()
                 .mapToPair(t -> new Tuple2<>(t._2(), example(t._1())));
         JavaRDD<Shard> shards = numbered.repartitionAndSortWithinPartitions(new RowModulo(w))
@@ -98,55 +333,10 @@ final class DataParallelTrainer {
                 throw new IllegalArgumentException("epochs=" + config.epochs() + " gives " + roundsLong
                         + " rounds, more than " + Integer.MAX_VALUE);
             }
-            int rounds = (int) roundsLong;
-
-            DenseNetwork net = DenseNetwork.initialize(arch, config.seed());
-            Checkpoints checkpoints = config.checkpointDir() == null ? null
-                    : new Checkpoints(Path.of(config.checkpointDir()), config.fingerprint());
-            int start = 0;
-            if (checkpoints != null) {
-                Checkpoints.Found found = checkpoints.latest(arch);
-                if (found != null && found.rounds() <= rounds) {
-                    net = found.net();
-                    start = found.rounds();
-                }
-            }
-            int[] byzantine = Attack.chooseWorkers(config.byzantineWorkers(), w, config.seed());
-            int p = net.trainableCount();
-            float[] matrix = new float[w * p], next = new float[p];
-            double[] roundLoss = new double[rounds];
-            for (int r = start; r < rounds; r++) {
-                long first = (long) r * config.localSteps();
-                int steps = (int) Math.min(config.localSteps(), totalSteps - first);
-                List<LocalSteps.Result> results = round(sc, shards, config, net.parameters(), first, steps, r);
-                double loss = 0;
-                for (int i = 0; i < w; i++) {
-                    LocalSteps.Result res = results.get(i);
-                    if (res.worker() != i) {
-                        throw new IllegalStateException("results out of worker order: " + res.worker() + " at " + i);
-                    }
-                    System.arraycopy(res.trainable(), 0, matrix, i * p, p);
-                    loss += res.loss();
-                }
-                roundLoss[r] = loss / w;
-                float[] current = Trainable.gather(net);
-                config.attack().apply(matrix, w, p, current, byzantine, r, config.seed());
-                config.aggregator().aggregate(matrix, w, p, current, next);
-                for (int j = 0; j < p; j++) {
-                    if (!Float.isFinite(next[j])) {
-                        throw new IllegalStateException("training diverged: after round " + r + " ("
-                                + config.aggregator() + " of " + w + " workers, attack " + config.attack()
-                                + ") trainable parameter " + j + " is " + next[j]);
-                    }
-                }
-                Trainable.scatter(next, net);
-                if (checkpoints != null && ((r + 1) % config.checkpointInterval() == 0 || r + 1 == rounds)) {
-                    checkpoints.save(r + 1, net);
-                }
-            }
-            return new Outcome(net, roundLoss, byzantine, sizes, start);
-        } finally {
+            return new Shards(shards, sizes, (int) roundsLong, totalSteps);
+        } catch (RuntimeException e) {
             shards.unpersist(false);
+            throw e;
         }
     }
 

@@ -25,8 +25,10 @@ final class LocalSteps {
      * @param worker    the worker (partition) index
      * @param trainable its trainable parameters after its steps (the gradient layout of nn)
      * @param loss      the mean of its steps' batch losses (each before its step)
+     * @param nanos     the wall-clock time of its steps (for the round-overhead measurement; not part of the result's
+     *                  meaning)
      */
-    record Result(int worker, float[] trainable, double loss) implements Serializable {
+    record Result(int worker, float[] trainable, double loss, long nanos) implements Serializable {
     }
 
     /**
@@ -40,6 +42,7 @@ final class LocalSteps {
         Sgd sgd = Sgd.plain(config.learningRate());
         float[] gradient = new float[net.trainableCount()];
         double total = 0;
+        long t0 = System.nanoTime();
         // One task at a time per shard: the schedule and its batch buffer are shared by attempts of the same worker.
         synchronized (shard) {
             BatchSchedule schedule = shard.schedule(Seeds.worker(config.seed(), shard.worker), config.batchSize(),
@@ -55,6 +58,6 @@ final class LocalSteps {
                 total += l;
             }
         }
-        return new Result(shard.worker, Trainable.gather(net), total / steps);
+        return new Result(shard.worker, Trainable.gather(net), total / steps, System.nanoTime() - t0);
     }
 }

@@ -9,5 +9,10 @@
  * {@code dev.simdgrad.kernels.Aggregate} ({@link dev.simdgrad.spark.WorkerAggregator}). f workers can be made
  * Byzantine ({@link dev.simdgrad.spark.Attack}) for experiments. Same data order, W and seed: same bits, whatever the
  * number of executors or cores.
+ *
+ * <p>Beside the estimator: {@link dev.simdgrad.spark.LockstepFits} trains many arms that differ only in aggregator,
+ * attack and f in one set of Spark jobs (for robustness grids; {@code .byzantine} reproduces Yin et al. 2018 with it),
+ * {@link dev.simdgrad.spark.MllibBenchmark} times the estimator against MLlib's multilayer perceptron, and
+ * {@link dev.simdgrad.spark.LocalSession} opens the quiet local-mode session the command line uses.
  */
 package dev.simdgrad.spark;

@@ -238,13 +238,20 @@ class SimdgradClassifierTest {
     }
 
     @Test
-    void mllibComparisonRunsBothEstimators() {
-        List<MllibComparison.Line> lines = MllibComparison.run(spark, Frames.fashion(200), Frames.fashion(300)
-                .select(java.util.stream.IntStream.range(200, 300).toArray()), 8, 1, 2, 2);
-        assertEquals(2, lines.size());
-        for (MllibComparison.Line l : lines) {
-            assertTrue(l.fitSeconds() > 0 && l.testAccuracy() >= 0 && l.testAccuracy() <= 1, l.toString());
+    void mllibBenchmarkRunsBothLibrariesAndMeasuresRounds() throws java.io.IOException {
+        // Borrows this class's session (LocalSession leaves an active session running).
+        MllibBenchmark.Result r = MllibBenchmark.run(new MllibBenchmark.Config(200, 100, 8, 1, 1, 64, List.of(2),
+                "local[2]"), dev.simdgrad.experiments.ProgressSink.NONE);
+        assertEquals(5, r.lines().size());
+        assertEquals(2, r.lines().stream().filter(l -> l.library().equals("MLlib")).count());
+        for (MllibBenchmark.Line l : r.lines()) {
+            assertTrue(l.secondsPerEpoch().mean() > 0 && l.testAccuracy() >= 0 && l.testAccuracy() <= 1,
+                    l.toString());
         }
+        MllibBenchmark.Overhead o = r.overheads().getFirst();
+        assertEquals(2, o.workers());
+        assertTrue(o.rounds() >= 1 && o.wallMs() > 0 && o.computeMs() > 0, o.toString());
+        assertTrue(!spark.sparkContext().isStopped(), "a borrowed session stays running");
     }
 
     @Test

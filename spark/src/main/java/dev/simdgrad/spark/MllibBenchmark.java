@@ -1,0 +1,218 @@
+package dev.simdgrad.spark;
+
+import dev.simdgrad.experiments.DataSource;
+import dev.simdgrad.experiments.ProgressSink;
+import dev.simdgrad.experiments.Spread;
+import dev.simdgrad.nn.data.FashionMnist;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Row;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * MLlib's {@code MultilayerPerceptronClassifier} beside {@link SimdgradClassifier} (mean aggregator) in one Spark
+ * session, on one DataFrame, with the same widths: seconds per epoch (mean +- sd over repeated fits, each after a
+ * warm-up fit) and test accuracy after the same number of epochs, evaluated by the same MLlib evaluator on the same
+ * test frame. Then the round overhead of simdgrad's synchronous rounds at several W: per round, the wall time of the
+ * Spark job (broadcast, tasks, collect) against the workers' compute inside it.
+ *
+ * <p>An epoch is one pass over the training set. MLlib's solvers are full-batch: an l-bfgs iteration is one
+ * distributed gradient of the whole set plus line-search evaluations, a gd iteration one gradient (maxIter = epochs).
+ * simdgrad runs minibatch SGD (K = 1: one round per step, n / (W B) rounds per epoch), local SGD (K = the steps of an
+ * epoch: one round per epoch) and full-batch gradient descent (one round per epoch), the last two with as few rounds
+ * as MLlib's gd. MLlib's hidden layers are sigmoid, fixed; simdgrad's here tanh (the same function class:
+ * sigmoid(x) = (1 + tanh(x / 2)) / 2).
+ */
+public final class MllibBenchmark {
+    private MllibBenchmark() {
+    }
+
+    /**
+     * What to measure.
+     *
+     * @param trainSize training examples of the embedded Fashion-MNIST subset (the first ones)
+     * @param testSize  test examples
+     * @param hidden    the hidden width (784-hidden-10)
+     * @param epochs    epochs of every timed fit
+     * @param repeats   timed fits per method (after one warm-up fit of one epoch)
+     * @param batch     simdgrad's minibatch size
+     * @param workers   the W of the round-overhead measurement
+     * @param master    the local master
+     */
+    public record Config(int trainSize, int testSize, int hidden, int epochs, int repeats, int batch,
+                         List<Integer> workers, String master) {
+        /**
+         * @throws IllegalArgumentException naming a setting out of range
+         */
+        public Config {
+            workers = List.copyOf(workers);
+            if (trainSize < 1 || testSize < 1 || hidden < 1 || epochs < 1 || repeats < 1 || batch < 1) {
+                throw new IllegalArgumentException("trainSize, testSize, hidden, epochs, repeats and batch must be"
+                        + " >= 1");
+            }
+            if (workers.stream().anyMatch(w -> w < 1)) {
+                throw new IllegalArgumentException("workers " + workers + ": each must be >= 1");
+            }
+        }
+
+        /** The default: 5,000 / 1,000 examples, 784-64-10, 10 epochs, 3 repeats, batch 64, W in {2, 8}, local[2]. */
+        public static Config standard() {
+            return new Config(5000, 1000, 64, 10, 3, 64, List.of(2, 8), "local[2]");
+        }
+    }
+
+    /**
+     * One method's measurement.
+     *
+     * @param library         "MLlib" or "simdgrad"
+     * @param method          the solver and its settings
+     * @param roundsPerEpoch  Spark jobs per epoch of training (MLlib: at least one per iteration)
+     * @param secondsPerEpoch fit time / epochs over the repeats
+     * @param testAccuracy    accuracy on the test frame after the last timed fit
+     */
+    public record Line(String library, String method, double roundsPerEpoch, Spread secondsPerEpoch,
+                       double testAccuracy) {
+    }
+
+    /**
+     * The round overhead at W workers: per round (mean over the rounds of one epoch after a warm-up fit, the first
+     * round left out).
+     *
+     * @param workers         W
+     * @param cores           the cores running the tasks
+     * @param rounds          rounds measured
+     * @param wallMs          the Spark job: broadcast, scheduling, W tasks, collect
+     * @param computeMs       the workers' local steps, summed over the workers
+     * @param aggregateMs     the aggregation on the driver
+     * @param overheadMs      wallMs - computeMs / min(W, cores): the part of the job not spent computing even with
+     *                        perfect packing of the tasks on the cores
+     */
+    public record Overhead(int workers, int cores, int rounds, double wallMs, double computeMs, double aggregateMs,
+                           double overheadMs) {
+        /** The overhead as a fraction of the whole round (job and aggregation). */
+        public double fraction() {
+            return overheadMs / (wallMs + aggregateMs);
+        }
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param config    what ran
+     * @param source    the data
+     * @param master    the master and its cores
+     * @param partitions the partitions of the training frame (= simdgrad's W in the comparison)
+     * @param lines     MLlib's methods, then simdgrad's
+     * @param overheads one per W of the config
+     */
+    public record Result(Config config, String source, String master, int partitions, List<Line> lines,
+                         List<Overhead> overheads) {
+    }
+
+    /**
+     * Runs the comparison and the overhead measurement; {@code progress} counts fits.
+     *
+     * @throws IOException if the embedded data cannot be read
+     */
+    public static Result run(Config c, ProgressSink progress) throws IOException {
+        FashionMnist.Split split = DataSource.load(null, c.trainSize(), c.testSize());
+        try (LocalSession spark = LocalSession.open(c.master())) {
+            int cores = spark.cores();
+            org.apache.spark.sql.Dataset<Row> train = DataFrames.of(spark.session(), split.train(), cores).cache();
+            org.apache.spark.sql.Dataset<Row> test = DataFrames.of(spark.session(), split.test(), cores).cache();
+            train.count();
+            test.count();
+            int n = split.train().size();
+            int[] layers = {split.train().features(), c.hidden(), split.train().classes()};
+            long shard = (n + cores - 1) / cores;
+            long stepsPerEpoch = (shard + c.batch() - 1) / c.batch();
+            double fullLr = 0.5;
+            List<Line> lines = new ArrayList<>();
+            MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(layers).setSeed(1)
+                    .setTol(0).setBlockSize(128);
+            lines.add(time("MLlib", "l-bfgs (default solver), maxIter = epochs", 1, c, progress, test,
+                    e -> mlp.copy(ParamMap.empty()).setMaxIter(e).fit(train)));
+            lines.add(time("MLlib", "gd, stepSize " + fullLr + ", maxIter = epochs", 1, c, progress, test,
+                    e -> mlp.copy(ParamMap.empty()).setSolver("gd").setStepSize(fullLr).setMaxIter(e).fit(train)));
+            SimdgradClassifier ours = new SimdgradClassifier().setLayers(layers).setActivation("tanh")
+                    .setNumWorkers(cores).setAggregator("mean").setSeed(1);
+            lines.add(time("simdgrad", "minibatch SGD, K = 1, B = " + c.batch() + ", lr 0.1", stepsPerEpoch, c,
+                    progress, test, e -> ours.copy(ParamMap.empty()).setLocalSteps(1).setBatchSize(c.batch())
+                            .setLearningRate(0.1).setEpochs(e).fit(train)));
+            lines.add(time("simdgrad", "local SGD, K = " + stepsPerEpoch + " (an epoch per round), B = " + c.batch()
+                    + ", lr 0.1", 1, c, progress, test, e -> ours.copy(ParamMap.empty())
+                    .setLocalSteps((int) stepsPerEpoch).setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(e)
+                    .fit(train)));
+            lines.add(time("simdgrad", "full-batch GD, K = 1, lr " + fullLr, 1, c, progress, test,
+                    e -> ours.copy(ParamMap.empty()).setLocalSteps(1).setBatchSize(Integer.MAX_VALUE)
+                            .setLearningRate(fullLr).setEpochs(e).fit(train)));
+            List<Overhead> overheads = new ArrayList<>();
+            for (int w : c.workers()) {
+                overheads.add(overhead(ours.copy(ParamMap.empty()).setNumWorkers(w).setLocalSteps(1)
+                        .setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(1), train, w, cores));
+                progress.step(2);
+            }
+            train.unpersist();
+            test.unpersist();
+            String source = split.source() + ", first " + n + " train / " + split.test().size() + " test";
+            return new Result(c, source, spark.session().sparkContext().master() + " (" + cores + " cores)",
+                    train.rdd().getNumPartitions(), lines, overheads);
+        }
+    }
+
+    /** The fits a run makes (for a progress bar). */
+    public static long fits(Config c) {
+        return 5L * (1 + c.repeats()) + 2L * c.workers().size();
+    }
+
+    private static Line time(String library, String method, double roundsPerEpoch, Config c, ProgressSink progress,
+                             org.apache.spark.sql.Dataset<Row> test, IntFunction<Model<?>> fit) {
+        progress.note(library + " " + method);
+        fit.apply(1);   // warm-up: JIT, Spark's first jobs on these frames
+        progress.step(1);
+        double[] perEpoch = new double[c.repeats()];
+        Model<?> last = null;
+        for (int i = 0; i < c.repeats(); i++) {
+            long t0 = System.nanoTime();
+            last = fit.apply(c.epochs());
+            perEpoch[i] = (System.nanoTime() - t0) / 1e9 / c.epochs();
+            progress.step(1);
+        }
+        double acc = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(last.transform(test));
+        return new Line(library, method, roundsPerEpoch, Spread.of(perEpoch), acc);
+    }
+
+    private static Overhead overhead(SimdgradClassifier est, org.apache.spark.sql.Dataset<Row> train, int w,
+                                     int cores) {
+        est.fit(train);   // warm-up
+        double[] sums = new double[3];
+        int[] count = {0};
+        DataParallelTrainer.roundListener = (round, wall, compute, aggregate) -> {
+            if (round == 0) {
+                return;   // the first round of a fit also pays for building the shards' batch buffers
+            }
+            long sum = 0;
+            for (long x : compute) {
+                sum += x;
+            }
+            sums[0] += wall / 1e6;
+            sums[1] += sum / 1e6;
+            sums[2] += aggregate / 1e6;
+            count[0]++;
+        };
+        try {
+            est.fit(train);
+        } finally {
+            DataParallelTrainer.roundListener = null;
+        }
+        int k = Math.max(1, count[0]);
+        double wall = sums[0] / k, compute = sums[1] / k, aggregate = sums[2] / k;
+        return new Overhead(w, cores, count[0], wall, compute, aggregate, wall - compute / Math.min(w, cores));
+    }
+}
