@@ -2,19 +2,12 @@ package dev.simdgrad.spark;
 
 import dev.simdgrad.nn.data.Dataset;
 import dev.simdgrad.nn.data.FashionMnist;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Test data: the embedded Fashion-MNIST subset as nn datasets and as Spark frames in the same row order. */
 final class Frames {
@@ -48,22 +41,10 @@ final class Frames {
         return train.head(n);
     }
 
-    static final StructType SCHEMA = new StructType()
-            .add("features", SQLDataTypes.VectorType())
-            .add("label", DataTypes.DoubleType);
+    static final StructType SCHEMA = DataFrames.SCHEMA;
 
     /** {@code data} as a frame (features, label) in its own row order, over {@code partitions} partitions. */
     static org.apache.spark.sql.Dataset<Row> frame(SparkSession s, Dataset data, int partitions) {
-        List<Row> rows = new ArrayList<>(data.size());
-        int d = data.features();
-        for (int i = 0; i < data.size(); i++) {
-            double[] x = new double[d];
-            for (int j = 0; j < d; j++) {
-                x[j] = data.x(i, j);
-            }
-            rows.add(RowFactory.create(Vectors.dense(x), (double) data.label(i)));
-        }
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(s.sparkContext());
-        return s.createDataFrame(sc.parallelize(rows, partitions), SCHEMA);
+        return DataFrames.of(s, data, partitions);
     }
 }
