@@ -159,6 +159,14 @@ public final class ReferenceRobust {
                         + 2 * directRelative(cols) * d[i][j] + directAbsolute(cols);
             }
         }
+        return largestSum(e, c, k);
+    }
+
+    /**
+     * The sum of the k largest of {@code e[0..c)} (sorts that prefix): how far the sum of the k smallest of c values
+     * can move when each moves by at most its e.
+     */
+    public static double largestSum(double[] e, int c, int k) {
         Arrays.sort(e, 0, c);
         double s = 0;
         for (int q = c - 1; q >= Math.max(0, c - k); q--) {

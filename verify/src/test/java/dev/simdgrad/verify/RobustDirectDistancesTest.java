@@ -101,12 +101,7 @@ class RobustDirectDistancesTest {
                 e[c++] = 2 * ReferenceRobust.directRelative(cols) * d[i][j] + ReferenceRobust.directAbsolute(cols);
             }
         }
-        Arrays.sort(e);
-        double s = 0;
-        for (int q = c - 1; q >= Math.max(0, c - k); q--) {
-            s += e[q];
-        }
-        return s;
+        return ReferenceRobust.largestSum(e, c, k);
     }
 
     /**

@@ -226,12 +226,7 @@ class RobustFusedPropertiesTest {
                 e[c++] = per * (norms[i] + norms[j]) * (norms[i] + norms[j]);
             }
         }
-        Arrays.sort(e, 0, c);
-        double s = 0;
-        for (int q = c - 1; q >= Math.max(0, c - k); q--) {
-            s += e[q];
-        }
-        return s;
+        return ReferenceRobust.largestSum(e, c, k);
     }
 
     /** Fused Krum picks the explicit Krum's example unless their reference scores are within the bound. */
