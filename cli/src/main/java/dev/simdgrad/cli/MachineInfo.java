@@ -130,6 +130,7 @@ record MachineInfo(String jdk, String jdkVendor, String os, String cpuModel, Lis
                 ? "0 bits (scalar kernels; CPU prefers " + preferredBits + " bits)"
                 : vectorBits + " bits (" + vectorBits / Float.SIZE + " floats)");
         line(sb, "FMA", fma ? "on" : "off");
+        line(sb, "SGEMM blocks", Simd.sgemmBlocking().toString());
         line(sb, "Threads", threads + " (simdgrad.threads, default: available processors)");
         if (Double.isNaN(peakGflopsPerCore)) {
             line(sb, "FMA peak", peakNote);

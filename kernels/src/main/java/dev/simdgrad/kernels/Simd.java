@@ -45,9 +45,15 @@ public final class Simd {
         return g.mr() + "x" + g.nr();
     }
 
-    /** One line for logs and reports: path, width, FMA, SGEMM tile and reason. */
+    /** The cache blocking of {@link Sgemm} in this JVM: from the CPU's caches, or the system properties. */
+    public static SgemmBlocking sgemmBlocking() {
+        return KernelProvider.choice().blocking();
+    }
+
+    /** One line for logs and reports: path, width, FMA, SGEMM tile and blocking, and the reason. */
     public static String describe() {
         return (isVectorized() ? "vector " + vectorBits() + "-bit" : "scalar") + ", preferred " + preferredBits()
-                + "-bit, FMA " + (fma() ? "on" : "off") + ", sgemm tile " + gemmTile() + " (" + reason() + ")";
+                + "-bit, FMA " + (fma() ? "on" : "off") + ", sgemm tile " + gemmTile() + ", KC/MC/NC "
+                + sgemmBlocking().kc() + "/" + sgemmBlocking().mc() + "/" + sgemmBlocking().nc() + " (" + reason() + ")";
     }
 }

@@ -1,5 +1,6 @@
 package dev.simdgrad.verify;
 
+import dev.simdgrad.kernels.Simd;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -8,24 +9,27 @@ import net.jqwik.api.Tuple;
 /**
  * jqwik generators of {@link SgemmCase}s, biased toward the sizes where blocked SIMD code goes wrong.
  *
- * <p>Sizes are drawn from 0..300, mostly at the edges of some block: a vector (4, 8, 16 floats), a register tile
+ * <p>Sizes are drawn from 0..300 and this machine's block edges, mostly at the edges of some block: a vector (4, 8, 16 floats), a register tile
  * (MR = 4, 6, 12 and NR = 4, 8, 16, 32 of the scalar, 128-, 256- and 512-bit kernels, one below and one above each),
- * two tiles, the packed A block (MC = 240) and the depth block (KC = 256, where k = 257 splits into two blocks). Most
- * sizes are small so a thousand tries stay cheap; the reference costs O(mnk) in double, and all three dimensions are
- * large together in about one try in a thousand.
+ * two tiles, the depth block (KC, where k = KC + 1 splits into two blocks) and the packed A block (MC), at this
+ * machine's sizes ({@link Simd#sgemmBlocking()}; MC can exceed 300). Most sizes are small so a thousand tries stay
+ * cheap; the reference costs O(mnk) in double, and all three dimensions are large together in about one try in a
+ * thousand.
  */
 final class SgemmArbitraries {
     /** Every MR, NR and vector length of every kernel, with its neighbours, and twice the largest tiles. */
     static final Integer[] SMALL_EDGES = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 23, 24, 25, 31, 32, 33};
     /** Multiples of the tiles: several register tiles along one dimension, a remainder in the last one. */
     static final Integer[] MEDIUM_EDGES = {47, 48, 49, 63, 64, 65, 95, 96, 97, 127, 128, 129};
-    /** MC = 240 (one packed A block and a second one), KC = 256 (one or two depth blocks), and the maximum. */
-    static final Integer[] LARGE_EDGES = {239, 240, 241, 255, 256, 257, 299, 300};
+    /** KC (one or two depth blocks), MC (one packed A block and a second one), and the maximum. */
+    static final Integer[] LARGE_EDGES = {Simd.sgemmBlocking().kc() - 1, Simd.sgemmBlocking().kc(),
+        Simd.sgemmBlocking().kc() + 1, Simd.sgemmBlocking().mc() - 1, Simd.sgemmBlocking().mc(),
+        Simd.sgemmBlocking().mc() + 1, 299, 300};
 
     private SgemmArbitraries() {
     }
 
-    /** m, n or k in 0..300, biased toward block edges and toward small values. */
+    /** m, n or k in 0..300 or at a block edge, biased toward block edges and toward small values. */
     static Arbitrary<Integer> dimension() {
         return Arbitraries.frequencyOf(
                 Tuple.of(60, Arbitraries.of(SMALL_EDGES)),

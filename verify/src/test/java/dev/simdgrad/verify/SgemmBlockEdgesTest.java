@@ -1,5 +1,6 @@
 package dev.simdgrad.verify;
 
+import dev.simdgrad.kernels.Simd;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -7,20 +8,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The outer loops of the BLIS driver at their block edges, beyond the properties' 0..300: several depth blocks
- * (KC = 256; k is split into equal blocks, so 513 gives three of 171), two and three packed A blocks (MC = 240 at
- * every width) and packed B blocks (NC = 4096 columns). The other two dimensions stay small so the reference stays
- * cheap; every transpose combination, a beta that reads C, padded and offset storage.
+ * (KC; k is split into equal blocks, so 2 KC + 1 gives three), two and three packed A blocks (MC rows) and packed B
+ * blocks (NC columns), at this machine's sizes ({@link Simd#sgemmBlocking()}, the same at every width). The other two
+ * dimensions stay small so the reference stays cheap; every transpose combination, a beta that reads C, padded and
+ * offset storage.
  */
 class SgemmBlockEdgesTest {
+    private static final int KC = Simd.sgemmBlocking().kc(), MC = Simd.sgemmBlocking().mc(),
+            NC = Simd.sgemmBlocking().nc();
     /** m, n, k of each shape, and the loop edge it sits on. */
     private static final int[][] SHAPES = {
-            {7, 9, 511}, {7, 9, 512}, {7, 9, 513},        // two and three depth blocks
-            {5, 3, 767}, {5, 3, 768}, {5, 3, 769}, {3, 5, 1025},
-            {479, 5, 3}, {480, 5, 3}, {481, 5, 3},        // two and three packed A blocks
-            {721, 2, 2},
-            {3, 4095, 5}, {3, 4096, 5}, {3, 4097, 5},     // one and two packed B blocks
-            {2, 8193, 3},                                 // three packed B blocks
-            {13, 4099, 257},                              // B and depth blocks together, ragged tiles
+            {7, 9, 2 * KC - 1}, {7, 9, 2 * KC}, {7, 9, 2 * KC + 1},   // two and three depth blocks
+            {5, 3, 3 * KC - 1}, {5, 3, 3 * KC}, {5, 3, 3 * KC + 1}, {3, 5, 4 * KC + 1},
+            {2 * MC - 1, 5, 3}, {2 * MC, 5, 3}, {2 * MC + 1, 5, 3},   // two and three packed A blocks
+            {3 * MC + 1, 2, 2},
+            {3, NC - 1, 5}, {3, NC, 5}, {3, NC + 1, 5},               // one and two packed B blocks
+            {2, 2 * NC + 1, 3},                                       // three packed B blocks
+            {13, NC + 3, KC + 1},                                     // B and depth blocks together, ragged tiles
     };
 
     static List<SgemmCase> cases() {

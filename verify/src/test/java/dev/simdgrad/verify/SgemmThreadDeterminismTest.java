@@ -3,6 +3,7 @@ package dev.simdgrad.verify;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simdgrad.kernels.Parallelism;
+import dev.simdgrad.kernels.Simd;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,14 +17,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * really splits them (it wants 2^20 multiply-adds per extra thread, so m n k >= 2^21).
  */
 class SgemmThreadDeterminismTest {
-    /** m, n, k of each shape, and why it is here. */
+    private static final int MC = Simd.sgemmBlocking().mc(), NC = Simd.sgemmBlocking().nc();
+    /** m, n, k of each shape, and why it is here; the block sizes are this machine's (see SgemmBlocking). */
     private static final int[][] SHAPES = {
             {200, 150, 100},  // the common case: rows split among workers
             {200, 150, 150},  // enough work for all four workers
             {8, 2000, 300},   // short and wide: fewer row blocks than workers, so column panels are split
-            {97, 131, 257},   // every dimension ragged, two depth blocks
-            {241, 33, 300},   // one row past a packed A block (MC = 240), ragged columns
-            {13, 4097, 40},   // one column past a packed B block (NC = 4096)
+            {97, 131, 257},   // every dimension ragged, several depth blocks
+            {MC + 1, 33, 300}, // one row past a packed A block, ragged columns
+            {13, NC + 1, 40}, // one column past a packed B block
             {1, 5000, 500},   // a single row: only column panels to split, two B blocks, two depth blocks
     };
 

@@ -48,4 +48,28 @@ class SimdProviderTest {
             assertEquals(expected, tile, Simd.describe());
         }
     }
+
+    /**
+     * The SGEMM blocking is the model's for the preferred width's tile whatever width this JVM forces (so every width
+     * rounds the same way), unless a system property overrides it; KC changes the bits, so it must not follow the
+     * forced width.
+     */
+    @Test
+    void theBlockingFollowsThePreferredTileNotTheForcedWidth() {
+        var blocking = Simd.sgemmBlocking();
+        String preferredTile = switch (Simd.preferredBits()) {
+            case 128 -> "6x8";
+            case 256 -> "6x16";
+            case 512 -> "12x32";
+            default -> "4x4";
+        };
+        assertTrue(blocking.source().contains("model for the " + preferredTile + " tile on L1d"), blocking::toString);
+        assertTrue(blocking.kc() >= 4 && blocking.mc() >= 1 && blocking.nc() >= 1, blocking::toString);
+        if (System.getProperty("simdgrad.gemm.kc") == null && System.getProperty("simdgrad.gemm.mc") == null
+                && System.getProperty("simdgrad.gemm.nc") == null) {
+            assertFalse(blocking.source().contains("from system properties"), blocking::toString);
+        }
+        assertTrue(Simd.describe().contains("KC/MC/NC " + blocking.kc() + "/" + blocking.mc() + "/" + blocking.nc()),
+                Simd.describe());
+    }
 }

@@ -1,5 +1,7 @@
 package dev.simdgrad.kernels.internal;
 
+import dev.simdgrad.kernels.SgemmBlocking;
+import dev.simdgrad.kernels.internal.gemm.BlockingModel;
 import dev.simdgrad.kernels.internal.gemm.GemmKernel;
 import dev.simdgrad.kernels.internal.gemm.ScalarGemmKernel;
 import dev.simdgrad.kernels.internal.simd.VectorSupportProbe;
@@ -16,6 +18,10 @@ import java.util.Optional;
  * Any other value is ignored with a warning naming the property, the value and the allowed values, and the width
  * is chosen as without the property: never an error that would leave the kernels' classes unusable in this JVM.
  * The choice is logged once through {@link System.Logger}, with the hint to enable SIMD when it falls back.
+ *
+ * <p>The SGEMM cache blocking is chosen here too, from the CPU's caches ({@link CpuCaches}) and the register tile of
+ * the CPU's preferred width ({@link BlockingModel}), overridable by system properties ({@link SgemmBlocking}). It
+ * does not depend on the width a JVM forces, so every width gives the same SGEMM bits on one machine.
  */
 public final class KernelProvider {
     /** Name of the system property that forces the vector width. */
@@ -25,7 +31,8 @@ public final class KernelProvider {
     private static final Choice CHOICE = choose();
 
     /** What was chosen and why. */
-    public record Choice(int bits, int preferredBits, boolean fma, String reason, GemmKernel gemm) {
+    public record Choice(int bits, int preferredBits, boolean fma, String reason, GemmKernel gemm,
+                         SgemmBlocking blocking) {
     }
 
     private KernelProvider() {
@@ -38,6 +45,7 @@ public final class KernelProvider {
 
     private static Choice choose() {
         Choice c = decide();
+        c = new Choice(c.bits(), c.preferredBits(), c.fma(), c.reason(), c.gemm(), blocking(c.preferredBits()));
         String prop = System.getProperty(BITS_PROPERTY);
         if (prop != null && !prop.isBlank() && requestedBits(prop) < 0) {
             // Not an error that stops the JVM: failing here would fail this class's initialization and leave every
@@ -45,14 +53,15 @@ public final class KernelProvider {
             // speed at most; the warning names the property, the value and the allowed values.
             String ignored = BITS_PROPERTY + "=" + prop + " ignored (not one of 0, 128, 256, 512)";
             LOG.log(System.Logger.Level.WARNING, "simdgrad: " + ignored + "; choosing the width automatically");
-            c = new Choice(c.bits(), c.preferredBits(), c.fma(), c.reason() + "; " + ignored, c.gemm());
+            c = new Choice(c.bits(), c.preferredBits(), c.fma(), c.reason() + "; " + ignored, c.gemm(), c.blocking());
         }
         if (c.bits() == 0) {
-            LOG.log(System.Logger.Level.INFO, "simdgrad: scalar kernels ({0})", c.reason());
+            LOG.log(System.Logger.Level.INFO, "simdgrad: scalar kernels ({0}); SGEMM blocking {1}", c.reason(),
+                    c.blocking());
         } else {
             LOG.log(System.Logger.Level.INFO, "simdgrad: Java vector incubator API enabled; {0}-bit FloatVector"
-                    + " (preferred {1}), FMA {2}; {3}", c.bits(), c.preferredBits(), c.fma() ? "enabled" : "disabled",
-                    c.reason());
+                    + " (preferred {1}), FMA {2}; {3}; SGEMM blocking {4}", c.bits(), c.preferredBits(),
+                    c.fma() ? "enabled" : "disabled", c.reason(), c.blocking());
         }
         return c;
     }
@@ -69,11 +78,11 @@ public final class KernelProvider {
             return scalar(0, "the jdk.incubator.vector module is not readable; add --add-modules jdk.incubator.vector"
                     + " to the java command line to enable SIMD");
         }
+        int preferred = VectorSupportProbe.preferredBits();
         String jitProblem = jitProblem();
         if (jitProblem != null) {
-            return scalar(0, jitProblem + "; the Vector API is only intrinsified by C2");
+            return scalar(preferred, jitProblem + "; the Vector API is only intrinsified by C2");
         }
-        int preferred = VectorSupportProbe.preferredBits();
         if (preferred < 128) {
             return scalar(preferred, "the preferred vector width is " + preferred + " bits (< 128)");
         }
@@ -86,7 +95,7 @@ public final class KernelProvider {
                         ? BITS_PROPERTY + "=" + requested + " lowered to the CPU's preferred " + preferred
                         : "forced by " + BITS_PROPERTY + "=" + requested)
                 : "the CPU's preferred width";
-        return new Choice(bits, preferred, true, reason, VectorSupportProbe.gemmKernel(bits));
+        return new Choice(bits, preferred, true, reason, VectorSupportProbe.gemmKernel(bits), null);
     }
 
     /** The width a {@link #BITS_PROPERTY} value asks for: 0, 128, 256 or 512, or -1 for any other value. */
@@ -101,7 +110,28 @@ public final class KernelProvider {
 
     private static Choice scalar(int preferred, String reason) {
         boolean fma = fmaAvailable();
-        return new Choice(0, preferred, fma, reason, new ScalarGemmKernel(fma));
+        return new Choice(0, preferred, fma, reason, new ScalarGemmKernel(fma), null);
+    }
+
+    /**
+     * MR x NR of the SGEMM micro-kernel at a width (0 = scalar), without loading its class (the vector kernels
+     * take their species from this provider, which is still initializing). {@code SimdProviderTest} checks it
+     * against the kernel that runs.
+     */
+    public static int[] tile(int bits) {
+        return switch (bits) {
+            case 128, 256 -> new int[] {6, 2 * bits / Float.SIZE};
+            case 512 -> new int[] {12, 2 * bits / Float.SIZE};
+            default -> new int[] {4, 4};
+        };
+    }
+
+    /** The model's blocking for this CPU's caches and its preferred width's tile, with the overrides applied. */
+    private static SgemmBlocking blocking(int preferredBits) {
+        int[] t = tile(preferredBits >= 128 ? preferredBits : 0);
+        SgemmBlocking model = BlockingModel.derive(CpuCaches.detect(), t[0], t[1]);
+        return BlockingModel.withOverrides(model, t[0], t[1], System::getProperty,
+                w -> LOG.log(System.Logger.Level.WARNING, "simdgrad: " + w));
     }
 
     /** Returns why the JIT cannot run the Vector API intrinsics, or null if it can (or we cannot tell). */

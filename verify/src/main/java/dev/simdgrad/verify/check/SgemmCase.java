@@ -1,5 +1,6 @@
 package dev.simdgrad.verify.check;
 
+import dev.simdgrad.kernels.Simd;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -45,13 +46,15 @@ public record SgemmCase(boolean transA, boolean transB, int m, int n, int k, flo
 
     /**
      * Sizes next to the blocking edges of every width's micro-kernel: MR is 4 (scalar), 6 (128 and 256 bits) or
-     * 12 (512 bits), NR is 4, 8, 16 or 32, MC is 240; a size one below, at and above a multiple exercises the
-     * partial tiles, the full tiles and a tile plus one.
+     * 12 (512 bits), NR is 4, 8, 16 or 32, MC is this machine's ({@link Simd#sgemmBlocking()}); a size one below,
+     * at and above a multiple exercises the partial tiles, the full tiles and a tile plus one.
      */
-    private static final int[] EDGE_M = {1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 17, 23, 24, 25, 37, 239, 240, 241};
+    private static final int[] EDGE_M = {1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 17, 23, 24, 25, 37,
+        Simd.sgemmBlocking().mc() - 1, Simd.sgemmBlocking().mc(), Simd.sgemmBlocking().mc() + 1};
     private static final int[] EDGE_N = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 97};
-    /** Depths next to the unroll of the depth loop and the KC = 256 block (k is split into near-equal blocks). */
-    private static final int[] EDGE_K = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 64, 255, 256, 257, 300, 513};
+    /** Depths next to the unroll of the depth loop and the KC block (k is split into near-equal blocks). */
+    private static final int[] EDGE_K = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 64, Simd.sgemmBlocking().kc() - 1,
+        Simd.sgemmBlocking().kc(), Simd.sgemmBlocking().kc() + 1, 300, 2 * Simd.sgemmBlocking().kc() + 1};
     private static final float[] ALPHAS = {1f, -1f, 0.5f, 2f, 0f};
     private static final float[] BETAS = {0f, 1f, -1f, 0.5f, 2f};
 

@@ -26,12 +26,15 @@ public final class GemmDriver {
     private static final GemmKernel K = KernelProvider.choice().gemm();
     private static final int MR = K.mr();
     private static final int NR = K.nr();
-    /** Depth of a block: a KC x NR B micro-panel (32 KiB at NR = 32) plus an MR x KC A micro-panel fit L1. */
-    static final int KC = 256;
-    /** Rows of a packed A block: MC x KC floats (240 KiB) fit comfortably in L2. */
-    static final int MC = (240 / MR) * MR;
-    /** Columns of a packed B block: KC x NC floats (4 MiB) sit in L3 and are reused by every ic. */
-    static final int NC = 4096;
+    /**
+     * Depth of a block (a KC x NR B micro-panel stays in L1), rows of a packed A block (in L2), columns of a packed
+     * B block (in L3): from this CPU's caches by {@link BlockingModel}, or the system properties (see {@link
+     * dev.simdgrad.kernels.SgemmBlocking}). KC depends on the machine only, never on the width, so every width and
+     * every thread count give the same bits.
+     */
+    static final int KC = KernelProvider.choice().blocking().kc();
+    static final int MC = Math.max(MR, KernelProvider.choice().blocking().mc() / MR * MR);
+    static final int NC = Math.max(NR, KernelProvider.choice().blocking().nc() / NR * NR);
     /**
      * Multiply-adds each thread must get (2^21, ~15 us of work): below it, waking a worker and a barrier per KC
      * block cost more than they save, and on an oversubscribed machine a waiting thread can lose a time slice.

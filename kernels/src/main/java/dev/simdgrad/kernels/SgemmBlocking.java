@@ -1,0 +1,44 @@
+package dev.simdgrad.kernels;
+
+/**
+ * The cache blocking {@link Sgemm} uses in this JVM (the outer loops of BLIS): the depth of a packed block
+ * {@code kc}, the rows of a packed A block {@code mc} and the columns of a packed B block {@code nc}.
+ *
+ * <p>Derived once per JVM from this CPU's caches and its preferred register tile by the analytical model of Low et
+ * al. (2016), "Analytical modeling is enough for high-performance BLIS": a KC x NR micro-panel of B stays in L1
+ * beside the streamed MR x KC micro-panel of A, the MC x KC block of A in L2 beside one B micro-panel, the KC x NC
+ * block of B in this core's share of L3. Each of the system properties {@code simdgrad.gemm.kc}, {@code
+ * simdgrad.gemm.mc} and {@code simdgrad.gemm.nc} overrides one of them (a bad value is ignored with a warning).
+ *
+ * <p>{@code kc} decides the rounding: C accumulates one KC block at a time, so a different {@code kc} gives different
+ * bits (within the same error bound). It depends only on the machine (its caches and its preferred tile, not the
+ * width a JVM forces), so every width and every thread count on one machine gives the same bits; two machines with
+ * different caches may not. {@code mc} and {@code nc} change only the speed.
+ *
+ * @param kc     depth of a packed block, at least 4
+ * @param mc     rows of a packed A block, a multiple of the tile's MR
+ * @param nc     columns of a packed B block, a multiple of the tile's NR
+ * @param source how the sizes were chosen (caches, tile, overrides), for logs and {@code ./simdgrad info}
+ */
+public record SgemmBlocking(int kc, int mc, int nc, String source) {
+    /** The property that overrides {@link #kc()}. */
+    public static final String KC_PROPERTY = "simdgrad.gemm.kc";
+    /** The property that overrides {@link #mc()}. */
+    public static final String MC_PROPERTY = "simdgrad.gemm.mc";
+    /** The property that overrides {@link #nc()}. */
+    public static final String NC_PROPERTY = "simdgrad.gemm.nc";
+
+    /** Validates the sizes. */
+    public SgemmBlocking {
+        if (kc < 4 || mc < 1 || nc < 1) {
+            throw new IllegalArgumentException("SGEMM blocking: kc " + kc + " (>= 4), mc " + mc + " (>= 1), nc " + nc
+                    + " (>= 1)");
+        }
+    }
+
+    /** One line for logs: "KC 256, MC 1788, NC 4096 (...)". */
+    @Override
+    public String toString() {
+        return "KC " + kc + ", MC " + mc + ", NC " + nc + " (" + source + ")";
+    }
+}

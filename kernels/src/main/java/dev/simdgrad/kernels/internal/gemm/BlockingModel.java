@@ -1,0 +1,108 @@
+package dev.simdgrad.kernels.internal.gemm;
+
+import dev.simdgrad.kernels.SgemmBlocking;
+import dev.simdgrad.kernels.internal.CpuCaches;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * KC, MC and NC from the caches and the register tile, by the analytical model of Low, Igual, Smith and
+ * Quintana-Orti (ACM TOMS 2016, section 5), in floats ({@code S = 4} bytes). A cache of W ways is W slices of
+ * {@code wayBytes} each; with LRU replacement, data that must survive a stream of other data keeps its own ways.
+ *
+ * <ul>
+ *   <li>L1: the KC x NR micro-panel of B is reused by every MR x KC micro-panel of A that streams past it. A takes
+ *       {@code C_A = floor((W1 - 1) / (1 + NR/MR))} ways, B the proportionally larger rest, one way is left for the
+ *       C tile and other traffic; then {@code KC = C_A wayBytes1 / (MR S)}, rounded down to the micro-kernel's
+ *       depth unroll (4).</li>
+ *   <li>L2: the MC x KC block of A is reused by every B micro-panel; the micro-panel takes
+ *       {@code ceil(KC NR S / wayBytes2)} ways, one way is left, A takes the remaining {@code C_A2} ways:
+ *       {@code MC = C_A2 wayBytes2 / (KC S)}, rounded down to a multiple of MR.</li>
+ *   <li>L3: the KC x NC block of B is reused by every A block; the same reasoning on this core's share of L3
+ *       (its capacity divided by the CPUs sharing it) gives NC, rounded down to a multiple of NR and capped at
+ *       {@link #NC_MAX}.</li>
+ * </ul>
+ *
+ * The model reproduces the hand-tuned sizes of BLIS on the machines the paper checks (e.g. MC = 96 for Sandy
+ * Bridge's 256 KiB 8-way L2 at KC = 256, MR x NR = 8 x 4 doubles), and KC = 256 at the 12 x 32 tile on the 48 KiB
+ * 12-way L1d of the Xeon where the fixed sizes of earlier versions were tuned by hand.
+ */
+public final class BlockingModel {
+    /**
+     * Largest NC. An A block is packed once per NC columns, so its cost is {@code 1/NC} of the multiply-adds: 0.02 %
+     * at 4096. A larger NC only grows the packed B buffer (KC x NC floats, twice when threads share it).
+     */
+    static final int NC_MAX = 4096;
+    /** Smallest KC: below it the C tile's load and store per KC block costs more than 5 % of the multiply-adds. */
+    static final int KC_MIN = 32;
+    private static final int S = Float.BYTES;
+
+    private BlockingModel() {
+    }
+
+    /** The model's sizes for these caches and an MR x NR tile of floats. */
+    public static SgemmBlocking derive(CpuCaches caches, int mr, int nr) {
+        CpuCaches.Level l1 = caches.l1(), l2 = caches.l2(), l3 = caches.l3();
+        int aWays1 = Math.max(1, (int) Math.floor((l1.ways() - 1) / (1.0 + (double) nr / mr)));
+        int kc = Math.max(KC_MIN, (aWays1 * l1.wayBytes() / (mr * S)) & ~3);
+        int bWays2 = ceilDiv((long) kc * nr * S, l2.wayBytes());
+        int aWays2 = Math.max(1, l2.ways() - 1 - bWays2);
+        int mc = Math.max(mr, (int) ((long) aWays2 * l2.wayBytes() / ((long) kc * S)) / mr * mr);
+        long share3 = l3.wayBytes() / l3.sharedBy();
+        int aWays3 = ceilDiv((long) mc * kc * S, Math.max(1, share3));
+        int bWays3 = Math.max(1, l3.ways() - 1 - aWays3);
+        int nc = (int) Math.min(NC_MAX, Math.max(nr, bWays3 * share3 / ((long) kc * S) / nr * nr));
+        return new SgemmBlocking(kc, mc, nc, "model for the " + mr + "x" + nr + " tile on " + caches);
+    }
+
+    /**
+     * The blocking with the system properties applied: each of {@link SgemmBlocking#KC_PROPERTY}, {@code MC} and
+     * {@code NC} that is set replaces the model's size (MC rounded up to a multiple of MR, NC of NR). A value that is
+     * not an integer in range is ignored and reported through {@code warn}, never an error: failing would leave
+     * SGEMM unusable in this JVM for a setting that only changes speed and rounding.
+     */
+    public static SgemmBlocking withOverrides(SgemmBlocking model, int mr, int nr, UnaryOperator<String> property,
+                                              java.util.function.Consumer<String> warn) {
+        int kc = override(property, SgemmBlocking.KC_PROPERTY, model.kc(), 4, 1 << 16, 1, warn);
+        int mc = override(property, SgemmBlocking.MC_PROPERTY, model.mc(), 1, 1 << 16, mr, warn);
+        int nc = override(property, SgemmBlocking.NC_PROPERTY, model.nc(), 1, 1 << 20, nr, warn);
+        if (kc == model.kc() && mc == model.mc() && nc == model.nc()) {
+            return model;
+        }
+        List<String> set = new ArrayList<>();
+        if (kc != model.kc()) {
+            set.add("KC " + kc);
+        }
+        if (mc != model.mc()) {
+            set.add("MC " + mc);
+        }
+        if (nc != model.nc()) {
+            set.add("NC " + nc);
+        }
+        return new SgemmBlocking(kc, mc, nc, String.join(", ", set) + " from system properties; "
+                + model);
+    }
+
+    private static int override(UnaryOperator<String> property, String name, int model, int min, int max,
+                                int multiple, java.util.function.Consumer<String> warn) {
+        String value = property.apply(name);
+        if (value == null || value.isBlank()) {
+            return model;
+        }
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= min && v <= max) {
+                return ceilDiv(v, multiple) * multiple;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        warn.accept(name + "=" + value + " ignored (not an integer in " + min + ".." + max + "); using " + model);
+        return model;
+    }
+
+    private static int ceilDiv(long a, long b) {
+        return (int) ((a + b - 1) / b);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.simdgrad.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.simdgrad.kernels.Parallelism;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * SGEMM under the blocking another machine derives (see {@code BlockingModel}), forced here by the system properties,
+ * each in its own JVM: the Zen 4 model's (KC 84, MC 2340, NC 4096), the model's fallback caches' for the 12 x 32 tile
+ * (KC 84, MC 1164), and a deliberately small one (KC 98, MC 60, NC 96: many blocks of every loop, KC not a
+ * multiple of the unroll). Each child checks the block-edge and thread-determinism cases at its own sizes against
+ * the reference bound, and the scalar and 512-bit kernels must still agree bit for bit under the foreign KC. So the
+ * sizes a machine we cannot measure on derives are tested on this one.
+ *
+ * <p>Runs once, in the suite's default-width JVM: it starts its own JVMs.
+ */
+class SgemmForeignBlockingTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"84/2340/4096", "84/1164/4096", "98/60/96"})
+    void blockEdgesThreadsAndWidthsHoldUnderAnotherMachinesBlocking(String kcMcNc) throws Exception {
+        String forced = System.getProperty("simdgrad.vector.bits");
+        Assumptions.assumeTrue(forced == null || forced.isBlank(), "runs in the default-width execution only");
+        String[] s = kcMcNc.split("/");
+        String checks = child(s, null, Checks.class);
+        assertTrue(checks.contains("KC/MC/NC " + kcMcNc), checks);
+        assertTrue(checks.lines().anyMatch(l -> l.startsWith("ok ")), checks);
+        assertTrue(checks.lines().noneMatch(l -> l.startsWith("fail ")), checks);
+        List<String> scalar = hashes(child(s, "0", SgemmCrossWidthTest.Child.class));
+        List<String> vector = hashes(child(s, "512", SgemmCrossWidthTest.Child.class));
+        assertEquals(scalar.size(), vector.size());
+        List<String> differ = new ArrayList<>();
+        for (int i = 0; i < scalar.size(); i++) {
+            if (!scalar.get(i).equals(vector.get(i))) {
+                differ.add(scalar.get(i) + " vs " + vector.get(i));
+            }
+        }
+        assertTrue(differ.isEmpty(), differ.size() + " cases differ between scalar and 512 bits under KC/MC/NC "
+                + kcMcNc + ":\n" + String.join("\n", differ.subList(0, Math.min(10, differ.size()))));
+    }
+
+    private static List<String> hashes(String out) {
+        return out.lines().filter(l -> l.startsWith("case ")).toList();
+    }
+
+    private static String child(String[] kcMcNc, String bits, Class<?> main) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
+                "-Dsimdgrad.gemm.kc=" + kcMcNc[0], "-Dsimdgrad.gemm.mc=" + kcMcNc[1],
+                "-Dsimdgrad.gemm.nc=" + kcMcNc[2]));
+        if (bits != null) {
+            cmd.add("-Dsimdgrad.vector.bits=" + bits);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
+        return out;
+    }
+
+    /** The child: the block-edge cases within the bound, and 1..4 threads bit for bit; prints "fail" lines. */
+    public static final class Checks {
+        public static void main(String[] args) {
+            System.out.println(dev.simdgrad.kernels.Simd.describe());
+            int ok = 0;
+            List<String> failures = new ArrayList<>();
+            for (SgemmCase sc : SgemmBlockEdgesTest.cases()) {
+                float[] a = sc.a(), b = sc.b(), before = sc.c(), c = before.clone();
+                sc.runSgemm(a, b, c);
+                try {
+                    SgemmOracle.check(sc, a, b, before, c);
+                    ok++;
+                } catch (AssertionError e) {
+                    failures.add("fail " + sc + ": " + e.getMessage());
+                }
+            }
+            for (SgemmCase sc : SgemmThreadDeterminismTest.cases()) {
+                float[] a = sc.a(), b = sc.b(), before = sc.c();
+                Parallelism.setThreads(1);
+                float[] serial = before.clone();
+                sc.runSgemm(a, b, serial);
+                try {
+                    SgemmOracle.check(sc, a, b, before, serial);
+                    for (int threads = 2; threads <= 4; threads++) {
+                        Parallelism.setThreads(threads);
+                        float[] c = before.clone();
+                        sc.runSgemm(a, b, c);
+                        SgemmOracle.checkSameBits(serial, c, threads + " threads vs 1 in " + sc);
+                    }
+                    ok++;
+                } catch (AssertionError e) {
+                    failures.add("fail " + sc + ": " + e.getMessage());
+                }
+            }
+            failures.forEach(System.out::println);
+            System.out.println("ok " + ok);
+        }
+    }
+}
