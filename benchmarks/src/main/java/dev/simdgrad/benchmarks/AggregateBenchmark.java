@@ -90,6 +90,7 @@ public class AggregateBenchmark {
     public static class Explicit {
         float[] g, out;
         int cols;
+        float fill = 0.5f;
 
         @Setup(Level.Trial)
         public void setUp(Layer l) {
@@ -191,6 +192,29 @@ public class AggregateBenchmark {
     }
 
     // ---- explicit ----
+
+    /**
+     * The read-bandwidth reference of the explicit aggregators: one pass over the same B x P matrix by {@link
+     * ReadBandwidth}'s vector sum (four independent accumulators), on one thread. {@code explicitMean / readMatrix}
+     * is the mean's share of what one core can read here.
+     */
+    @Benchmark
+    public float readMatrix(Explicit e) {
+        int n = e.g.length - e.g.length % (4 * ReadBandwidth.lanes());
+        return ReadBandwidth.kernel(e.g, n);
+    }
+
+    /**
+     * The write-bandwidth reference of {@link #materialize}: {@code Arrays.fill} of the same B x P matrix (C2's fill
+     * intrinsic, plain stores: the JVM issues no non-temporal stores, so each written line is also read for
+     * ownership, as in materialize). {@code materialize / writeMatrix} is materialize's share of it.
+     */
+    @Benchmark
+    public float[] writeMatrix(Explicit e) {
+        java.util.Arrays.fill(e.g, e.fill);
+        e.fill = -e.fill;
+        return e.g;
+    }
 
     /** The explicit path's first half: writes the B x P per-example gradient matrix every explicit aggregator reads. */
     @Benchmark

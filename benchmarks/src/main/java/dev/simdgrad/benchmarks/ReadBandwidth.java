@@ -86,6 +86,11 @@ public final class ReadBandwidth {
         return new Result((double) read / best, read, lastLevelCacheBytes, passes);
     }
 
+    /** Floats per vector of {@link #kernel}: n must be a multiple of four times this. */
+    static int lanes() {
+        return SPECIES.length();
+    }
+
     /** Sum of {@code a[0, n)}, n a multiple of 4 vectors. */
     static float kernel(float[] a, int n) {
         int len = SPECIES.length();

@@ -20,8 +20,9 @@ final class AggregateTable {
 
     /** Row order of the methods; others follow by name. */
     static final List<String> METHODS = List.of(BASELINE, "norms", "normsAndClippedGradient", "fusedWinsorized",
-            "fusedTrimmed", "fusedMedian", "fusedMedianOfMeans", MATERIALIZE, "explicitMean", "explicitMeanOpenBlas",
-            "explicitWinsorized", "explicitTrimmed", "explicitMedian", "explicitMedianOfMeans");
+            "fusedTrimmed", "fusedMedian", "fusedMedianOfMeans", "writeMatrix", MATERIALIZE, "readMatrix",
+            "explicitMean", "explicitMeanOpenBlas", "explicitWinsorized", "explicitTrimmed", "explicitMedian",
+            "explicitMedianOfMeans");
 
     /** Each method's explicit peer: the same aggregate computed over the materialized B x P matrix. */
     static final Map<String, String> PEERS = Map.of(BASELINE, "explicitMean", "fusedWinsorized", "explicitWinsorized",
@@ -30,14 +31,18 @@ final class AggregateTable {
 
     /** The methods that do not depend on c (they run once per c all the same). */
     private static final Set<String> WITHOUT_C = Set.of(BASELINE, "norms", "normsAndClippedGradient", "fusedMedian",
-            MATERIALIZE, "explicitMean", "explicitMeanOpenBlas", "explicitMedian");
+            MATERIALIZE, "explicitMean", "explicitMeanOpenBlas", "explicitMedian", "readMatrix", "writeMatrix");
 
     private AggregateTable() {
     }
 
-    /** Whether a method works on the materialized matrix, and so covers only {@link #columns} coordinates. */
+    /**
+     * Whether a method works on the materialized matrix, and so covers only {@link #columns} coordinates: materialize,
+     * the explicit aggregators, and the bandwidth references (one read or one fill of that matrix).
+     */
     static boolean explicit(String method) {
-        return method.equals(MATERIALIZE) || method.startsWith("explicit");
+        return method.equals(MATERIALIZE) || method.startsWith("explicit") || method.equals("readMatrix")
+                || method.equals("writeMatrix");
     }
 
     /** The coordinates a cell covers: P = dOut x dIn, or the benchmark's cap for the explicit path. */
