@@ -8,8 +8,15 @@ One source, any width: the species are static final constants computed at class 
 chose (a species held in a non-final field makes the Vector API slower than scalar; a static final one is a
 constant to C2 whether it is FloatVector.SPECIES_256 or VectorSpecies.of(..., forBitSize(bits))). Only one width is
 used per JVM, so one class serves them all. It replaced three per-width classes that differed only in these
-constants; JMH, before (three classes) -> after (this one), ms/op +- 99.9% error, same session, interleaved,
-(measurement pending)
+constants. JMH, before (three classes) -> after (this one), +- 99.9% error, one session, interleaved A B A B:
+AggregateBenchmark shape=784x256 batch=32 c=4 threads=1 (-f 2 -wi 3 -i 5, 1 s), ms/op, runs 1 and 2 of each jar,
+on a 2-core AVX-512 Xeon VM shared with other work (error bars 5-35 %; no difference beyond run-to-run spread):
+  128 explicitMedian  9.45+-0.90, 8.99+-1.50 -> 8.02+-1.97, 10.20+-0.84   explicitWinsorized 10.10+-1.56, 11.69+-2.04
+      -> 9.06+-0.81, 12.12+-1.38   fusedWinsorized 10.02+-1.61, 9.13+-1.43 -> 9.21+-2.30, 9.88+-3.25
+  256 explicitMedian  7.23+-0.61, 7.77+-1.62 -> 6.96+-0.85, 6.78+-1.10   explicitWinsorized 7.41+-0.47, 7.13+-0.40
+      -> 7.09+-0.67, 7.09+-0.95    fusedWinsorized 4.16+-0.69, 4.98+-0.69 -> 4.95+-0.81, 4.78+-0.62
+  512 explicitMedian  5.63+-0.58, 6.09+-0.15 -> 6.14+-0.58, 5.71+-0.75   explicitWinsorized 6.10+-0.79, 6.09+-0.92
+      -> 7.21+-1.82, 6.47+-0.68    fusedWinsorized 3.37+-0.08, 3.69+-0.67 -> 3.81+-0.26, 3.52+-0.26
 
 Why generated: the insertion networks keep the k smallest and k largest values of every lane
 in k + k separate local variables (registers), one method per k = 1..KMAX, so each method stays small enough for

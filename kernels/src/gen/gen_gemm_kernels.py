@@ -13,8 +13,12 @@ width VectorSupportProbe.gemmKernel was asked for (a species read from a non-fin
 The register budget picks the shape: AVX-512 has 32 vector registers, so 512 bits use 12x2v (24 accumulators +
 2 B vectors + 1 broadcast); SSE/AVX2 have 16, so 128 and 256 bits use 6x2v (12 accumulators + 2 + 1).
 These classes replaced three per-width ones (VectorGemmKernel128/256/512) that differed only in constants;
-JMH, before (per-width classes) -> after (these), same session, interleaved:
-(measurement pending)
+JMH, before (per-width classes) -> after (these), +- 99.9% error, one session, interleaved A B A B:
+SgemmBenchmark.simdgrad threads=1 (-f 2 -wi 3 -i 5, 1 s), GFLOP/s, runs 1 and 2 of each jar, on a 2-core
+AVX-512 Xeon VM shared with other work (no difference beyond run-to-run spread):
+  128 (6x2v)  NN 256: 27.4+-5.9, 24.0+-4.1 -> 28.5+-3.7, 28.4+-4.4    NN 1024: 27.7+-1.7, 23.5+-2.8 -> 25.1+-1.2, 24.7+-2.9
+  256 (6x2v)  NN 256: 57.1+-8.6, 45.1+-8.9 -> 47.4+-6.4, 46.6+-12.1   NN 1024: 39.6+-2.1, 45.3+-4.0 -> 38.3+-5.7, 41.4+-8.1
+  512 (12x2v) NN 256: 61.1+-3.1, 63.8+-17.0 -> 55.0+-12.9, 62.5+-8.8 NN 1024: 54.7+-3.4, 60.0+-12.0 -> 57.3+-12.5, 54.2+-3.9
 """
 import os
 
