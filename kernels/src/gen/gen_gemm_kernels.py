@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
-"""Generates the per-width SGEMM micro-kernels of simdgrad.
+"""Generates the SGEMM micro-kernels of simdgrad, one class per tile shape (any vector width).
 
 Run from the repository root:  python3 kernels/src/gen/gen_gemm_kernels.py
 The Java files it writes say they are generated; edit this script, not them.
 
 Why generated: a micro-kernel keeps its MR x NR tile of C in registers, so every accumulator is its own
 local variable (an array of vectors would live in memory and the kernel would run slower than scalar).
-The register budget differs per width: AVX-512 has 32 vector registers, so the 512-bit kernel keeps a
-12 x 32 tile (24 accumulators + 2 B vectors + 1 broadcast); SSE/AVX2 have 16, so the 128- and 256-bit
-kernels keep 6 x 2 vectors (12 accumulators + 2 + 1). The species is a static final constant in each
-class: a species read from a non-final field defeats C2's intrinsics.
+
+Named by tile shape, as BLIS names its micro-kernels: VectorGemmKernel<MR>x<NV>v keeps MR rows x NV vectors of C
+(NR = NV * L floats), whatever the width. The species is a static final constant computed at class load from the
+width VectorSupportProbe.gemmKernel was asked for (a species read from a non-final field defeats C2's intrinsics).
+The register budget picks the shape: AVX-512 has 32 vector registers, so 512 bits use 12x2v (24 accumulators +
+2 B vectors + 1 broadcast); SSE/AVX2 have 16, so 128 and 256 bits use 6x2v (12 accumulators + 2 + 1).
+These classes replaced three per-width ones (VectorGemmKernel128/256/512) that differed only in constants;
+JMH, before (per-width classes) -> after (these), +- 99.9% error, one session, interleaved A B A B:
+SgemmBenchmark.simdgrad threads=1 (-f 2 -wi 3 -i 5, 1 s), GFLOP/s, runs 1 and 2 of each jar, on a 2-core
+AVX-512 Xeon VM shared with other work (no difference beyond run-to-run spread):
+  128 (6x2v)  NN 256: 27.4+-5.9, 24.0+-4.1 -> 28.5+-3.7, 28.4+-4.4    NN 1024: 27.7+-1.7, 23.5+-2.8 -> 25.1+-1.2, 24.7+-2.9
+  256 (6x2v)  NN 256: 57.1+-8.6, 45.1+-8.9 -> 47.4+-6.4, 46.6+-12.1   NN 1024: 39.6+-2.1, 45.3+-4.0 -> 38.3+-5.7, 41.4+-8.1
+  512 (12x2v) NN 256: 61.1+-3.1, 63.8+-17.0 -> 55.0+-12.9, 62.5+-8.8 NN 1024: 54.7+-3.4, 60.0+-12.0 -> 57.3+-12.5, 54.2+-3.9
 """
 import os
 
-WIDTHS = [(128, 6), (256, 6), (512, 12)]
+SHAPES = [6, 12]  # MR of each generated micro-kernel
 NV = 2        # vectors per row of the tile: NR = NV * lanes
 UNROLL = 4    # depth-loop unroll: C2 does not unroll a loop this big itself, and without it the kernel runs at half speed
 
@@ -21,10 +30,20 @@ OUT = os.path.join(os.path.dirname(__file__), '..', 'main', 'java', 'dev', 'simd
                    'internal', 'simd')
 
 
-def gen(bits, mr):
-    lanes = bits // 32
-    nr = NV * lanes
-    cls = f'VectorGemmKernel{bits}'
+def vec(v):
+    """Offset of vector v of a tile row: 0, L, 2 * L, ..."""
+    return ['', ' + L'][v] if v < 2 else f' + {v} * L'
+
+
+def tile_off(i, v):
+    """Offset of vector v of row i in the row-major tile (row stride NR)."""
+    row = '' if i == 0 else 'NR' if i == 1 else f'{i} * NR'
+    col = '' if v == 0 else 'L' if v == 1 else f'{v} * L'
+    return ' + '.join(x for x in (row, col) if x) or '0'
+
+
+def gen(mr):
+    cls = f'VectorGemmKernel{mr}x{NV}v'
     acc = [[f'c{i}_{v}' for v in range(NV)] for i in range(mr)]
     L = []
     w = L.append
@@ -33,18 +52,24 @@ def gen(bits, mr):
     w('')
     w('import dev.simdgrad.kernels.internal.gemm.GemmKernel;')
     w('import jdk.incubator.vector.FloatVector;')
+    w('import jdk.incubator.vector.VectorShape;')
     w('import jdk.incubator.vector.VectorSpecies;')
     w('')
-    w(f'/** {bits}-bit SGEMM micro-kernel ({mr} x {nr} tile of C in {mr * NV} vector registers) and packing routines. */')
+    w('/**')
+    w(f' * SGEMM micro-kernel with a {mr} x {NV}L tile of C ({mr} rows x {NV} vectors of L lanes, in {mr * NV} vector registers)')
+    w(' * and its packing routines, at the width {@link VectorSupportProbe#gemmKernel} was asked for (one class for 128,')
+    w(' * 256 and 512 bits; the species is a constant computed at class load).')
+    w(' */')
     w(f'public final class {cls} implements GemmKernel {{')
-    w(f'    static final VectorSpecies<Float> S = FloatVector.SPECIES_{bits};')
-    w(f'    static final int L = {lanes};')
+    w('    static final VectorSpecies<Float> S =')
+    w('            VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupportProbe.gemmBits()));')
+    w('    static final int L = S.length();')
     w(f'    static final int MR = {mr};')
-    w(f'    static final int NR = {nr};')
+    w(f'    static final int NR = {NV} * L;')
     w('')
     w('    @Override public int mr() { return MR; }')
     w('    @Override public int nr() { return NR; }')
-    w(f'    @Override public int vectorBits() {{ return {bits}; }}')
+    w('    @Override public int vectorBits() { return S.vectorBitSize(); }')
     w('')
     # micro-kernel
     w('    @Override')
@@ -59,7 +84,7 @@ def gen(bits, mr):
         w(f'{indent}{{')
         w(f'{indent}    int pa = {pa}, pb = {pb};')
         for v in range(NV):
-            off = f' + {v * lanes}' if v else ''
+            off = vec(v)
             w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, bp, pb{off});')
         for i in range(mr):
             idx = f'pa + {i}' if i else 'pa'
@@ -81,7 +106,7 @@ def gen(bits, mr):
     # The extra 2 x MR x NV vector moves per call are ~1% of a KC = 256 call.
     for i in range(mr):
         for v in range(NV):
-            w(f'        {acc[i][v]}.intoArray(tile, {i * nr + v * lanes});')
+            w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
     w('    }')
     w('')
     w('    @Override')
@@ -90,14 +115,14 @@ def gen(bits, mr):
     w('        if (first && beta == 0f) {')
     w('            for (int i = 0, o = co; i < MR; i++, o += ldc) {')
     for v in range(NV):
-        off = f' + {v * lanes}' if v else ''
+        off = vec(v)
         w(f'                FloatVector.fromArray(S, tile, i * NR{off}).mul(va).intoArray(c, o{off});')
     w('            }')
     w('        } else {')
     w('            FloatVector vb = FloatVector.broadcast(S, first ? beta : 1f);')
     w('            for (int i = 0, o = co; i < MR; i++, o += ldc) {')
     for v in range(NV):
-        off = f' + {v * lanes}' if v else ''
+        off = vec(v)
         w(f'                FloatVector.fromArray(S, tile, i * NR{off}).mul(va)')
         w(f'                        .add(FloatVector.fromArray(S, c, o{off}).mul(vb)).intoArray(c, o{off});')
     w('            }')
@@ -117,7 +142,7 @@ def gen(bits, mr):
     w('            for (int l = 0; l < kc; l++, d += NR) {')
     w('                int s = bo + l * ldb + j;')
     for v in range(NV):
-        off = f' + {v * lanes}' if v else ''
+        off = vec(v)
         w(f'                FloatVector.fromArray(S, b, s{off}).intoArray(dst, d{off});')
     w('            }')
     w('        }')
@@ -217,5 +242,5 @@ def gen(bits, mr):
         f.write('\n'.join(L) + '\n')
 
 
-for bits, mr in WIDTHS:
-    gen(bits, mr)
+for mr in SHAPES:
+    gen(mr)

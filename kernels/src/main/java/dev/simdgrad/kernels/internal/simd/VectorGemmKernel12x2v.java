@@ -3,18 +3,24 @@ package dev.simdgrad.kernels.internal.simd;
 
 import dev.simdgrad.kernels.internal.gemm.GemmKernel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-/** 256-bit SGEMM micro-kernel (6 x 16 tile of C in 12 vector registers) and packing routines. */
-public final class VectorGemmKernel256 implements GemmKernel {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    static final int L = 8;
-    static final int MR = 6;
-    static final int NR = 16;
+/**
+ * SGEMM micro-kernel with a 12 x 2L tile of C (12 rows x 2 vectors of L lanes, in 24 vector registers)
+ * and its packing routines, at the width {@link VectorSupportProbe#gemmKernel} was asked for (one class for 128,
+ * 256 and 512 bits; the species is a constant computed at class load).
+ */
+public final class VectorGemmKernel12x2v implements GemmKernel {
+    static final VectorSpecies<Float> S =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupportProbe.gemmBits()));
+    static final int L = S.length();
+    static final int MR = 12;
+    static final int NR = 2 * L;
 
     @Override public int mr() { return MR; }
     @Override public int nr() { return NR; }
-    @Override public int vectorBits() { return 256; }
+    @Override public int vectorBits() { return S.vectorBitSize(); }
 
     @Override
     public void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
@@ -24,12 +30,18 @@ public final class VectorGemmKernel256 implements GemmKernel {
         FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
         FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
         FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
         int l = 0;
         for (; l <= kc - 4; l += 4) {
             {
                 int pa = apo + l * MR, pb = bpo + l * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + 8);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
                 FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
@@ -48,11 +60,29 @@ public final class VectorGemmKernel256 implements GemmKernel {
                 FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
                 c5_0 = a5.fma(b0, c5_0);
                 c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+                FloatVector a8 = FloatVector.broadcast(S, ap[pa + 8]);
+                c8_0 = a8.fma(b0, c8_0);
+                c8_1 = a8.fma(b1, c8_1);
+                FloatVector a9 = FloatVector.broadcast(S, ap[pa + 9]);
+                c9_0 = a9.fma(b0, c9_0);
+                c9_1 = a9.fma(b1, c9_1);
+                FloatVector a10 = FloatVector.broadcast(S, ap[pa + 10]);
+                c10_0 = a10.fma(b0, c10_0);
+                c10_1 = a10.fma(b1, c10_1);
+                FloatVector a11 = FloatVector.broadcast(S, ap[pa + 11]);
+                c11_0 = a11.fma(b0, c11_0);
+                c11_1 = a11.fma(b1, c11_1);
             }
             {
                 int pa = apo + (l + 1) * MR, pb = bpo + (l + 1) * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + 8);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
                 FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
@@ -71,11 +101,29 @@ public final class VectorGemmKernel256 implements GemmKernel {
                 FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
                 c5_0 = a5.fma(b0, c5_0);
                 c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+                FloatVector a8 = FloatVector.broadcast(S, ap[pa + 8]);
+                c8_0 = a8.fma(b0, c8_0);
+                c8_1 = a8.fma(b1, c8_1);
+                FloatVector a9 = FloatVector.broadcast(S, ap[pa + 9]);
+                c9_0 = a9.fma(b0, c9_0);
+                c9_1 = a9.fma(b1, c9_1);
+                FloatVector a10 = FloatVector.broadcast(S, ap[pa + 10]);
+                c10_0 = a10.fma(b0, c10_0);
+                c10_1 = a10.fma(b1, c10_1);
+                FloatVector a11 = FloatVector.broadcast(S, ap[pa + 11]);
+                c11_0 = a11.fma(b0, c11_0);
+                c11_1 = a11.fma(b1, c11_1);
             }
             {
                 int pa = apo + (l + 2) * MR, pb = bpo + (l + 2) * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + 8);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
                 FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
@@ -94,11 +142,29 @@ public final class VectorGemmKernel256 implements GemmKernel {
                 FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
                 c5_0 = a5.fma(b0, c5_0);
                 c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+                FloatVector a8 = FloatVector.broadcast(S, ap[pa + 8]);
+                c8_0 = a8.fma(b0, c8_0);
+                c8_1 = a8.fma(b1, c8_1);
+                FloatVector a9 = FloatVector.broadcast(S, ap[pa + 9]);
+                c9_0 = a9.fma(b0, c9_0);
+                c9_1 = a9.fma(b1, c9_1);
+                FloatVector a10 = FloatVector.broadcast(S, ap[pa + 10]);
+                c10_0 = a10.fma(b0, c10_0);
+                c10_1 = a10.fma(b1, c10_1);
+                FloatVector a11 = FloatVector.broadcast(S, ap[pa + 11]);
+                c11_0 = a11.fma(b0, c11_0);
+                c11_1 = a11.fma(b1, c11_1);
             }
             {
                 int pa = apo + (l + 3) * MR, pb = bpo + (l + 3) * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + 8);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
                 FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
@@ -117,13 +183,31 @@ public final class VectorGemmKernel256 implements GemmKernel {
                 FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
                 c5_0 = a5.fma(b0, c5_0);
                 c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+                FloatVector a8 = FloatVector.broadcast(S, ap[pa + 8]);
+                c8_0 = a8.fma(b0, c8_0);
+                c8_1 = a8.fma(b1, c8_1);
+                FloatVector a9 = FloatVector.broadcast(S, ap[pa + 9]);
+                c9_0 = a9.fma(b0, c9_0);
+                c9_1 = a9.fma(b1, c9_1);
+                FloatVector a10 = FloatVector.broadcast(S, ap[pa + 10]);
+                c10_0 = a10.fma(b0, c10_0);
+                c10_1 = a10.fma(b1, c10_1);
+                FloatVector a11 = FloatVector.broadcast(S, ap[pa + 11]);
+                c11_0 = a11.fma(b0, c11_0);
+                c11_1 = a11.fma(b1, c11_1);
             }
         }
         for (; l < kc; l++) {
             {
                 int pa = apo + l * MR, pb = bpo + l * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + 8);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
                 FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
@@ -142,20 +226,50 @@ public final class VectorGemmKernel256 implements GemmKernel {
                 FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
                 c5_0 = a5.fma(b0, c5_0);
                 c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+                FloatVector a8 = FloatVector.broadcast(S, ap[pa + 8]);
+                c8_0 = a8.fma(b0, c8_0);
+                c8_1 = a8.fma(b1, c8_1);
+                FloatVector a9 = FloatVector.broadcast(S, ap[pa + 9]);
+                c9_0 = a9.fma(b0, c9_0);
+                c9_1 = a9.fma(b1, c9_1);
+                FloatVector a10 = FloatVector.broadcast(S, ap[pa + 10]);
+                c10_0 = a10.fma(b0, c10_0);
+                c10_1 = a10.fma(b1, c10_1);
+                FloatVector a11 = FloatVector.broadcast(S, ap[pa + 11]);
+                c11_0 = a11.fma(b0, c11_0);
+                c11_1 = a11.fma(b1, c11_1);
             }
         }
         c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, 8);
-        c1_0.intoArray(tile, 16);
-        c1_1.intoArray(tile, 24);
-        c2_0.intoArray(tile, 32);
-        c2_1.intoArray(tile, 40);
-        c3_0.intoArray(tile, 48);
-        c3_1.intoArray(tile, 56);
-        c4_0.intoArray(tile, 64);
-        c4_1.intoArray(tile, 72);
-        c5_0.intoArray(tile, 80);
-        c5_1.intoArray(tile, 88);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, NR);
+        c1_1.intoArray(tile, NR + L);
+        c2_0.intoArray(tile, 2 * NR);
+        c2_1.intoArray(tile, 2 * NR + L);
+        c3_0.intoArray(tile, 3 * NR);
+        c3_1.intoArray(tile, 3 * NR + L);
+        c4_0.intoArray(tile, 4 * NR);
+        c4_1.intoArray(tile, 4 * NR + L);
+        c5_0.intoArray(tile, 5 * NR);
+        c5_1.intoArray(tile, 5 * NR + L);
+        c6_0.intoArray(tile, 6 * NR);
+        c6_1.intoArray(tile, 6 * NR + L);
+        c7_0.intoArray(tile, 7 * NR);
+        c7_1.intoArray(tile, 7 * NR + L);
+        c8_0.intoArray(tile, 8 * NR);
+        c8_1.intoArray(tile, 8 * NR + L);
+        c9_0.intoArray(tile, 9 * NR);
+        c9_1.intoArray(tile, 9 * NR + L);
+        c10_0.intoArray(tile, 10 * NR);
+        c10_1.intoArray(tile, 10 * NR + L);
+        c11_0.intoArray(tile, 11 * NR);
+        c11_1.intoArray(tile, 11 * NR + L);
     }
 
     @Override
@@ -164,15 +278,15 @@ public final class VectorGemmKernel256 implements GemmKernel {
         if (first && beta == 0f) {
             for (int i = 0, o = co; i < MR; i++, o += ldc) {
                 FloatVector.fromArray(S, tile, i * NR).mul(va).intoArray(c, o);
-                FloatVector.fromArray(S, tile, i * NR + 8).mul(va).intoArray(c, o + 8);
+                FloatVector.fromArray(S, tile, i * NR + L).mul(va).intoArray(c, o + L);
             }
         } else {
             FloatVector vb = FloatVector.broadcast(S, first ? beta : 1f);
             for (int i = 0, o = co; i < MR; i++, o += ldc) {
                 FloatVector.fromArray(S, tile, i * NR).mul(va)
                         .add(FloatVector.fromArray(S, c, o).mul(vb)).intoArray(c, o);
-                FloatVector.fromArray(S, tile, i * NR + 8).mul(va)
-                        .add(FloatVector.fromArray(S, c, o + 8).mul(vb)).intoArray(c, o + 8);
+                FloatVector.fromArray(S, tile, i * NR + L).mul(va)
+                        .add(FloatVector.fromArray(S, c, o + L).mul(vb)).intoArray(c, o + L);
             }
         }
     }
@@ -189,7 +303,7 @@ public final class VectorGemmKernel256 implements GemmKernel {
             for (int l = 0; l < kc; l++, d += NR) {
                 int s = bo + l * ldb + j;
                 FloatVector.fromArray(S, b, s).intoArray(dst, d);
-                FloatVector.fromArray(S, b, s + 8).intoArray(dst, d + 8);
+                FloatVector.fromArray(S, b, s + L).intoArray(dst, d + L);
             }
         }
         if (j < nc) {
