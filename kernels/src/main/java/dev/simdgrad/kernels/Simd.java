@@ -41,7 +41,7 @@ public final class Simd {
 
     /** Rows x columns of the SGEMM register tile (MR x NR) of the chosen micro-kernel, e.g. "12x32". */
     public static String gemmTile() {
-        var g = KernelProvider.choice().gemm();
+        var g = dev.simdgrad.kernels.internal.gemm.GemmDriver.kernel();
         return g.mr() + "x" + g.nr();
     }
 

@@ -31,8 +31,7 @@ public final class KernelProvider {
     private static final Choice CHOICE = choose();
 
     /** What was chosen and why. */
-    public record Choice(int bits, int preferredBits, boolean fma, String reason, GemmKernel gemm,
-                         SgemmBlocking blocking) {
+    public record Choice(int bits, int preferredBits, boolean fma, String reason, SgemmBlocking blocking) {
     }
 
     private KernelProvider() {
@@ -45,7 +44,7 @@ public final class KernelProvider {
 
     private static Choice choose() {
         Choice c = decide();
-        c = new Choice(c.bits(), c.preferredBits(), c.fma(), c.reason(), c.gemm(), blocking(c.preferredBits()));
+        c = new Choice(c.bits(), c.preferredBits(), c.fma(), c.reason(), blocking(c.preferredBits()));
         String prop = System.getProperty(BITS_PROPERTY);
         if (prop != null && !prop.isBlank() && requestedBits(prop) < 0) {
             // Not an error that stops the JVM: failing here would fail this class's initialization and leave every
@@ -53,7 +52,7 @@ public final class KernelProvider {
             // speed at most; the warning names the property, the value and the allowed values.
             String ignored = BITS_PROPERTY + "=" + prop + " ignored (not one of 0, 128, 256, 512)";
             LOG.log(System.Logger.Level.WARNING, "simdgrad: " + ignored + "; choosing the width automatically");
-            c = new Choice(c.bits(), c.preferredBits(), c.fma(), c.reason() + "; " + ignored, c.gemm(), c.blocking());
+            c = new Choice(c.bits(), c.preferredBits(), c.fma(), c.reason() + "; " + ignored, c.blocking());
         }
         if (c.bits() == 0) {
             LOG.log(System.Logger.Level.INFO, "simdgrad: scalar kernels ({0}); SGEMM blocking {1}", c.reason(),
@@ -95,7 +94,7 @@ public final class KernelProvider {
                         ? BITS_PROPERTY + "=" + requested + " lowered to the CPU's preferred " + preferred
                         : "forced by " + BITS_PROPERTY + "=" + requested)
                 : "the CPU's preferred width";
-        return new Choice(bits, preferred, true, reason, VectorSupportProbe.gemmKernel(bits), null);
+        return new Choice(bits, preferred, true, reason, null);
     }
 
     /** The width a {@link #BITS_PROPERTY} value asks for: 0, 128, 256 or 512, or -1 for any other value. */
@@ -110,7 +109,15 @@ public final class KernelProvider {
 
     private static Choice scalar(int preferred, String reason) {
         boolean fma = fmaAvailable();
-        return new Choice(0, preferred, fma, reason, new ScalarGemmKernel(fma), null);
+        return new Choice(0, preferred, fma, reason, null);
+    }
+
+    /**
+     * The SGEMM micro-kernel at the chosen width. Created on demand, not with the choice: the vector kernels take
+     * their species from {@link #choice()}, which is null while this class initializes.
+     */
+    public static GemmKernel gemmKernel() {
+        return CHOICE.bits() == 0 ? new ScalarGemmKernel(CHOICE.fma()) : VectorSupportProbe.gemmKernel();
     }
 
     /**

@@ -23,7 +23,7 @@ import dev.simdgrad.kernels.internal.WorkerPool;
  * <p>Unchecked: {@code Sgemm} validates arguments first. Requires {@code m, n, k > 0} and {@code alpha != 0}.
  */
 public final class GemmDriver {
-    private static final GemmKernel K = KernelProvider.choice().gemm();
+    private static final GemmKernel K = KernelProvider.gemmKernel();
     private static final int MR = K.mr();
     private static final int NR = K.nr();
     /**
@@ -89,6 +89,11 @@ public final class GemmDriver {
         public void run(int worker, int workers) {
             loops(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, sharedB, worker, workers);
         }
+    }
+
+    /** The micro-kernel this driver runs (for {@code Simd.gemmTile()}). */
+    public static GemmKernel kernel() {
+        return K;
     }
 
     /** Thread count the driver uses for this shape, given the configured maximum. */

@@ -20,35 +20,13 @@ public final class VectorSupportProbe {
     }
 
     /**
-     * The SGEMM micro-kernel for a width in {128, 256, 512}: 6 rows x 2 vectors at 128 and 256 bits (16 vector
+     * The SGEMM micro-kernel at the width the provider chose: 6 rows x 2 vectors at 128 and 256 bits (16 vector
      * registers hold 12 accumulators, 2 vectors of B and a broadcast), 12 rows x 2 vectors at 512 (AVX-512 has 32).
-     * One JVM uses one width: the kernel classes fix their species when first loaded, so asking for a second width
-     * fails rather than computing at the first.
+     * Call only after the provider has initialized (the kernel classes take their species from it).
      */
-    public static GemmKernel gemmKernel(int bits) {
-        if (bits != 128 && bits != 256 && bits != 512) {
-            throw new IllegalArgumentException("no vector kernels for " + bits + " bits");
-        }
-        GemmKernel k = ScopedValue.where(GEMM_BITS, bits).call(
-                () -> bits == 512 ? new VectorGemmKernel12x2v() : new VectorGemmKernel6x2v());
-        if (k.vectorBits() != bits) {
-            throw new IllegalStateException("the SGEMM micro-kernels were loaded at " + k.vectorBits()
-                    + " bits; one JVM uses one width, not also " + bits);
-        }
-        return k;
+    public static GemmKernel gemmKernel() {
+        return KernelProvider.choice().bits() == 512 ? new VectorGemmKernel12x2v() : new VectorGemmKernel6x2v();
     }
-
-    /**
-     * The width a micro-kernel class takes its species from when it is loaded. The provider creates the micro-kernel
-     * while it is itself being initialized (its choice holds the kernel), so the class cannot ask
-     * {@code KernelProvider.choice()} as the other kernels do (it would read null); {@link #gemmKernel} binds the
-     * width for the class initializer instead. Loaded any other way, the class takes the provider's width.
-     */
-    static int gemmBits() {
-        return GEMM_BITS.isBound() ? GEMM_BITS.get() : KernelProvider.choice().bits();
-    }
-
-    private static final ScopedValue<Integer> GEMM_BITS = ScopedValue.newInstance();
 
     /** The coordinate-wise aggregation kernels, at the width the provider chose (one class for 128, 256 and 512). */
     public static AggregateKernel aggregateKernel(int bits) {
