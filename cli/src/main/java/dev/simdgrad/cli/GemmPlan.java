@@ -1,5 +1,7 @@
 package dev.simdgrad.cli;
 
+import dev.simdgrad.kernels.SgemmBlocking;
+
 import dev.simdgrad.benchmarks.GemmShape;
 import dev.simdgrad.benchmarks.NativeBlas;
 import dev.simdgrad.benchmarks.SgemmBenchmark;
@@ -54,6 +56,23 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
 
     /** The native peer is called through the FFM API: allowed without a warning on the class path. */
     static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
+
+    /**
+     * The flags of every forked benchmark JVM: the Vector API module, native access (OpenBLAS), and the SGEMM blocking
+     * properties this JVM was given or set ({@code simdgrad.gemm.tuning/kc/mc/nc}): a fork does not inherit properties
+     * set at run time, and without them it would measure other block sizes than {@code info} reports.
+     */
+    static String[] forkFlags() {
+        List<String> flags = new ArrayList<>(List.of(VECTOR_FLAG, NATIVE_ACCESS_FLAG));
+        for (String p : new String[] {SgemmBlocking.TUNING_PROPERTY, SgemmBlocking.KC_PROPERTY,
+            SgemmBlocking.MC_PROPERTY, SgemmBlocking.NC_PROPERTY}) {
+            String v = System.getProperty(p);
+            if (v != null) {
+                flags.add("-D" + p + "=" + v);
+            }
+        }
+        return flags.toArray(String[]::new);
+    }
 
     /**
      * A group of benchmark methods timed together on the same parameters.
@@ -133,7 +152,7 @@ record GemmPlan(boolean quick, List<GemmShape> shapes, List<Integer> threads, in
                 .warmupTime(warmupTime)
                 .measurementIterations(iterations)
                 .measurementTime(iterationTime)
-                .jvmArgsAppend(VECTOR_FLAG, NATIVE_ACCESS_FLAG)
+                .jvmArgsAppend(forkFlags())
                 // A trial that throws (e.g. its setup found a wrong result) is reported by JMH and skipped; the
                 // command then names what is missing and exits with 1, without losing the other results.
                 .shouldFailOnError(false);

@@ -12,11 +12,12 @@ import picocli.CommandLine.Command;
 @Command(name = "simdgrad", mixinStandardHelpOptions = true,
         description = "SIMD kernels on the JDK Vector API for per-example gradient research.",
         versionProvider = Main.ManifestVersion.class,
-        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, ReproduceCommand.class, VerifyCommand.class, VerifyWorkerCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, ReproduceCommand.class, VerifyCommand.class, VerifyWorkerCommand.class, BenchCommand.class, TuneCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     /** Entry point of {@code simdgrad.jar}; exits with the command's exit code. */
     public static void main(String[] args) {
+        TuneCommand.useTuningFile(args);
         System.exit(commandLine().execute(args));
     }
 

@@ -52,7 +52,7 @@ record SuitePlan(String benchmark, boolean quick, Map<String, List<String>> para
                 .warmupTime(warmupTime)
                 .measurementIterations(iterations)
                 .measurementTime(iterationTime)
-                .jvmArgsAppend(GemmPlan.VECTOR_FLAG, GemmPlan.NATIVE_ACCESS_FLAG)
+                .jvmArgsAppend(GemmPlan.forkFlags())
                 .shouldFailOnError(false);
         if (!GemmPlan.openBlasAvailable()) {
             b.exclude("\\.\\w*OpenBlas$");   // the native peer's benchmarks, which would refuse in setup

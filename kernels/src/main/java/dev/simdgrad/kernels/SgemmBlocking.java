@@ -8,7 +8,8 @@ package dev.simdgrad.kernels;
  * al. (2016), "Analytical modeling is enough for high-performance BLIS": a KC x NR micro-panel of B stays in L1
  * beside the streamed MR x KC micro-panel of A, the MC x KC block of A in L2 beside one B micro-panel, the KC x NC
  * block of B in this core's share of L3. Each of the system properties {@code simdgrad.gemm.kc}, {@code
- * simdgrad.gemm.mc} and {@code simdgrad.gemm.nc} overrides one of them (a bad value is ignored with a warning).
+ * simdgrad.gemm.mc} and {@code simdgrad.gemm.nc} overrides one of them (a bad value is ignored with a warning), and
+ * {@link #TUNING_PROPERTY} names sizes measured by {@code ./simdgrad tune} on this machine.
  *
  * <p>{@code kc} decides the rounding: C accumulates one KC block at a time, so a different {@code kc} gives different
  * bits (within the same error bound). It depends only on the machine (its caches and its preferred tile, not the
@@ -18,15 +19,24 @@ package dev.simdgrad.kernels;
  * @param kc     depth of a packed block, at least 4
  * @param mc     rows of a packed A block, a multiple of the tile's MR
  * @param nc     columns of a packed B block, a multiple of the tile's NR
- * @param source how the sizes were chosen (caches, tile, overrides), for logs and {@code ./simdgrad info}
+ * @param tile   the register tile the sizes were derived for, MR x NR floats, e.g. "12x32" (the preferred width's)
+ * @param caches the caches they were derived for, e.g. "L1d 48 KiB 12-way, L2 2 MiB 16-way, L3 ..."
+ * @param source how the sizes were chosen (model, tuning file, properties), for logs and {@code ./simdgrad info}
  */
-public record SgemmBlocking(int kc, int mc, int nc, String source) {
+public record SgemmBlocking(int kc, int mc, int nc, String tile, String caches, String source) {
     /** The property that overrides {@link #kc()}. */
     public static final String KC_PROPERTY = "simdgrad.gemm.kc";
     /** The property that overrides {@link #mc()}. */
     public static final String MC_PROPERTY = "simdgrad.gemm.mc";
     /** The property that overrides {@link #nc()}. */
     public static final String NC_PROPERTY = "simdgrad.gemm.nc";
+    /**
+     * The property naming a tuning file written by {@code ./simdgrad tune}: its sizes replace the model's when the
+     * caches and the tile it records are this machine's (otherwise it is ignored with a warning); the three size
+     * properties still override it. The command line sets it to {@code ~/.config/simdgrad/sgemm-blocking.properties}
+     * when that file exists; a library user opts in by setting it.
+     */
+    public static final String TUNING_PROPERTY = "simdgrad.gemm.tuning";
 
     /** Validates the sizes. */
     public SgemmBlocking {

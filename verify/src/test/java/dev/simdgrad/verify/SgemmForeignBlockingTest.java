@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simdgrad.kernels.Parallelism;
+import dev.simdgrad.kernels.Simd;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,6 +51,39 @@ class SgemmForeignBlockingTest {
                 + kcMcNc + ":\n" + String.join("\n", differ.subList(0, Math.min(10, differ.size()))));
     }
 
+    /**
+     * A tuning file ({@code ./simdgrad tune}) for this machine's caches and tile is read when named, and its sizes
+     * are the ones SGEMM runs with; one recorded for other caches is ignored with a warning.
+     */
+    @Test
+    void aTuningFileForThisMachineIsUsedAndOneForAnotherIsIgnored(@TempDir Path dir) throws Exception {
+        String forced = System.getProperty("simdgrad.vector.bits");
+        Assumptions.assumeTrue(forced == null || forced.isBlank(), "runs in the default-width execution only");
+        var now = Simd.sgemmBlocking();
+        Path mine = Files.writeString(dir.resolve("mine.properties"),
+                "caches=" + now.caches() + "\ntile=" + now.tile() + "\nkc=84\nmc=600\nnc=512\n");
+        String used = tuned(mine);
+        assertTrue(used.contains("tuned by ./simdgrad tune (" + mine + ")"), used);
+        assertTrue(used.lines().anyMatch(l -> l.startsWith("ok ")), used);
+        assertTrue(used.lines().noneMatch(l -> l.startsWith("fail ")), used);
+        Path other = Files.writeString(dir.resolve("other.properties"),
+                "caches=L1d 32 KiB 8-way, L2 1 MiB 8-way, L3 32 MiB 16-way\ntile=" + now.tile()
+                        + "\nkc=84\nmc=600\nnc=512\n");
+        String ignored = tuned(other);
+        assertTrue(ignored.contains("KC/MC/NC " + now.kc() + "/" + now.mc() + "/" + now.nc()), ignored);
+        assertTrue(ignored.contains("simdgrad.gemm.tuning=" + other + " ignored (tuned for L1d 32 KiB"), ignored);
+    }
+
+    private static String tuned(Path file) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Dsimdgrad.gemm.tuning=" + file,
+                "-cp", System.getProperty("java.class.path"), Checks.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
+        return out;
+    }
+
     private static List<String> hashes(String out) {
         return out.lines().filter(l -> l.startsWith("case ")).toList();
     }
@@ -68,7 +106,8 @@ class SgemmForeignBlockingTest {
     /** The child: the block-edge cases within the bound, and 1..4 threads bit for bit; prints "fail" lines. */
     public static final class Checks {
         public static void main(String[] args) {
-            System.out.println(dev.simdgrad.kernels.Simd.describe());
+            System.out.println(Simd.describe());
+            System.out.println(Simd.sgemmBlocking());
             int ok = 0;
             List<String> failures = new ArrayList<>();
             for (SgemmCase sc : SgemmBlockEdgesTest.cases()) {

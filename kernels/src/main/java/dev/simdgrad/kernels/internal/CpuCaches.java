@@ -125,8 +125,13 @@ public record CpuCaches(Level l1, Level l2, Level l3, String source) {
         return n;
     }
 
+    /** The three levels without the source: what a tuning file must match to apply to this machine. */
+    public String signature() {
+        return "L1d " + l1 + ", L2 " + l2 + ", L3 " + l3;
+    }
+
     @Override
     public String toString() {
-        return "L1d " + l1 + ", L2 " + l2 + ", L3 " + l3 + " (" + source + ")";
+        return signature() + " (" + source + ")";
     }
 }

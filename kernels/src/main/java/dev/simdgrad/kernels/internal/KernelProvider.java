@@ -133,12 +133,20 @@ public final class KernelProvider {
         };
     }
 
-    /** The model's blocking for this CPU's caches and its preferred width's tile, with the overrides applied. */
+    /**
+     * The model's blocking for this CPU's caches and its preferred width's tile, or a tuning file's when one is named
+     * and matches, with the size properties applied on top.
+     */
     private static SgemmBlocking blocking(int preferredBits) {
         int[] t = tile(preferredBits >= 128 ? preferredBits : 0);
-        SgemmBlocking model = BlockingModel.derive(CpuCaches.detect(), t[0], t[1]);
-        return BlockingModel.withOverrides(model, t[0], t[1], System::getProperty,
-                w -> LOG.log(System.Logger.Level.WARNING, "simdgrad: " + w));
+        CpuCaches caches = CpuCaches.detect();
+        java.util.function.Consumer<String> warn = w -> LOG.log(System.Logger.Level.WARNING, "simdgrad: " + w);
+        SgemmBlocking b = BlockingModel.derive(caches, t[0], t[1]);
+        String tuning = System.getProperty(SgemmBlocking.TUNING_PROPERTY);
+        if (tuning != null && !tuning.isBlank()) {
+            b = BlockingModel.withTuning(b, caches, t[0], t[1], java.nio.file.Path.of(tuning.trim()), warn);
+        }
+        return BlockingModel.withOverrides(b, t[0], t[1], System::getProperty, warn);
     }
 
     /** Returns why the JIT cannot run the Vector API intrinsics, or null if it can (or we cannot tell). */

@@ -53,7 +53,7 @@ public final class BlockingModel {
         int aWays3 = ceilDiv((long) mc * kc * S, Math.max(1, share3));
         int bWays3 = Math.max(1, l3.ways() - 1 - aWays3);
         int nc = (int) Math.min(NC_MAX, Math.max(nr, bWays3 * share3 / ((long) kc * S) / nr * nr));
-        return new SgemmBlocking(kc, mc, nc, "model for the " + mr + "x" + nr + " tile on " + caches);
+        return new SgemmBlocking(kc, mc, nc, mr + "x" + nr, caches.signature(), "model for the " + mr + "x" + nr + " tile on " + caches);
     }
 
     /**
@@ -80,8 +80,47 @@ public final class BlockingModel {
         if (nc != model.nc()) {
             set.add("NC " + nc);
         }
-        return new SgemmBlocking(kc, mc, nc, String.join(", ", set) + " from system properties; "
+        return new SgemmBlocking(kc, mc, nc, model.tile(), model.caches(), String.join(", ", set) + " from system properties; "
                 + model);
+    }
+
+    /**
+     * The sizes of a tuning file ({@code ./simdgrad tune}) in place of the model's, when the file records this
+     * machine's caches ({@link CpuCaches#signature()}) and this tile; otherwise, or when the file cannot be read or
+     * lacks a valid size, the model, with the reason reported through {@code warn}. The file is Java properties:
+     * {@code caches}, {@code tile} ("12x32"), {@code kc}, {@code mc}, {@code nc}.
+     */
+    public static SgemmBlocking withTuning(SgemmBlocking model, CpuCaches caches, int mr, int nr,
+                                           java.nio.file.Path file, java.util.function.Consumer<String> warn) {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(file)) {
+            p.load(in);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            warn.accept(SgemmBlocking.TUNING_PROPERTY + "=" + file + " ignored (unreadable: " + e.getMessage()
+                    + "); using the model's sizes");
+            return model;
+        }
+        String tile = mr + "x" + nr;
+        if (!caches.signature().equals(p.getProperty("caches")) || !tile.equals(p.getProperty("tile"))) {
+            warn.accept(SgemmBlocking.TUNING_PROPERTY + "=" + file + " ignored (tuned for " + p.getProperty("caches")
+                    + ", tile " + p.getProperty("tile") + "; this machine has " + caches.signature() + ", tile "
+                    + tile + "); run ./simdgrad tune again");
+            return model;
+        }
+        try {
+            int kc = Integer.parseInt(p.getProperty("kc", "").trim());
+            int mc = Integer.parseInt(p.getProperty("mc", "").trim());
+            int nc = Integer.parseInt(p.getProperty("nc", "").trim());
+            if (kc < 4 || kc > 1 << 16 || mc < 1 || mc > 1 << 16 || nc < 1 || nc > 1 << 20) {
+                throw new NumberFormatException("kc " + kc + ", mc " + mc + ", nc " + nc + " out of range");
+            }
+            return new SgemmBlocking(kc, ceilDiv(mc, mr) * mr, ceilDiv(nc, nr) * nr, tile, caches.signature(), "tuned by ./simdgrad tune ("
+                    + file + ") for the " + tile + " tile on " + caches.signature());
+        } catch (NumberFormatException e) {
+            warn.accept(SgemmBlocking.TUNING_PROPERTY + "=" + file + " ignored (kc, mc, nc: " + e.getMessage()
+                    + "); using the model's sizes");
+            return model;
+        }
     }
 
     private static int override(UnaryOperator<String> property, String name, int model, int min, int max,

@@ -36,10 +36,13 @@ public final class GemmDriver {
     static final int MC = Math.max(MR, KernelProvider.choice().blocking().mc() / MR * MR);
     static final int NC = Math.max(NR, KernelProvider.choice().blocking().nc() / NR * NR);
     /**
-     * Multiply-adds each thread must get (2^21, ~15 us of work): below it, waking a worker and a barrier per KC
-     * block cost more than they save, and on an oversubscribed machine a waiting thread can lose a time slice.
+     * Multiply-adds each thread must get (2^20, ~8 us of work): below it, waking a worker and a barrier per KC block
+     * cost more than they save. At 2^20, 128^3 runs on two threads. Measured on the Xeon (2026-12-03, NN 128^3, 2
+     * threads, JMH 2 forks x 5 iterations, two interleaved runs, calls/s): 2^21 (one thread) 10.3k +- 4.6k, 13.0k
+     * +- 1.9k; 2^20 16.0k +- 2.2k, 15.4k +- 1.3k; OpenBLAS in the same runs 17.7-20.8k. (On the Zen 4 the same
+     * change had measured no faster, under heavier noise.)
      */
-    static final long MIN_WORK_PER_THREAD = 1L << 21;
+    static final long MIN_WORK_PER_THREAD = 1L << 20;
 
     /**
      * Products up to this many multiply-adds with B not transposed skip packing. Measured on AVX-512 (NN squares,

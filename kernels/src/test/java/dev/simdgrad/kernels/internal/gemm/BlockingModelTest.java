@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.simdgrad.kernels.SgemmBlocking;
 import dev.simdgrad.kernels.internal.CpuCaches;
 import dev.simdgrad.kernels.internal.CpuCaches.Level;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the blocking model chooses for the caches of the machines we know, worked out by hand from the formulas in
@@ -90,5 +94,36 @@ class BlockingModelTest {
                 Map.of(SgemmBlocking.KC_PROPERTY, "2", SgemmBlocking.MC_PROPERTY, "0")::get, warnings::add);
         assertSame(model, same);
         assertEquals(2, warnings.size(), warnings::toString);
+    }
+
+    @Test
+    void aTuningFileForThisMachineReplacesTheModelAndAnyOtherIsIgnoredWithAWarning(@TempDir Path dir)
+            throws IOException {
+        SgemmBlocking model = BlockingModel.derive(XEON, 12, 32);
+        List<String> warnings = new ArrayList<>();
+        Path file = dir.resolve("sgemm-blocking.properties");
+        Files.writeString(file, "# simdgrad tune\ncaches=" + XEON.signature() + "\ntile=12x32\nkc=192\nmc=250\nnc=3000\n");
+        SgemmBlocking tuned = BlockingModel.withTuning(model, XEON, 12, 32, file, warnings::add);
+        assertEquals(List.of(), warnings);
+        assertEquals(192, tuned.kc());
+        assertEquals(252, tuned.mc()); // rounded up to a multiple of MR, as the properties are
+        assertEquals(3008, tuned.nc());
+        assertTrue(tuned.source().startsWith("tuned by ./simdgrad tune (" + file + ")"), tuned.source());
+        // The properties still override a tuned size.
+        SgemmBlocking both = BlockingModel.withOverrides(tuned, 12, 32,
+                java.util.Map.of(SgemmBlocking.KC_PROPERTY, "64")::get, warnings::add);
+        assertEquals(64, both.kc());
+        assertEquals(252, both.mc());
+
+        assertSame(model, BlockingModel.withTuning(model, ZEN4, 12, 32, file, warnings::add));
+        assertTrue(warnings.getLast().contains("ignored (tuned for " + XEON.signature()), warnings::toString);
+        assertSame(model, BlockingModel.withTuning(model, XEON, 6, 16, file, warnings::add));
+        assertTrue(warnings.getLast().contains("tile 12x32; this machine has"), warnings::toString);
+        Files.writeString(file, "caches=" + XEON.signature() + "\ntile=12x32\nkc=2\nmc=250\nnc=3000\n");
+        assertSame(model, BlockingModel.withTuning(model, XEON, 12, 32, file, warnings::add));
+        assertTrue(warnings.getLast().contains("out of range"), warnings::toString);
+        assertSame(model, BlockingModel.withTuning(model, XEON, 12, 32, dir.resolve("absent"), warnings::add));
+        assertTrue(warnings.getLast().contains("unreadable"), warnings::toString);
+        assertEquals(4, warnings.size());
     }
 }
