@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
         description = {"Measure SGEMM cache blockings around the model's (KC/2, KC, 2KC x MC, MC/4; 1 thread, JMH)"
             + " and write the fastest to a file later runs of simdgrad read (about 4 minutes).",
             "The model's sizes (./simdgrad info) are the default without it; delete the file to go back to them.",
-            "A candidate replaces the current sizes only if its geometric-mean GFLOP/s is 5 % higher; the table shows"
+            "A candidate replaces the current sizes only if its geometric-mean GFLOP/s is 5 %% higher; the table shows"
                 + " JMH's error bars: on a noisy machine, add --forks 2 --iterations 5."})
 final class TuneCommand implements Callable<Integer> {
     /** Where {@code tune} writes and the command line reads the tuned sizes. */

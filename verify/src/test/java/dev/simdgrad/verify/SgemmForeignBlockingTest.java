@@ -3,7 +3,6 @@ package dev.simdgrad.verify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.simdgrad.kernels.Parallelism;
 import dev.simdgrad.kernels.Simd;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,18 +120,8 @@ class SgemmForeignBlockingTest {
                 }
             }
             for (SgemmCase sc : SgemmThreadDeterminismTest.cases()) {
-                float[] a = sc.a(), b = sc.b(), before = sc.c();
-                Parallelism.setThreads(1);
-                float[] serial = before.clone();
-                sc.runSgemm(a, b, serial);
                 try {
-                    SgemmOracle.check(sc, a, b, before, serial);
-                    for (int threads = 2; threads <= 4; threads++) {
-                        Parallelism.setThreads(threads);
-                        float[] c = before.clone();
-                        sc.runSgemm(a, b, c);
-                        SgemmOracle.checkSameBits(serial, c, threads + " threads vs 1 in " + sc);
-                    }
+                    SgemmThreadDeterminismTest.checkOneToFourThreads(sc);
                     ok++;
                 } catch (AssertionError e) {
                     failures.add("fail " + sc + ": " + e.getMessage());

@@ -44,7 +44,6 @@ public final class KernelProvider {
 
     private static Choice choose() {
         Choice c = decide();
-        c = new Choice(c.bits(), c.preferredBits(), c.fma(), c.reason(), blocking(c.preferredBits()));
         String prop = System.getProperty(BITS_PROPERTY);
         if (prop != null && !prop.isBlank() && requestedBits(prop) < 0) {
             // Not an error that stops the JVM: failing here would fail this class's initialization and leave every
@@ -94,7 +93,7 @@ public final class KernelProvider {
                         ? BITS_PROPERTY + "=" + requested + " lowered to the CPU's preferred " + preferred
                         : "forced by " + BITS_PROPERTY + "=" + requested)
                 : "the CPU's preferred width";
-        return new Choice(bits, preferred, true, reason, null);
+        return new Choice(bits, preferred, true, reason, blocking(preferred));
     }
 
     /** The width a {@link #BITS_PROPERTY} value asks for: 0, 128, 256 or 512, or -1 for any other value. */
@@ -109,7 +108,7 @@ public final class KernelProvider {
 
     private static Choice scalar(int preferred, String reason) {
         boolean fma = fmaAvailable();
-        return new Choice(0, preferred, fma, reason, null);
+        return new Choice(0, preferred, fma, reason, blocking(preferred));
     }
 
     /**
@@ -125,7 +124,7 @@ public final class KernelProvider {
      * take their species from this provider, which is still initializing). {@code SimdProviderTest} checks it
      * against the kernel that runs.
      */
-    public static int[] tile(int bits) {
+    static int[] tile(int bits) {
         return switch (bits) {
             case 128, 256 -> new int[] {6, 2 * bits / Float.SIZE};
             case 512 -> new int[] {12, 2 * bits / Float.SIZE};
