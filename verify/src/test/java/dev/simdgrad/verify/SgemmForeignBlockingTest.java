@@ -74,13 +74,7 @@ class SgemmForeignBlockingTest {
     }
 
     private static String tuned(Path file) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Dsimdgrad.gemm.tuning=" + file,
-                "-cp", System.getProperty("java.class.path"), Checks.class.getName());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
-        return out;
+        return child(List.of("-Dsimdgrad.gemm.tuning=" + file), Checks.class);
     }
 
     private static List<String> hashes(String out) {
@@ -88,13 +82,19 @@ class SgemmForeignBlockingTest {
     }
 
     private static String child(String[] kcMcNc, String bits, Class<?> main) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-                "-Dsimdgrad.gemm.kc=" + kcMcNc[0], "-Dsimdgrad.gemm.mc=" + kcMcNc[1],
-                "-Dsimdgrad.gemm.nc=" + kcMcNc[2]));
+        List<String> props = new ArrayList<>(List.of("-Dsimdgrad.gemm.kc=" + kcMcNc[0],
+                "-Dsimdgrad.gemm.mc=" + kcMcNc[1], "-Dsimdgrad.gemm.nc=" + kcMcNc[2]));
         if (bits != null) {
-            cmd.add("-Dsimdgrad.vector.bits=" + bits);
+            props.add("-Dsimdgrad.vector.bits=" + bits);
         }
+        return child(props, main);
+    }
+
+    /** Runs {@code main} in a JVM with the Vector API, this class path and {@code props}; requires exit 0. */
+    private static String child(List<String> props, Class<?> main) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
+        cmd.addAll(props);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -121,10 +121,11 @@ public final class KernelProvider {
 
     /**
      * MR x NR of the SGEMM micro-kernel at a width (0 = scalar), without loading its class (the vector kernels
-     * take their species from this provider, which is still initializing). {@code SimdProviderTest} checks it
-     * against the kernel that runs.
+     * take their species from this provider, which is still initializing): the one table of tile shapes, read by the
+     * blocking model and by {@code VectorSupportProbe.gemmKernel}, which picks the class by MR. {@code
+     * SimdProviderTest} checks it against the kernel that runs.
      */
-    static int[] tile(int bits) {
+    public static int[] tile(int bits) {
         return switch (bits) {
             case 128, 256 -> new int[] {6, 2 * bits / Float.SIZE};
             case 512 -> new int[] {12, 2 * bits / Float.SIZE};

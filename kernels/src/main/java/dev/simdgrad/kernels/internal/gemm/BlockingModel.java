@@ -24,9 +24,9 @@ import java.util.function.UnaryOperator;
  *       {@link #NC_MAX}.</li>
  * </ul>
  *
- * The model reproduces the hand-tuned sizes of BLIS on the machines the paper checks (e.g. MC = 96 for Sandy
- * Bridge's 256 KiB 8-way L2 at KC = 256, MR x NR = 8 x 4 doubles), and KC = 256 at the 12 x 32 tile on the 48 KiB
- * 12-way L1d of the Xeon where the fixed sizes of earlier versions were tuned by hand.
+ * Worked by hand, the same formulas in doubles give MC = 96 for Sandy Bridge's 256 KiB 8-way L2 at KC = 256 and an
+ * 8 x 4 tile, BLIS's hand-tuned value there; in floats they give KC = 256 at the 12 x 32 tile on the 48 KiB 12-way
+ * L1d of the Xeon where the fixed sizes of earlier versions were tuned by hand ({@code BlockingModelTest}).
  */
 public final class BlockingModel {
     /**

@@ -25,7 +25,9 @@ public final class VectorSupportProbe {
      * Call only after the provider has initialized (the kernel classes take their species from it).
      */
     public static GemmKernel gemmKernel() {
-        return KernelProvider.choice().bits() == 512 ? new VectorGemmKernel12x2v() : new VectorGemmKernel6x2v();
+        // One table of tile shapes (KernelProvider.tile), which the blocking model also reads.
+        return KernelProvider.tile(KernelProvider.choice().bits())[0] == VectorGemmKernel12x2v.MR
+                ? new VectorGemmKernel12x2v() : new VectorGemmKernel6x2v();
     }
 
     /** The coordinate-wise aggregation kernels, at the width the provider chose (one class for 128, 256 and 512). */
