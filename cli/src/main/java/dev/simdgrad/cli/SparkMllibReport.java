@@ -71,18 +71,20 @@ final class SparkMllibReport {
         }
         sb.append("Speed-up per epoch (MLlib s/epoch / simdgrad s/epoch) and accuracy difference (simdgrad minus"
                 + " MLlib):\n").append(v.format()).append('\n');
-        TextTable ot = new TextTable(List.of("W", "cores", "rounds", "job ms/round", "compute ms/round (sum)",
+        TextTable ot = new TextTable(List.of("W", "rounds by", "cores", "rounds", "wall ms/round", "compute ms/round (sum)",
                 "aggregate ms", "overhead ms/round", "overhead share"));
         for (var x : r.overheads()) {
-            ot.add(String.valueOf(x.workers()), String.valueOf(x.cores()), String.valueOf(x.rounds()),
+            ot.add(String.valueOf(x.workers()), x.roundMode(), String.valueOf(x.cores()), String.valueOf(x.rounds()),
                     String.format(Locale.ROOT, "%.2f", x.wallMs()), String.format(Locale.ROOT, "%.2f",
                             x.computeMs()), String.format(Locale.ROOT, "%.2f", x.aggregateMs()),
                     String.format(Locale.ROOT, "%.2f", x.overheadMs()), String.format(Locale.ROOT, "%.0f%%",
                             100 * x.fraction()));
         }
         sb.append("Round overhead of simdgrad's synchronous SGD (K = 1, B = ").append(c.batch()).append(", mean"
-                + " over one epoch's rounds after a warm-up fit): the Spark job (broadcast, scheduling, tasks,"
-                + " collect) against the workers' local steps inside it; overhead = job - compute / min(W, cores)\n")
+                + " over one epoch's rounds after a warm-up fit): a round's wall time (job: the Spark job with its"
+                + " broadcast, scheduling, tasks and collect; barrier: from the parameters sent to the W results"
+                + " received over TCP) against the workers' local steps inside it; overhead = wall - compute /"
+                + " min(W, cores)\n")
                 .append(ot.format());
         return sb.toString();
     }

@@ -107,48 +107,141 @@ final class DataParallelTrainer {
                     start = found.rounds();
                 }
             }
-            int[] byzantine = Attack.chooseWorkers(config.byzantineWorkers(), w, config.seed());
-            int p = net.trainableCount();
-            float[] matrix = new float[w * p], next = new float[p];
-            double[] roundLoss = new double[rounds];
-            for (int r = start; r < rounds; r++) {
-                long first = (long) r * config.localSteps();
-                int steps = (int) Math.min(config.localSteps(), totalSteps - first);
-                long t0 = System.nanoTime();
-                List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(), first, steps, r);
-                long t1 = System.nanoTime();
-                double loss = 0;
-                long[] compute = new long[w];
-                for (int i = 0; i < w; i++) {
-                    LocalSteps.Result res = results.get(i);
-                    if (res.worker() != i) {
-                        throw new IllegalStateException("results out of worker order: " + res.worker() + " at " + i);
+            Rounds state = new Rounds(config, net, rounds, totalSteps);
+            boolean barrier = useBarrier(sc, config);
+            int interval = checkpoints == null ? rounds : config.checkpointInterval();
+            for (int r = start; r < rounds; ) {
+                // a run of rounds ends at the next checkpoint (or the end): one barrier job, or one job per round
+                int end = Math.min(rounds, (r / interval + 1) * interval);
+                if (barrier) {
+                    BarrierRounds.run(sc, sh.rdd(), state, r, end);
+                } else {
+                    for (int q = r; q < end; q++) {
+                        long first = (long) q * config.localSteps();
+                        int steps = (int) Math.min(config.localSteps(), totalSteps - first);
+                        long t0 = System.nanoTime();
+                        List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(), first, steps,
+                                q);
+                        String bad = state.finish(q, System.nanoTime() - t0, results);
+                        if (bad != null) {
+                            throw new IllegalStateException(bad);
+                        }
                     }
-                    System.arraycopy(res.trainable(), 0, matrix, i * p, p);
-                    loss += res.loss();
-                    compute[i] = res.nanos();
                 }
-                roundLoss[r] = loss / w;
-                long t2 = System.nanoTime();
-                float[] current = Trainable.gather(net);
-                config.attack().apply(matrix, w, p, current, byzantine, r, config.seed());
-                config.aggregator().aggregate(matrix, w, p, current, next);
-                RoundListener listener = roundListener;
-                if (listener != null) {
-                    listener.round(r, t1 - t0, compute, System.nanoTime() - t2);
-                }
-                String bad = nonFinite(next, r, config);
-                if (bad != null) {
-                    throw new IllegalStateException(bad);
-                }
-                Trainable.scatter(next, net);
-                if (checkpoints != null && ((r + 1) % config.checkpointInterval() == 0 || r + 1 == rounds)) {
-                    checkpoints.save(r + 1, net);
+                r = end;
+                if (checkpoints != null) {
+                    checkpoints.save(r, net);
                 }
             }
+            int[] byzantine = state.byzantine;
+            double[] roundLoss = state.roundLoss;
             return new Outcome(net, roundLoss, byzantine, sh.sizes(), start);
         } finally {
             sh.rdd().unpersist(false);
+        }
+    }
+
+    /**
+     * Whether the fit's rounds run as barrier jobs: as {@code roundMode} says, AUTO choosing them when the cluster can
+     * run the W tasks at once.
+     *
+     * @throws IllegalArgumentException if BARRIER is asked for and the cluster has fewer than W task slots
+     */
+    private static boolean useBarrier(JavaSparkContext sc, TrainingConfig config) {
+        return switch (config.roundMode()) {
+            case JOB -> false;
+            case AUTO -> config.workers() <= BarrierRounds.slots(sc);
+            case BARRIER -> {
+                int slots = BarrierRounds.slots(sc);
+                if (config.workers() > slots) {
+                    throw new IllegalArgumentException("roundMode barrier needs the " + config.workers()
+                            + " workers (numWorkers) to run at once, but the cluster has " + slots + " task slots;"
+                            + " use roundMode job or auto");
+                }
+                yield true;
+            }
+        };
+    }
+
+    /**
+     * The driver's side of a fit's rounds, whatever carries them: the network, the attack's victims, the loss record,
+     * and {@link #finish}, the one place where a round's results become the next parameters.
+     */
+    static final class Rounds {
+        private final TrainingConfig config;
+        private final DenseNetwork net;
+        private final int[] byzantine;
+        private final double[] roundLoss;
+        private final long totalSteps;
+        private final int p;
+        private final float[] matrix, next;
+
+        Rounds(TrainingConfig config, DenseNetwork net, int rounds, long totalSteps) {
+            this.config = config;
+            this.net = net;
+            this.totalSteps = totalSteps;
+            this.byzantine = Attack.chooseWorkers(config.byzantineWorkers(), config.workers(), config.seed());
+            this.roundLoss = new double[rounds];
+            this.p = net.trainableCount();
+            this.matrix = new float[config.workers() * p];
+            this.next = new float[p];
+        }
+
+        TrainingConfig config() {
+            return config;
+        }
+
+        DenseNetwork net() {
+            return net;
+        }
+
+        int trainableCount() {
+            return p;
+        }
+
+        long totalSteps() {
+            return totalSteps;
+        }
+
+        /** The network's trainable parameters (after the last finished round). */
+        float[] trainable() {
+            return Trainable.gather(net);
+        }
+
+        /**
+         * Round r's results (one per worker, in worker order) become the next parameters: the attack replaces the
+         * Byzantine workers' rows, the aggregator combines the W rows, and the network takes the aggregate.
+         *
+         * @param wallNanos the round's wall time so far (for the listener)
+         * @return null, or why the aggregate is not finite (then the network is unchanged)
+         */
+        String finish(int r, long wallNanos, List<LocalSteps.Result> results) {
+            int w = config.workers();
+            double loss = 0;
+            long[] compute = new long[w];
+            for (int i = 0; i < w; i++) {
+                LocalSteps.Result res = results.get(i);
+                if (res.worker() != i) {
+                    throw new IllegalStateException("results out of worker order: " + res.worker() + " at " + i);
+                }
+                System.arraycopy(res.trainable(), 0, matrix, i * p, p);
+                loss += res.loss();
+                compute[i] = res.nanos();
+            }
+            roundLoss[r] = loss / w;
+            long t2 = System.nanoTime();
+            float[] current = Trainable.gather(net);
+            config.attack().apply(matrix, w, p, current, byzantine, r, config.seed());
+            config.aggregator().aggregate(matrix, w, p, current, next);
+            RoundListener listener = roundListener;
+            if (listener != null) {
+                listener.round(r, wallNanos, compute, System.nanoTime() - t2);
+            }
+            String bad = nonFinite(next, r, config);
+            if (bad == null) {
+                Trainable.scatter(next, net);
+            }
+            return bad;
         }
     }
 

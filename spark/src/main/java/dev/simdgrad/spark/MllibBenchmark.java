@@ -4,6 +4,7 @@ import dev.simdgrad.experiments.DataSource;
 import dev.simdgrad.experiments.ProgressSink;
 import dev.simdgrad.experiments.Spread;
 import dev.simdgrad.nn.data.FashionMnist;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -85,15 +86,18 @@ public final class MllibBenchmark {
      * round left out).
      *
      * @param workers         W
+     * @param roundMode       how the rounds ran: {@code job} (a Spark job per round) or {@code barrier} (one barrier
+     *                        job, rounds over TCP)
      * @param cores           the cores running the tasks
      * @param rounds          rounds measured
-     * @param wallMs          the Spark job: broadcast, scheduling, W tasks, collect
+     * @param wallMs          job: the Spark job (broadcast, scheduling, W tasks, collect); barrier: from the previous
+     *                        round's parameters sent to all W results received
      * @param computeMs       the workers' local steps, summed over the workers
      * @param aggregateMs     the aggregation on the driver
      * @param overheadMs      wallMs - computeMs / min(W, cores): the part of the job not spent computing even with
      *                        perfect packing of the tasks on the cores
      */
-    public record Overhead(int workers, int cores, int rounds, double wallMs, double computeMs, double aggregateMs,
+    public record Overhead(int workers, String roundMode, int cores, int rounds, double wallMs, double computeMs, double aggregateMs,
                            double overheadMs) {
         /** The overhead as a fraction of the whole round (job and aggregation). */
         public double fraction() {
@@ -123,7 +127,9 @@ public final class MllibBenchmark {
     public static Result run(Config c, ProgressSink progress) throws IOException {
         FashionMnist.Split split = DataSource.load(null, c.trainSize(), c.testSize());
         try (LocalSession spark = LocalSession.open(c.master())) {
-            int cores = spark.cores();
+            // the task slots (what a barrier stage needs W of), which spark.default.parallelism may overstate
+            int slots = BarrierRounds.slots(JavaSparkContext.fromSparkContext(spark.session().sparkContext()));
+            int cores = slots > 0 ? slots : spark.cores();
             org.apache.spark.sql.Dataset<Row> train = DataFrames.of(spark.session(), split.train(), cores).cache();
             org.apache.spark.sql.Dataset<Row> test = DataFrames.of(spark.session(), split.test(), cores).cache();
             train.count();
@@ -142,9 +148,12 @@ public final class MllibBenchmark {
                     e -> mlp.copy(ParamMap.empty()).setSolver("gd").setStepSize(fullLr).setMaxIter(e).fit(train)));
             SimdgradClassifier ours = new SimdgradClassifier().setLayers(layers).setActivation("tanh")
                     .setNumWorkers(cores).setAggregator("mean").setSeed(1);
-            lines.add(time("simdgrad", "minibatch SGD, K = 1, B = " + c.batch() + ", lr 0.1", stepsPerEpoch, c,
-                    progress, test, e -> ours.copy(ParamMap.empty()).setLocalSteps(1).setBatchSize(c.batch())
-                            .setLearningRate(0.1).setEpochs(e).fit(train)));
+            for (String mode : new String[]{"job", "barrier"}) {
+                lines.add(time("simdgrad", "minibatch SGD, K = 1, B = " + c.batch() + ", lr 0.1, " + (mode.equals("job")
+                        ? "a Spark job per round" : "one barrier job, rounds over TCP"), stepsPerEpoch, c, progress,
+                        test, e -> ours.copy(ParamMap.empty()).setRoundMode(mode).setLocalSteps(1)
+                                .setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(e).fit(train)));
+            }
             lines.add(time("simdgrad", "local SGD, K = " + stepsPerEpoch + " (an epoch per round), B = " + c.batch()
                     + ", lr 0.1", 1, c, progress, test, e -> ours.copy(ParamMap.empty())
                     .setLocalSteps((int) stepsPerEpoch).setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(e)
@@ -154,8 +163,14 @@ public final class MllibBenchmark {
                             .setLearningRate(fullLr).setEpochs(e).fit(train)));
             List<Overhead> overheads = new ArrayList<>();
             for (int w : c.workers()) {
-                overheads.add(overhead(ours.copy(ParamMap.empty()).setNumWorkers(w).setLocalSteps(1)
-                        .setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(1), train, w, cores));
+                for (String mode : new String[]{"job", "barrier"}) {
+                    if (mode.equals("barrier") && w > slots) {
+                        continue;   // a barrier stage needs its W tasks running at once
+                    }
+                    overheads.add(overhead(ours.copy(ParamMap.empty()).setRoundMode(mode).setNumWorkers(w)
+                            .setLocalSteps(1).setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(1), train, w,
+                            cores, mode));
+                }
                 progress.step(2);
             }
             train.unpersist();
@@ -168,7 +183,7 @@ public final class MllibBenchmark {
 
     /** The fits a run makes (for a progress bar). */
     public static long fits(Config c) {
-        return 5L * (1 + c.repeats()) + 2L * c.workers().size();
+        return 6L * (1 + c.repeats()) + 2L * c.workers().size();
     }
 
     private static Line time(String library, String method, double roundsPerEpoch, Config c, ProgressSink progress,
@@ -189,7 +204,7 @@ public final class MllibBenchmark {
     }
 
     private static Overhead overhead(SimdgradClassifier est, org.apache.spark.sql.Dataset<Row> train, int w,
-                                     int cores) {
+                                     int cores, String mode) {
         est.fit(train);   // warm-up
         double[] sums = new double[3];
         int[] count = {0};
@@ -213,6 +228,6 @@ public final class MllibBenchmark {
         }
         int k = Math.max(1, count[0]);
         double wall = sums[0] / k, compute = sums[1] / k, aggregate = sums[2] / k;
-        return new Overhead(w, cores, count[0], wall, compute, aggregate, wall - compute / Math.min(w, cores));
+        return new Overhead(w, mode, cores, count[0], wall, compute, aggregate, wall - compute / Math.min(w, cores));
     }
 }

@@ -70,7 +70,7 @@ public final class SimdgradClassifier
 
     private final String uid;
     private final IntArrayParam layers;
-    private final Param<String> activation, strategy, aggregator, attack, checkpointDir;
+    private final Param<String> activation, strategy, aggregator, attack, checkpointDir, roundMode;
     private final IntParam numWorkers, localSteps, batchSize, epochs, byzantineWorkers, checkpointInterval;
     private final BooleanParam dropLast;
     private final DoubleParam learningRate;
@@ -91,6 +91,8 @@ public final class SimdgradClassifier
         aggregator = new Param<>(this, "aggregator", "cross-worker aggregator: " + WorkerAggregator.KNOWN);
         attack = new Param<>(this, "attack", "what the Byzantine workers send: " + Attack.KNOWN);
         checkpointDir = new Param<>(this, "checkpointDir", "driver-side directory for checkpoints; empty: none");
+        roundMode = new Param<>(this, "roundMode", "how rounds reach the workers: auto (barrier when W tasks fit at"
+                + " once, else job), job (a Spark job per round), barrier (one barrier job, rounds over TCP)");
         numWorkers = new IntParam(this, "numWorkers", "W, the workers; 0: the input's number of partitions");
         localSteps = new IntParam(this, "localSteps", "K >= 1, SGD steps per worker per round");
         batchSize = new IntParam(this, "batchSize", "B >= 1, examples per local step");
@@ -105,6 +107,7 @@ public final class SimdgradClassifier
         setDefault(aggregator, "mean");
         setDefault(attack, "none");
         setDefault(checkpointDir, "");
+        setDefault(roundMode, "auto");
         setDefault(numWorkers, 0);
         setDefault(localSteps, 1);
         setDefault(batchSize, 128);
@@ -127,6 +130,17 @@ public final class SimdgradClassifier
     /** Widths n0, ..., nL: n0 the features' length, nL the number of classes (required). */
     public IntArrayParam layers() {
         return layers;
+    }
+
+    /**
+     * How the synchronous rounds reach the workers (default auto): {@code job}, one Spark job per round;
+     * {@code barrier}, one Spark barrier job per run of rounds (the whole fit, or the rounds between checkpoints) whose
+     * W tasks stay alive and exchange each round with the driver over TCP, which needs W task slots at once;
+     * {@code auto}, barrier when the cluster has W slots, else job. The fitted parameters are the same bits in every
+     * mode.
+     */
+    public Param<String> roundMode() {
+        return roundMode;
     }
 
     /** Hidden activation (default relu). */
@@ -382,6 +396,17 @@ public final class SimdgradClassifier
         return this;
     }
 
+    /** Sets {@link #roundMode()}. */
+    public SimdgradClassifier setRoundMode(String value) {
+        set(roundMode, value);
+        return this;
+    }
+
+    /** The value of {@link #roundMode()} (its default when unset). */
+    public String getRoundMode() {
+        return getOrDefault(roundMode);
+    }
+
     /** The value of {@link #seed()} (its default when unset). */
     public long getSeed() {
         return (Long) getOrDefault(seed);
@@ -420,7 +445,7 @@ public final class SimdgradClassifier
         return new TrainingConfig(PortableArchitecture.of(architecture()), WorkerStrategy.parse(getStrategy()),
                 WorkerAggregator.parse(getAggregator()), Attack.parse(getAttack()), getByzantineWorkers(), w,
                 getLocalSteps(), getLearningRate(), getBatchSize(), getDropLast(), getEpochs(), getSeed(),
-                dir.isEmpty() ? null : dir, getCheckpointInterval());
+                dir.isEmpty() ? null : dir, getCheckpointInterval(), RoundMode.parse(getRoundMode()));
     }
 
     /**

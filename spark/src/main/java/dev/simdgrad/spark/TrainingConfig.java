@@ -23,11 +23,12 @@ import java.util.Objects;
  *                          Gaussian attack
  * @param checkpointDir     a directory on the driver's file system for checkpoints, or null for none
  * @param checkpointInterval write a checkpoint every this many rounds (&gt;= 1)
+ * @param roundMode         how the rounds reach the workers ({@link RoundMode}); the same bits whichever
  */
 record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy, WorkerAggregator aggregator,
                              Attack attack, int byzantineWorkers, int workers, int localSteps, double learningRate,
                              int batchSize, boolean dropLast, int epochs, long seed, String checkpointDir,
-                             int checkpointInterval) implements Serializable {
+                             int checkpointInterval, RoundMode roundMode) implements Serializable {
 
     /**
      * @throws IllegalArgumentException naming the setting that is out of range, or an aggregator not defined for W
@@ -38,6 +39,7 @@ record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(aggregator, "aggregator");
         Objects.requireNonNull(attack, "attack");
+        Objects.requireNonNull(roundMode, "roundMode");
         positive("numWorkers", workers);
         positive("localSteps", localSteps);
         positive("batchSize", batchSize);
@@ -51,7 +53,7 @@ record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy
     }
 
     /**
-     * 16 hex digits identifying every setting that shapes the trajectory (not the checkpoint settings): checkpoints
+     * 16 hex digits identifying every setting that shapes the trajectory (not the checkpoint settings or the round mode): checkpoints
      * carry it, so a fit resumes only from its own kind. The training data is not part of it: resuming on other data
      * is the caller's mistake to avoid.
      */

@@ -18,7 +18,14 @@ final class Frames {
 
     /** A local session for tests: no UI, few shuffle partitions, quiet. */
     static SparkSession session(String master) {
-        SparkSession s = SparkSession.builder().master(master).appName("simdgrad-spark-test")
+        return session(master, java.util.Map.of());
+    }
+
+    /** As {@link #session(String)}, with these Spark settings added. */
+    static SparkSession session(String master, java.util.Map<String, String> conf) {
+        SparkSession.Builder b = SparkSession.builder();
+        conf.forEach(b::config);
+        SparkSession s = b.master(master).appName("simdgrad-spark-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.default.parallelism", "4")

@@ -242,15 +242,18 @@ class SimdgradClassifierTest {
         // Borrows this class's session (LocalSession leaves an active session running).
         MllibBenchmark.Result r = MllibBenchmark.run(new MllibBenchmark.Config(200, 100, 8, 1, 1, 64, List.of(2),
                 "local[2]"), dev.simdgrad.experiments.ProgressSink.NONE);
-        assertEquals(5, r.lines().size());
+        assertEquals(6, r.lines().size());
         assertEquals(2, r.lines().stream().filter(l -> l.library().equals("MLlib")).count());
         for (MllibBenchmark.Line l : r.lines()) {
             assertTrue(l.secondsPerEpoch().mean() > 0 && l.testAccuracy() >= 0 && l.testAccuracy() <= 1,
                     l.toString());
         }
-        MllibBenchmark.Overhead o = r.overheads().getFirst();
-        assertEquals(2, o.workers());
-        assertTrue(o.rounds() >= 1 && o.wallMs() > 0 && o.computeMs() > 0, o.toString());
+        assertEquals(List.of("job", "barrier"), r.overheads().stream().map(MllibBenchmark.Overhead::roundMode)
+                .toList(), "W = 2 fits the two slots: both modes measured");
+        for (MllibBenchmark.Overhead o : r.overheads()) {
+            assertEquals(2, o.workers());
+            assertTrue(o.rounds() >= 1 && o.wallMs() > 0 && o.computeMs() > 0, o.toString());
+        }
         assertTrue(!spark.sparkContext().isStopped(), "a borrowed session stays running");
     }
 
