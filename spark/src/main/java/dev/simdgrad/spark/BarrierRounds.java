@@ -60,16 +60,20 @@ final class BarrierRounds {
         String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
         String bind = sc.getConf().get("spark.driver.bindAddress", host);
         float[] start = rounds.net().parameters().clone();
+        CarriedState carried = rounds.carried();
         Broadcast<float[]> bc = sc.broadcast(start);
+        Broadcast<float[][]> vc = sc.broadcast(carried.velocities());
         try (RoundServer server = new RoundServer(bind, w)) {
-            Task task = new Task(host, server.port(), server.token(), config, bc, from, to, rounds.totalSteps());
+            Task task = new Task(host, server.port(), server.token(), config, bc, vc, from, to, rounds.totalSteps());
             // The shuffle after the barrier stage makes it a shuffle-map stage: Spark re-runs a failed barrier stage
             // of that kind, but aborts the job when a barrier result stage fails.
-            JavaFutureAction<List<Integer>> job = shards.rdd().barrier()
-                    .mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
+            JavaFutureAction<List<WorkerEnd>> job = shards.rdd().barrier()
+                    .mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(WorkerEnd.class))
                     .toJavaRDD().repartition(1).collectAsync();
             try {
-                drive(server, job, rounds, start, from, to, p, w);
+                for (WorkerEnd end : drive(server, job, rounds, start, carried, from, to, p, w)) {
+                    rounds.velocity(end.worker(), end.velocity());
+                }
             } finally {
                 if (!job.isDone()) {
                     server.sendStop();
@@ -81,16 +85,23 @@ final class BarrierRounds {
             throw new UncheckedIOException("round channel", e);
         } finally {
             bc.destroy();
+            vc.destroy();
         }
     }
 
-    private static void drive(RoundServer server, JavaFutureAction<List<Integer>> job, DataParallelTrainer.Rounds rounds,
-                              float[] start, int from, int to, int p, int w) throws IOException {
+    /** A worker's velocity after the last round of a run (null without momentum). */
+    record WorkerEnd(int worker, float[] velocity) implements Serializable {
+    }
+
+    /** Runs the rounds with the tasks; returns what the tasks return at the end, one per worker. */
+    private static List<WorkerEnd> drive(RoundServer server, JavaFutureAction<List<WorkerEnd>> job,
+                                         DataParallelTrainer.Rounds rounds, float[] start, CarriedState carried,
+                                         int from, int to, int p, int w) throws IOException {
         while (true) {
             if (!server.awaitWorkers(job::isDone)) {
                 throw failure(job);
             }
-            System.arraycopy(start, 0, rounds.net().parameters(), 0, start.length);   // a retried attempt restarts
+            rounds.restore(start, carried);   // an attempt (the first, or a re-run) starts from the run's start
             try {
                 for (int r = from; r < to; r++) {
                     long t0 = System.nanoTime();
@@ -101,7 +112,7 @@ final class BarrierRounds {
                         if (m.diverged() != null) {
                             diverged = diverged == null ? m.diverged() : diverged;
                         } else {
-                            results.add(new LocalSteps.Result(i, m.trainable(), m.loss(), m.nanos()));
+                            results.add(new LocalSteps.Result(i, m.trainable(), null, m.loss(), m.nanos()));
                         }
                     }
                     if (diverged != null) {
@@ -119,20 +130,24 @@ final class BarrierRounds {
                 server.dropAll();   // the attempt's tasks stop waiting; Spark runs the stage again, or gives up
                 continue;
             }
+            List<WorkerEnd> ends;
             try {
-                job.get();
+                ends = job.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             } catch (ExecutionException e) {
                 throw failure(job);
             }
-            return;
+            if (ends.size() != w) {
+                throw new IllegalStateException("the barrier job returned " + ends.size() + " workers' ends, not " + w);
+            }
+            return ends;
         }
     }
 
     /** The job's own failure, as Spark reports it. */
-    private static RuntimeException failure(JavaFutureAction<List<Integer>> job) {
+    private static RuntimeException failure(JavaFutureAction<List<WorkerEnd>> job) {
         try {
             job.get();
             return new IllegalStateException("the barrier job ended before all its rounds were run");
@@ -147,32 +162,35 @@ final class BarrierRounds {
 
     /** The body of every task of the barrier job: connect, then run the rounds with the driver. */
     private static final class Task extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Shard>,
-            scala.collection.Iterator<Integer>> implements Serializable {
+            scala.collection.Iterator<WorkerEnd>> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String host;
         private final int port, from, to;
         private final long token, totalSteps;
         private final TrainingConfig config;
         private final Broadcast<float[]> theta;
+        private final Broadcast<float[][]> velocities;
 
-        Task(String host, int port, long token, TrainingConfig config, Broadcast<float[]> theta, int from, int to,
-             long totalSteps) {
+        Task(String host, int port, long token, TrainingConfig config, Broadcast<float[]> theta,
+             Broadcast<float[][]> velocities, int from, int to, long totalSteps) {
             this.host = host;
             this.port = port;
             this.token = token;
             this.config = config;
             this.theta = theta;
+            this.velocities = velocities;
             this.from = from;
             this.to = to;
             this.totalSteps = totalSteps;
         }
 
         @Override
-        public scala.collection.Iterator<Integer> apply(scala.collection.Iterator<Shard> it) {
+        public scala.collection.Iterator<WorkerEnd> apply(scala.collection.Iterator<Shard> it) {
             Shard shard = it.next();
             TaskContext ctx = TaskContext.get();
             int attempt = ctx.stageAttemptNumber();
             DenseNetwork net = DenseNetwork.fromParameters(config.architecture().architecture(), theta.value());
+            float[] velocity = velocities.value()[shard.worker];
             int p = net.trainableCount();
             byte[] bytes = new byte[4 * p];
             float[] next = new float[p];
@@ -190,14 +208,15 @@ final class BarrierRounds {
                     int steps = (int) Math.min(config.localSteps(), totalSteps - first);
                     LocalSteps.Result res;
                     try {
-                        res = LocalSteps.run(shard, config, net.parameters(), first, steps, r);
+                        res = LocalSteps.run(shard, config, net.parameters(), velocity, first, steps, totalSteps, r);
+                        velocity = res.velocity();
                     } catch (IllegalStateException e) {   // this worker's loss stopped being finite
                         out.writeInt(RoundServer.DIVERGED);
                         out.writeInt(r);
                         out.writeUTF(e.getMessage());
                         out.flush();
                         in.readInt();   // STOP (or the end of the stream)
-                        return done();
+                        return done(null);
                     }
                     DataParallelTrainer.FaultHook hook = DataParallelTrainer.faultHook;
                     if (hook != null && hook.fail(r, shard.worker, attempt + ctx.attemptNumber())) {
@@ -213,7 +232,7 @@ final class BarrierRounds {
                     out.flush();
                     int kind = in.readInt();
                     if (kind == RoundServer.STOP) {
-                        return done();
+                        return done(null);
                     }
                     if (kind != RoundServer.NEXT || in.readInt() != r) {
                         throw new IllegalStateException("round channel: unexpected message " + kind + " in round " + r);
@@ -226,11 +245,12 @@ final class BarrierRounds {
                 throw new UncheckedIOException("round channel to " + host + ":" + port + ", worker " + shard.worker
                         + ", rounds " + from + ".." + (to - 1), e);
             }
-            return done();
+            return done(new WorkerEnd(shard.worker, velocity));
         }
 
-        private static scala.collection.Iterator<Integer> done() {
-            return CollectionConverters.asScala(Collections.<Integer>emptyIterator());
+        private static scala.collection.Iterator<WorkerEnd> done(WorkerEnd end) {
+            return CollectionConverters.asScala(end == null ? Collections.<WorkerEnd>emptyIterator()
+                    : List.of(end).iterator());
         }
     }
 }

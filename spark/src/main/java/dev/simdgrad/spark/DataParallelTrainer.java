@@ -100,14 +100,16 @@ final class DataParallelTrainer {
             Checkpoints checkpoints = config.checkpointDir() == null ? null
                     : new Checkpoints(Path.of(config.checkpointDir()), config.fingerprint());
             int start = 0;
+            CarriedState carried = CarriedState.initial(w);
             if (checkpoints != null) {
-                Checkpoints.Found found = checkpoints.latest(arch);
+                Checkpoints.Found found = checkpoints.latest(arch, w);
                 if (found != null && found.rounds() <= rounds) {
                     net = found.net();
                     start = found.rounds();
+                    carried = found.carried();
                 }
             }
-            Rounds state = new Rounds(config, net, rounds, totalSteps);
+            Rounds state = new Rounds(config, net, rounds, totalSteps, carried);
             boolean barrier = useBarrier(sc, config);
             int interval = checkpoints == null ? rounds : config.checkpointInterval();
             for (int r = start; r < rounds; ) {
@@ -120,8 +122,8 @@ final class DataParallelTrainer {
                         long first = (long) q * config.localSteps();
                         int steps = (int) Math.min(config.localSteps(), totalSteps - first);
                         long t0 = System.nanoTime();
-                        List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(), first, steps,
-                                q);
+                        List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(),
+                                state.carried(), first, steps, totalSteps, q);
                         String bad = state.finish(q, System.nanoTime() - t0, results);
                         if (bad != null) {
                             throw new IllegalStateException(bad);
@@ -130,7 +132,7 @@ final class DataParallelTrainer {
                 }
                 r = end;
                 if (checkpoints != null) {
-                    checkpoints.save(r, net);
+                    checkpoints.save(r, net, state.carried());
                 }
             }
             int[] byzantine = state.byzantine;
@@ -175,8 +177,10 @@ final class DataParallelTrainer {
         private final long totalSteps;
         private final int p;
         private final float[] matrix, next;
+        private final float[][] velocities;
+        private float[] previousStep;
 
-        Rounds(TrainingConfig config, DenseNetwork net, int rounds, long totalSteps) {
+        Rounds(TrainingConfig config, DenseNetwork net, int rounds, long totalSteps, CarriedState carried) {
             this.config = config;
             this.net = net;
             this.totalSteps = totalSteps;
@@ -185,6 +189,32 @@ final class DataParallelTrainer {
             this.p = net.trainableCount();
             this.matrix = new float[config.workers() * p];
             this.next = new float[p];
+            this.velocities = carried.velocities().clone();
+            this.previousStep = carried.previousStep();
+        }
+
+        /** A copy of what the next round starts from besides the parameters. */
+        CarriedState carried() {
+            float[][] v = new float[velocities.length][];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = velocities[i] == null ? null : velocities[i].clone();
+            }
+            return new CarriedState(v, previousStep == null ? null : previousStep.clone());
+        }
+
+        /** Goes back to the start of a run of rounds: these parameters and this carried state. */
+        void restore(float[] parameters, CarriedState carried) {
+            System.arraycopy(parameters, 0, net.parameters(), 0, parameters.length);
+            CarriedState c = carried;
+            for (int i = 0; i < velocities.length; i++) {
+                velocities[i] = c.velocities()[i] == null ? null : c.velocities()[i].clone();
+            }
+            previousStep = c.previousStep() == null ? null : c.previousStep().clone();
+        }
+
+        /** Worker {@code worker}'s velocity after the last finished round (a run of barrier rounds ends with it). */
+        void velocity(int worker, float[] velocity) {
+            velocities[worker] = velocity;
         }
 
         TrainingConfig config() {
@@ -232,13 +262,31 @@ final class DataParallelTrainer {
             long t2 = System.nanoTime();
             float[] current = Trainable.gather(net);
             config.attack().apply(matrix, w, p, current, byzantine, r, config.seed());
-            config.aggregator().aggregate(matrix, w, p, current, next);
+            float[] center = current;
+            if (config.aggregator().centersOnPreviousStep() && previousStep != null) {
+                center = new float[p];
+                for (int j = 0; j < p; j++) {
+                    center[j] = current[j] + previousStep[j];
+                }
+            }
+            config.aggregator().aggregate(matrix, w, p, center, next);
             RoundListener listener = roundListener;
             if (listener != null) {
                 listener.round(r, wallNanos, compute, System.nanoTime() - t2);
             }
             String bad = nonFinite(next, r, config);
             if (bad == null) {
+                for (int i = 0; i < w; i++) {
+                    if (results.get(i).velocity() != null) {   // barrier rounds send velocities at the end only
+                        velocities[i] = results.get(i).velocity();
+                    }
+                }
+                if (config.aggregator().centersOnPreviousStep()) {
+                    previousStep = previousStep == null ? new float[p] : previousStep;
+                    for (int j = 0; j < p; j++) {
+                        previousStep[j] = next[j] - current[j];
+                    }
+                }
                 Trainable.scatter(next, net);
             }
             return bad;
@@ -277,6 +325,10 @@ final class DataParallelTrainer {
             if (c.checkpointDir() != null) {
                 throw new IllegalArgumentException("lockstep fits do not write checkpoints (checkpointDir is set)");
             }
+            if (c.optimizer().stateful() || c.aggregator().centersOnPreviousStep()) {
+                throw new IllegalArgumentException("lockstep fits carry no state between rounds: momentum "
+                        + c.optimizer().momentum() + ", aggregator " + c.aggregator());
+            }
         }
         Architecture arch = c0.architecture().architecture();
         int w = c0.workers(), a = configs.size();
@@ -305,7 +357,8 @@ final class DataParallelTrainer {
                 for (int j = 0; j < active.length; j++) {
                     thetas[j] = nets[active[j]].parameters().clone();
                 }
-                List<LockstepResult> results = lockstepRound(sc, sh.rdd(), cs, active, thetas, first, steps, r);
+                List<LockstepResult> results = lockstepRound(sc, sh.rdd(), cs, active, thetas, first, steps,
+                        sh.totalSteps(), r);
                 for (int j = 0; j < active.length; j++) {
                     int k = active[j];
                     double loss = 0;
@@ -345,7 +398,7 @@ final class DataParallelTrainer {
     /** What lockstep arms must share: everything but the aggregator, the attack and f. */
     private static String sharedSettings(TrainingConfig c) {
         return c.architecture().architecture() + "|" + c.strategy() + "|" + c.workers() + "|" + c.localSteps() + "|"
-                + c.learningRate() + "|" + c.batchSize() + "|" + c.dropLast() + "|" + c.epochs() + "|" + c.seed();
+                + c.learningRate() + "|" + c.optimizer() + "|" + c.batchSize() + "|" + c.dropLast() + "|" + c.epochs() + "|" + c.seed();
     }
 
     /**
@@ -357,7 +410,7 @@ final class DataParallelTrainer {
 
     private static List<LockstepResult> lockstepRound(JavaSparkContext sc, JavaRDD<Shard> shards,
                                                       TrainingConfig[] configs, int[] active, float[][] thetas,
-                                                      long first, int steps, int round) {
+                                                      long first, int steps, long totalSteps, int round) {
         Broadcast<float[][]> bc = sc.broadcast(thetas);
         try {
             List<LockstepResult> out = new ArrayList<>(shards.mapPartitions(it -> {
@@ -367,7 +420,8 @@ final class DataParallelTrainer {
                 String[] why = new String[active.length];
                 for (int j = 0; j < active.length; j++) {
                     try {
-                        res[j] = LocalSteps.run(shard, configs[active[j]], th[j], first, steps, round);
+                        res[j] = LocalSteps.run(shard, configs[active[j]], th[j], null, first, steps, totalSteps,
+                                round);
                     } catch (IllegalStateException e) {   // this arm's loss stopped being finite
                         why[j] = e.getMessage();
                     }
@@ -434,12 +488,16 @@ final class DataParallelTrainer {
     }
 
     private static List<LocalSteps.Result> round(JavaSparkContext sc, JavaRDD<Shard> shards, TrainingConfig config,
-                                                 float[] theta, long first, int steps, int round) {
+                                                 float[] theta, CarriedState carried, long first, int steps,
+                                                 long totalSteps, int round) {
         Broadcast<float[]> bc = sc.broadcast(theta.clone());
+        // every worker's velocity goes to every task (W x P floats with momentum, nothing without)
+        Broadcast<float[][]> vc = sc.broadcast(carried.velocities());
         try {
             List<LocalSteps.Result> out = new ArrayList<>(shards.mapPartitions(it -> {
                 Shard shard = it.next();
-                LocalSteps.Result result = LocalSteps.run(shard, config, bc.value(), first, steps, round);
+                LocalSteps.Result result = LocalSteps.run(shard, config, bc.value(), vc.value()[shard.worker], first,
+                        steps, totalSteps, round);
                 FaultHook hook = faultHook;
                 // After the steps, so the retry finds the shard's batch schedule already advanced past them.
                 if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
@@ -451,6 +509,7 @@ final class DataParallelTrainer {
             return out;
         } finally {
             bc.destroy();
+            vc.destroy();
         }
     }
 

@@ -9,11 +9,11 @@ import dev.simdgrad.nn.optim.Sgd;
 import java.io.Serializable;
 
 /**
- * What one worker does in a round: from the broadcast parameters θ, K plain SGD steps on its shard (softmax
- * cross-entropy, the per-example strategy aggregating each batch's per-example gradients), exactly as nn's
- * {@code Trainer} steps: the same objective, the same optimizer code, the batches of {@link BatchSchedule}. Returns
- * its trainable parameters. Cost: K forward/backward passes and strategy aggregations of B examples, as on one
- * machine.
+ * What one worker does in a round: from the broadcast parameters θ (and its own velocity), K SGD steps on its shard
+ * (softmax cross-entropy, the per-example strategy aggregating each batch's per-example gradients), exactly as nn's
+ * {@code Trainer} steps: the same objective, the same optimizer code ({@link WorkerOptimizer}) at the same global
+ * step numbers, the batches of {@link BatchSchedule}. Returns its trainable parameters and velocity. Cost: K
+ * forward/backward passes and strategy aggregations of B examples, as on one machine.
  */
 final class LocalSteps {
     private LocalSteps() {
@@ -24,22 +24,27 @@ final class LocalSteps {
      *
      * @param worker    the worker (partition) index
      * @param trainable its trainable parameters after its steps (the gradient layout of nn)
+     * @param velocity  its SGD velocity after its steps (gradient layout), null without momentum
      * @param loss      the mean of its steps' batch losses (each before its step)
      * @param nanos     the wall-clock time of its steps (for the round-overhead measurement; not part of the result's
      *                  meaning)
      */
-    record Result(int worker, float[] trainable, double loss, long nanos) implements Serializable {
+    record Result(int worker, float[] trainable, float[] velocity, double loss, long nanos) implements Serializable {
     }
 
     /**
-     * Runs steps {@code [firstStep, firstStep + steps)} of the worker's schedule from {@code theta}.
+     * Runs steps {@code [firstStep, firstStep + steps)} of the worker's schedule from {@code theta} and, with
+     * momentum, from {@code velocity} (null: none yet).
      *
+     * @param totalSteps the steps each worker takes in the whole fit (for the cosine schedule)
      * @throws IllegalStateException if a batch loss is not finite (training diverged)
      */
-    static Result run(Shard shard, TrainingConfig config, float[] theta, long firstStep, int steps, int round) {
+    static Result run(Shard shard, TrainingConfig config, float[] theta, float[] velocity, long firstStep, int steps,
+                      long totalSteps, int round) {
         DenseNetwork net = DenseNetwork.fromParameters(config.architecture().architecture(), theta);
         LossGradient objective = new LossGradient(new SoftmaxCrossEntropy(), config.strategy().create());
-        Sgd sgd = Sgd.plain(config.learningRate());
+        Sgd sgd = config.optimizer().create(config.learningRate(), totalSteps);
+        sgd.restore(firstStep, velocity);   // the schedule at the global step; the worker's own velocity
         float[] gradient = new float[net.trainableCount()];
         double total = 0;
         long t0 = System.nanoTime();
@@ -58,6 +63,7 @@ final class LocalSteps {
                 total += l;
             }
         }
-        return new Result(shard.worker, Trainable.gather(net), total / steps, System.nanoTime() - t0);
+        return new Result(shard.worker, Trainable.gather(net), sgd.velocity(), total / steps,
+                System.nanoTime() - t0);
     }
 }

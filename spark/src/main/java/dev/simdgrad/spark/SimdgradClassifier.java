@@ -43,14 +43,21 @@ import java.util.Locale;
  * with the {@code aggregator} ({@link WorkerAggregator}), after the {@code byzantineWorkers} f Byzantine workers'
  * results are replaced by the {@code attack} ({@link Attack}). K = 1 with the mean aggregator is synchronous
  * minibatch SGD over W batches; larger K is local SGD. Training runs {@code epochs} epochs of the largest shard.
- * Everything a fit draws comes from {@code seed}.
+ * Everything a fit draws comes from {@code seed}. The workers' SGD takes a {@code learningRateSchedule} over the
+ * global step, {@code momentum} (each worker keeps its velocity across rounds), {@code nesterov} and
+ * {@code weightDecay} ({@link WorkerOptimizer}).
+ *
+ * <p><b>Rounds.</b> {@code roundMode} chooses how rounds reach the workers: a Spark job per round, or one Spark
+ * barrier job whose W tasks stay alive and exchange each round with the driver over TCP (tens of milliseconds of
+ * scheduling per round saved; needs W task slots at once); {@code auto} (the default) takes the barrier job when the
+ * cluster has the slots. The bits are the same.
  *
  * <p><b>Determinism.</b> The fitted parameters are a function of the rows' order, W and the params only: bitwise
  * the same for any number of executors, cores or input partitions, and when a task is retried (on executors of one
  * SIMD width; across widths as far as the kernels promise it: the Gram matrix of the distance-based per-example
  * strategies may differ in its last bits). With W = 1 they are
  * bitwise those of nn's {@code Trainer} with the same network, seed, strategy, batch size, dropLast and
- * {@code Sgd.plain(learningRate)}, for any K.
+ * {@code Sgd} (schedule, momentum, Nesterov, weight decay), for any K.
  *
  * <p><b>Errors before training</b> ({@link IllegalArgumentException} naming the thing): a missing or wrongly typed
  * column, a feature vector of another length than {@code layers[0]}, a missing or non-finite feature, a label that is
@@ -58,7 +65,8 @@ import java.util.Locale;
  * Bulyan: W &gt;= 4f + 3, ...), f &gt; W, a strategy that cannot take a worker's batch size.
  *
  * <p><b>Checkpoints.</b> With {@code checkpointDir} set, the driver writes the parameters there every
- * {@code checkpointInterval} rounds (an atomic simdgrad model file), and a fit finding a checkpoint there resumes
+ * {@code checkpointInterval} rounds (an atomic simdgrad model file, with the workers' velocities and the aggregator's
+ * memory beside it when there are any), and a fit finding a checkpoint there resumes
  * from it, ending with the same bits as an uninterrupted fit (a fit that finds the final checkpoint of a finished fit
  * with the same settings returns its network at once). Checkpoints are named by a fingerprint of the settings, not of
  * the data: give each data set its own directory.
@@ -70,10 +78,11 @@ public final class SimdgradClassifier
 
     private final String uid;
     private final IntArrayParam layers;
-    private final Param<String> activation, strategy, aggregator, attack, checkpointDir, roundMode;
+    private final Param<String> activation, strategy, aggregator, attack, checkpointDir, roundMode,
+            learningRateSchedule;
     private final IntParam numWorkers, localSteps, batchSize, epochs, byzantineWorkers, checkpointInterval;
-    private final BooleanParam dropLast;
-    private final DoubleParam learningRate;
+    private final BooleanParam dropLast, nesterov;
+    private final DoubleParam learningRate, momentum, weightDecay;
     private final LongParam seed;
 
     /** An estimator with a random uid and the default params. */
@@ -101,6 +110,12 @@ public final class SimdgradClassifier
         checkpointInterval = new IntParam(this, "checkpointInterval", "rounds between checkpoints (>= 1)");
         dropLast = new BooleanParam(this, "dropLast", "skip each worker's last partial batch of an epoch");
         learningRate = new DoubleParam(this, "learningRate", "the SGD learning rate (> 0)");
+        learningRateSchedule = new Param<>(this, "learningRateSchedule", "the learning rate over the global step: "
+                + WorkerOptimizer.KNOWN);
+        momentum = new DoubleParam(this, "momentum", "SGD momentum in [0, 1); each worker keeps its velocity across"
+                + " rounds");
+        nesterov = new BooleanParam(this, "nesterov", "Nesterov momentum (needs momentum > 0)");
+        weightDecay = new DoubleParam(this, "weightDecay", "coupled L2 weight decay (>= 0)");
         seed = new LongParam(this, "seed", "seed of the initial parameters, batch orders and attacks");
         setDefault(activation, "relu");
         setDefault(strategy, "mean");
@@ -116,6 +131,10 @@ public final class SimdgradClassifier
         setDefault(checkpointInterval, 10);
         setDefault(dropLast, false);
         setDefault(learningRate, 0.1);
+        setDefault(learningRateSchedule, "constant");
+        setDefault(momentum, 0.0);
+        setDefault(nesterov, false);
+        setDefault(weightDecay, 0.0);
         setDefault(seed, 0L);
     }
 
@@ -396,6 +415,77 @@ public final class SimdgradClassifier
         return this;
     }
 
+    /**
+     * The learning rate over the global step t, the same on every worker (default constant): {@code constant},
+     * {@code step:factor:every} (η · factor^⌊t / every⌋), {@code cosine} or {@code cosine:minRate} (over all the
+     * fit's steps).
+     */
+    public Param<String> learningRateSchedule() {
+        return learningRateSchedule;
+    }
+
+    /**
+     * SGD momentum μ in [0, 1) (default 0). Each worker keeps its own velocity from round to round (local momentum;
+     * the driver holds the velocities between runs of rounds and writes them with checkpoints).
+     */
+    public DoubleParam momentum() {
+        return momentum;
+    }
+
+    /** Nesterov momentum (default false; needs momentum &gt; 0). */
+    public BooleanParam nesterov() {
+        return nesterov;
+    }
+
+    /** Coupled L2 weight decay λ &gt;= 0 (default 0), added to each gradient as in {@code torch.optim.SGD}. */
+    public DoubleParam weightDecay() {
+        return weightDecay;
+    }
+
+    /** Sets {@link #learningRateSchedule()}. */
+    public SimdgradClassifier setLearningRateSchedule(String value) {
+        set(learningRateSchedule, value);
+        return this;
+    }
+
+    /** The value of {@link #learningRateSchedule()} (its default when unset). */
+    public String getLearningRateSchedule() {
+        return getOrDefault(learningRateSchedule);
+    }
+
+    /** Sets {@link #momentum()}. */
+    public SimdgradClassifier setMomentum(double value) {
+        set(momentum, value);
+        return this;
+    }
+
+    /** The value of {@link #momentum()} (its default when unset). */
+    public double getMomentum() {
+        return (Double) getOrDefault(momentum);
+    }
+
+    /** Sets {@link #nesterov()}. */
+    public SimdgradClassifier setNesterov(boolean value) {
+        set(nesterov, value);
+        return this;
+    }
+
+    /** The value of {@link #nesterov()} (its default when unset). */
+    public boolean getNesterov() {
+        return (Boolean) getOrDefault(nesterov);
+    }
+
+    /** Sets {@link #weightDecay()}. */
+    public SimdgradClassifier setWeightDecay(double value) {
+        set(weightDecay, value);
+        return this;
+    }
+
+    /** The value of {@link #weightDecay()} (its default when unset). */
+    public double getWeightDecay() {
+        return (Double) getOrDefault(weightDecay);
+    }
+
     /** Sets {@link #roundMode()}. */
     public SimdgradClassifier setRoundMode(String value) {
         set(roundMode, value);
@@ -444,7 +534,8 @@ public final class SimdgradClassifier
         String dir = getCheckpointDir();
         return new TrainingConfig(PortableArchitecture.of(architecture()), WorkerStrategy.parse(getStrategy()),
                 WorkerAggregator.parse(getAggregator()), Attack.parse(getAttack()), getByzantineWorkers(), w,
-                getLocalSteps(), getLearningRate(), getBatchSize(), getDropLast(), getEpochs(), getSeed(),
+                getLocalSteps(), getLearningRate(), new WorkerOptimizer(getLearningRateSchedule(),
+                        (float) getMomentum(), getNesterov(), (float) getWeightDecay()), getBatchSize(), getDropLast(), getEpochs(), getSeed(),
                 dir.isEmpty() ? null : dir, getCheckpointInterval(), RoundMode.parse(getRoundMode()));
     }
 

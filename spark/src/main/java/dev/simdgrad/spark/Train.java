@@ -26,7 +26,8 @@ import java.util.Map;
  * {@code layers[0]} features and labels 0..k-1, or {@code parquet} with {@code features} and {@code label} columns),
  * {@code layers} (required), {@code activation}, {@code workers}, {@code localSteps}, {@code batchSize},
  * {@code dropLast}, {@code learningRate}, {@code epochs}, {@code strategy}, {@code aggregator}, {@code byzantine},
- * {@code attack}, {@code seed}, {@code checkpointDir}, {@code checkpointInterval} (the params of
+ * {@code attack}, {@code seed}, {@code checkpointDir}, {@code checkpointInterval}, {@code learningRateSchedule},
+ * {@code momentum}, {@code nesterov}, {@code weightDecay}, {@code roundMode} (the params of
  * {@link SimdgradClassifier}), {@code out} (Spark ML model directory, overwritten), {@code modelFile} (a simdgrad
  * model file written on the driver). Prints the training accuracy and the per-round losses' first and last values.
  */
@@ -88,6 +89,11 @@ public final class Train {
                 case "seed" -> clf.setSeed(Long.parseLong(v));
                 case "checkpointDir" -> clf.setCheckpointDir(v);
                 case "checkpointInterval" -> clf.setCheckpointInterval(Integer.parseInt(v));
+                case "learningRateSchedule" -> clf.setLearningRateSchedule(v);
+                case "momentum" -> clf.setMomentum(Double.parseDouble(v));
+                case "nesterov" -> clf.setNesterov(Boolean.parseBoolean(v));
+                case "weightDecay" -> clf.setWeightDecay(Double.parseDouble(v));
+                case "roundMode" -> clf.setRoundMode(v);
                 default -> throw new IllegalArgumentException("unknown argument '" + e.getKey() + "'");
             }
         }

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param byzantineWorkers  f, the number of Byzantine workers (0: none)
  * @param workers           W, the number of workers (partitions of the training data)
  * @param localSteps        K &gt;= 1, the SGD steps each worker takes per round (1: synchronous SGD)
- * @param learningRate      the constant SGD learning rate, &gt; 0
+ * @param learningRate      the SGD learning rate η, &gt; 0 (the schedule's base rate)
+ * @param optimizer         the workers' SGD: schedule, momentum, Nesterov, weight decay ({@link WorkerOptimizer})
  * @param batchSize         B &gt;= 1, examples per local step (B &gt;= a shard's size: full batch)
  * @param dropLast          whether each worker skips the last partial batch of its epochs
  * @param epochs            &gt;= 1; training runs ceil(epochs S / K) rounds, S the steps per epoch of the largest
@@ -26,9 +27,9 @@ import java.util.Objects;
  * @param roundMode         how the rounds reach the workers ({@link RoundMode}); the same bits whichever
  */
 record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy, WorkerAggregator aggregator,
-                             Attack attack, int byzantineWorkers, int workers, int localSteps, double learningRate,
-                             int batchSize, boolean dropLast, int epochs, long seed, String checkpointDir,
-                             int checkpointInterval, RoundMode roundMode) implements Serializable {
+                      Attack attack, int byzantineWorkers, int workers, int localSteps, double learningRate,
+                      WorkerOptimizer optimizer, int batchSize, boolean dropLast, int epochs, long seed,
+                      String checkpointDir, int checkpointInterval, RoundMode roundMode) implements Serializable {
 
     /**
      * @throws IllegalArgumentException naming the setting that is out of range, or an aggregator not defined for W
@@ -40,6 +41,7 @@ record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy
         Objects.requireNonNull(aggregator, "aggregator");
         Objects.requireNonNull(attack, "attack");
         Objects.requireNonNull(roundMode, "roundMode");
+        Objects.requireNonNull(optimizer, "optimizer");
         positive("numWorkers", workers);
         positive("localSteps", localSteps);
         positive("batchSize", batchSize);
@@ -60,7 +62,9 @@ record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy
     String fingerprint() {
         String s = architecture.architecture() + "|" + strategy + "|" + aggregator + "|" + attack + "|"
                 + byzantineWorkers + "|" + workers + "|" + localSteps + "|" + Double.doubleToLongBits(learningRate)
-                + "|" + batchSize + "|" + dropLast + "|" + epochs + "|" + seed;
+                // plain SGD adds nothing, so checkpoints written before the optimizer settings existed still resume
+                + (optimizer.equals(WorkerOptimizer.PLAIN) ? "" : "|" + optimizer) + "|" + batchSize + "|" + dropLast
+                + "|" + epochs + "|" + seed;
         long h = 0xcbf29ce484222325L;   // FNV-1a, 64 bits: stable across JVMs, unlike String.hashCode's 32
         for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;

@@ -20,7 +20,8 @@ import java.io.Serializable;
  * {@code medianOfMeans:groups} (groups &lt;= W), {@code krum:f} (W &gt;= 2f + 3), {@code multiKrum:f:m}
  * (W &gt;= 2f + 3, m &lt;= W), {@code geometricMedian} or {@code geometricMedian:nu:iterations:tolerance},
  * {@code centeredClipping:tau} or {@code centeredClipping:tau:iterations} (centered at the current parameters, that is
- * at the zero update: the rule keeps no state between rounds, so a run can resume from a checkpoint), {@code bulyan:f}
+ * at the zero update) or {@code centeredClipping:tau:iterations:previous} (centered at the previous round's step taken
+ * again, Karimireddy et al.'s center: the one rule with memory, carried in {@link CarriedState}), {@code bulyan:f}
  * (W &gt;= 4f + 3). Cost: one pass (mean) to a few passes (order statistics, the Gram matrix of the distance rules)
  * over the W x P matrix on the driver.
  */
@@ -28,7 +29,7 @@ public sealed interface WorkerAggregator extends Serializable {
 
     /** Known names, for error messages. */
     String KNOWN = "mean, median, trimmedMean:c, winsorizedMean:c, medianOfMeans:groups, krum:f, multiKrum:f:m,"
-            + " geometricMedian[:nu:iterations:tolerance], centeredClipping:tau[:iterations], bulyan:f";
+            + " geometricMedian[:nu:iterations:tolerance], centeredClipping:tau[:iterations[:previous]], bulyan:f";
 
     /**
      * Parses {@code text}.
@@ -54,11 +55,16 @@ public sealed interface WorkerAggregator extends Serializable {
                 yield new GeometricMedian(nu, s.intArg(1, 10, 0), tol);
             }
             case "centeredclipping" -> {
-                double tau = s.arity(1, 2, "centeredClipping:tau[:iterations]").doubleArg(0, 0);
+                double tau = s.arity(1, 3, "centeredClipping:tau[:iterations[:previous]]").doubleArg(0, 0);
                 if (!(tau > 0)) {
                     throw new IllegalArgumentException("aggregator '" + text + "': tau must be > 0");
                 }
-                yield new CenteredClipping((float) tau, s.intArg(1, 1, 1));
+                boolean previous = s.args().length == 3;
+                if (previous && !s.args()[2].strip().equalsIgnoreCase("previous")) {
+                    throw new IllegalArgumentException("aggregator '" + text + "': the third argument can only be"
+                            + " 'previous' (center at the previous round's step)");
+                }
+                yield new CenteredClipping((float) tau, s.intArg(1, 1, 1), previous);
             }
             case "bulyan" -> new Bulyan(s.arity(1, 1, "bulyan:f").intArg(0, 0, 0));
             default -> throw s.unknown(KNOWN);
@@ -84,6 +90,15 @@ public sealed interface WorkerAggregator extends Serializable {
             return;
         }
         apply(rows, workers, p, current, out);
+    }
+
+    /**
+     * Whether {@code current}, the center handed to {@link #aggregate}, should be the round's starting parameters
+     * plus the previous round's step (the driver keeps that step in {@link CarriedState}) rather than the starting
+     * parameters alone. Only centered clipping with {@code previous} says yes.
+     */
+    default boolean centersOnPreviousStep() {
+        return false;
     }
 
     /** The rule itself, for W &gt;= 2 (checked by {@link #checkWorkers}). */
@@ -266,15 +281,24 @@ public sealed interface WorkerAggregator extends Serializable {
     }
 
     /**
-     * Centered clipping (Karimireddy et al. 2021) around the round's starting parameters: each worker's update is
-     * clipped to radius tau ({@link Aggregate#centeredClipping}), {@code iterations} times.
+     * Centered clipping (Karimireddy et al. 2021): each worker's difference from the center is clipped to radius tau
+     * ({@link Aggregate#centeredClipping}), {@code iterations} times. The center is the round's starting parameters
+     * (the zero update), or with {@code fromPreviousStep} those plus the previous round's aggregate step, as the
+     * paper centers at the previous aggregate (with worker momentum, {@link WorkerOptimizer}, that is its algorithm;
+     * the first round centers at the zero update).
      *
-     * @param tau        the clipping radius, &gt; 0
-     * @param iterations the clipping iterations (default 1)
+     * @param tau              the clipping radius, &gt; 0
+     * @param iterations       the clipping iterations (default 1)
+     * @param fromPreviousStep center at the previous step taken again
      */
-    record CenteredClipping(float tau, int iterations) implements WorkerAggregator {
+    record CenteredClipping(float tau, int iterations, boolean fromPreviousStep) implements WorkerAggregator {
         @Override
         public void checkWorkers(int workers) {
+        }
+
+        @Override
+        public boolean centersOnPreviousStep() {
+            return fromPreviousStep;
         }
 
         @Override
@@ -284,7 +308,7 @@ public sealed interface WorkerAggregator extends Serializable {
 
         @Override
         public String toString() {
-            return "centeredClipping:" + tau + ":" + iterations;
+            return "centeredClipping:" + tau + ":" + iterations + (fromPreviousStep ? ":previous" : "");
         }
     }
 

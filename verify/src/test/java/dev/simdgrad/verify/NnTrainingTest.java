@@ -59,6 +59,40 @@ class NnTrainingTest {
     }
 
     @Test
+    void aRestoredSgdContinuesBitForBit() {
+        for (boolean nesterov : new boolean[] {false, true}) {
+            TwoLayerNet once = TwoLayerNet.initialize(NetSpec.standard(3, 4, 2, Activation.TANH), 5);
+            TwoLayerNet split = TwoLayerNet.initialize(NetSpec.standard(3, 4, 2, Activation.TANH), 5);
+            int n = once.trainableCount();
+            Sgd continuous = new Sgd(Schedule.cosine(0.1, 0.01, 6), 0.9f, nesterov, 0.01f);
+            Sgd first = new Sgd(Schedule.cosine(0.1, 0.01, 6), 0.9f, nesterov, 0.01f);
+            float[] g = new float[n];
+            float[] carried = null;
+            for (int t = 0; t < 6; t++) {
+                for (int i = 0; i < n; i++) {
+                    g[i] = (float) Math.cos(2 * i + t);
+                }
+                continuous.step(once, g);
+                // a new optimizer every second step, restored from the previous one's state
+                Sgd s = t % 2 == 0 ? new Sgd(Schedule.cosine(0.1, 0.01, 6), 0.9f, nesterov, 0.01f) : first;
+                if (t % 2 == 0) {
+                    s.restore(t, carried);
+                    first = s;
+                }
+                s.step(split, g);
+                carried = s.velocity();
+            }
+            assertArrayEquals(once.parameters(), split.parameters(), "nesterov " + nesterov);
+            assertArrayEquals(continuous.velocity(), carried);
+            assertEquals(continuous.currentRate(), first.currentRate());
+        }
+        Sgd plain = Sgd.plain(0.1);
+        assertEquals(null, plain.velocity());
+        assertThrows(IllegalArgumentException.class, () -> plain.restore(0, new float[3]));
+        assertThrows(IllegalArgumentException.class, () -> plain.restore(-1, null));
+    }
+
+    @Test
     void schedules() {
         assertEquals(0.3, Schedule.constant(0.3).rate(1000));
         Schedule cos = Schedule.cosine(1.0, 0.1, 100);

@@ -85,6 +85,33 @@ public final class Sgd {
         return schedule.rate(steps);
     }
 
+    /**
+     * The velocity v after the steps taken, in the gradient layout (a copy), or null if there is none yet (no step
+     * taken, or no momentum). With {@link #restore} it carries the optimizer across processes: a data-parallel worker
+     * that keeps its momentum from round to round, or a checkpoint.
+     */
+    public float[] velocity() {
+        return velocity == null ? null : velocity.clone();
+    }
+
+    /**
+     * Continues as if {@code steps} steps had been taken and had left {@code velocity} (copied; null: none yet): the
+     * next step uses η at step {@code steps} of the schedule and this velocity, bit for bit as an optimizer that took
+     * those steps itself.
+     *
+     * @throws IllegalArgumentException if {@code steps < 0}, or a velocity is given without momentum
+     */
+    public void restore(long steps, float[] velocity) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps=" + steps + " must be >= 0");
+        }
+        if (velocity != null && momentum == 0) {
+            throw new IllegalArgumentException("a velocity of " + velocity.length + " values for SGD without momentum");
+        }
+        this.steps = steps;
+        this.velocity = velocity == null ? null : velocity.clone();
+    }
+
     /** Forgets the velocity and the step count. */
     public void reset() {
         velocity = null;
