@@ -189,7 +189,9 @@ final class BarrierRounds {
             Shard shard = it.next();
             TaskContext ctx = TaskContext.get();
             int attempt = ctx.stageAttemptNumber();
-            DenseNetwork net = DenseNetwork.fromParameters(config.architecture().architecture(), theta.value());
+            LocalSteps stepper = new LocalSteps(shard, config, theta.value(), velocities.value()[shard.worker],
+                    totalSteps);
+            DenseNetwork net = stepper.network();
             float[] velocity = velocities.value()[shard.worker];
             int p = net.trainableCount();
             byte[] bytes = new byte[4 * p];
@@ -208,7 +210,7 @@ final class BarrierRounds {
                     int steps = (int) Math.min(config.localSteps(), totalSteps - first);
                     LocalSteps.Result res;
                     try {
-                        res = LocalSteps.run(shard, config, net.parameters(), velocity, first, steps, totalSteps, r);
+                        res = stepper.run(first, steps, r);
                         velocity = res.velocity();
                     } catch (IllegalStateException e) {   // this worker's loss stopped being finite
                         out.writeInt(RoundServer.DIVERGED);

@@ -16,8 +16,6 @@ import java.io.Serializable;
  * forward/backward passes and strategy aggregations of B examples, as on one machine.
  */
 final class LocalSteps {
-    private LocalSteps() {
-    }
 
     /**
      * A worker's result for one round.
@@ -32,20 +30,58 @@ final class LocalSteps {
     record Result(int worker, float[] trainable, float[] velocity, double loss, long nanos) implements Serializable {
     }
 
+    private final Shard shard;
+    private final TrainingConfig config;
+    private final DenseNetwork net;
+    private final LossGradient objective;
+    private final Sgd sgd;
+    private final float[] gradient;
+
+    /**
+     * A worker's stepper, kept for a run of rounds (a barrier task keeps it, so the network's workspaces and the
+     * optimizer live across rounds instead of being rebuilt each round).
+     *
+     * @param theta      the parameters to start from (copied)
+     * @param velocity   the worker's velocity (copied; null: none yet)
+     * @param totalSteps the steps each worker takes in the whole fit (for the cosine schedule)
+     */
+    LocalSteps(Shard shard, TrainingConfig config, float[] theta, float[] velocity, long totalSteps) {
+        this.shard = shard;
+        this.config = config;
+        this.net = DenseNetwork.fromParameters(config.architecture().architecture(), theta);
+        this.objective = new LossGradient(new SoftmaxCrossEntropy(), config.strategy().create());
+        this.sgd = config.optimizer().create(config.learningRate(), totalSteps);
+        sgd.restore(0, velocity);
+        this.gradient = new float[net.trainableCount()];
+    }
+
+    /** The network the steps move; between calls of {@link #run} its trainable parameters may be replaced. */
+    DenseNetwork network() {
+        return net;
+    }
+
     /**
      * Runs steps {@code [firstStep, firstStep + steps)} of the worker's schedule from {@code theta} and, with
-     * momentum, from {@code velocity} (null: none yet).
+     * momentum, from {@code velocity} (null: none yet): a one-round stepper.
      *
      * @param totalSteps the steps each worker takes in the whole fit (for the cosine schedule)
      * @throws IllegalStateException if a batch loss is not finite (training diverged)
      */
     static Result run(Shard shard, TrainingConfig config, float[] theta, float[] velocity, long firstStep, int steps,
                       long totalSteps, int round) {
-        DenseNetwork net = DenseNetwork.fromParameters(config.architecture().architecture(), theta);
-        LossGradient objective = new LossGradient(new SoftmaxCrossEntropy(), config.strategy().create());
-        Sgd sgd = config.optimizer().create(config.learningRate(), totalSteps);
-        sgd.restore(firstStep, velocity);   // the schedule at the global step; the worker's own velocity
-        float[] gradient = new float[net.trainableCount()];
+        return new LocalSteps(shard, config, theta, velocity, totalSteps).run(firstStep, steps, round);
+    }
+
+    /**
+     * Runs steps {@code [firstStep, firstStep + steps)} of the worker's schedule from the network's parameters and
+     * the velocity it has (the schedule at the global step {@code firstStep}).
+     *
+     * @throws IllegalStateException if a batch loss is not finite (training diverged)
+     */
+    Result run(long firstStep, int steps, int round) {
+        if (sgd.steps() != firstStep) {
+            sgd.restore(firstStep, sgd.velocity());
+        }
         double total = 0;
         long t0 = System.nanoTime();
         // One task at a time per shard: the schedule and its batch buffer are shared by attempts of the same worker.
