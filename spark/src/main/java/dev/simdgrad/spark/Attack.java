@@ -89,6 +89,25 @@ public sealed interface Attack extends Serializable {
      */
     void apply(float[] rows, int workers, int p, float[] current, int[] byzantine, int round, long seed);
 
+    /**
+     * Whether a Byzantine worker's row depends on the other workers' rows. The rules that do (ALIE, IPM) and the
+     * ones that need only the worker's own row and θ are all coordinate-wise, so they give the same values applied to
+     * any set of columns; only {@link Gaussian} draws one stream over all P coordinates and must see the whole row
+     * ({@link #applyToOwnRow}), which it can because it ignores the others.
+     */
+    default boolean wholeRowOnly() {
+        return false;
+    }
+
+    /**
+     * Replaces worker {@code worker}'s own row by the attack, the same values {@link #apply} writes there (for the
+     * attacks whose {@link #wholeRowOnly} is true: the executors then aggregate column blocks, the attack runs in
+     * the Byzantine worker's own task).
+     */
+    default void applyToOwnRow(float[] row, int worker, float[] current, int round, long seed) {
+        throw new UnsupportedOperationException(this + " is applied to column blocks");
+    }
+
     /** No attack: the Byzantine workers send their honest results. */
     record None() implements Attack {
         @Override
@@ -145,10 +164,24 @@ public sealed interface Attack extends Serializable {
         @Override
         public void apply(float[] rows, int w, int p, float[] current, int[] byzantine, int round, long seed) {
             for (int b : byzantine) {
-                SplittableRandom r = new SplittableRandom(Seeds.mix(seed, round, b));
-                for (int j = 0, o = b * p; j < p; j++) {
-                    rows[o + j] = (float) (current[j] + sigma * r.nextGaussian());
-                }
+                fill(rows, b * p, p, current, b, round, seed);
+            }
+        }
+
+        @Override
+        public boolean wholeRowOnly() {
+            return true;
+        }
+
+        @Override
+        public void applyToOwnRow(float[] row, int worker, float[] current, int round, long seed) {
+            fill(row, 0, row.length, current, worker, round, seed);
+        }
+
+        private void fill(float[] rows, int o, int p, float[] current, int b, int round, long seed) {
+            SplittableRandom r = new SplittableRandom(Seeds.mix(seed, round, b));
+            for (int j = 0; j < p; j++) {
+                rows[o + j] = (float) (current[j] + sigma * r.nextGaussian());
             }
         }
 

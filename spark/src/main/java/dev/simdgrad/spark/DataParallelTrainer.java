@@ -110,7 +110,8 @@ final class DataParallelTrainer {
                 }
             }
             Rounds state = new Rounds(config, net, rounds, totalSteps, carried);
-            boolean barrier = useBarrier(sc, config);
+            int blocks = ExecutorAggregation.blocks(config, net.trainableCount());
+            boolean barrier = blocks == 0 && useBarrier(sc, config);
             int interval = checkpoints == null ? rounds : config.checkpointInterval();
             for (int r = start; r < rounds; ) {
                 // a run of rounds ends at the next checkpoint (or the end): one barrier job, or one job per round
@@ -122,9 +123,19 @@ final class DataParallelTrainer {
                         long first = (long) q * config.localSteps();
                         int steps = (int) Math.min(config.localSteps(), totalSteps - first);
                         long t0 = System.nanoTime();
-                        List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(),
-                                state.carried(), first, steps, totalSteps, q);
-                        String bad = state.finish(q, System.nanoTime() - t0, results);
+                        String bad;
+                        if (blocks > 0) {
+                            long[] nanos = new long[w];
+                            float[] next = new float[net.trainableCount()];
+                            double[] losses = ExecutorAggregation.round(sc, sh.rdd(), config, net.parameters(),
+                                    state.trainable(), state.byzantine, blocks, first, steps, totalSteps, q, next,
+                                    nanos);
+                            bad = state.finishAggregated(q, System.nanoTime() - t0, losses, nanos, next);
+                        } else {
+                            List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(),
+                                    state.carried(), first, steps, totalSteps, q);
+                            bad = state.finish(q, System.nanoTime() - t0, results);
+                        }
                         if (bad != null) {
                             throw new IllegalStateException(bad);
                         }
@@ -236,6 +247,28 @@ final class DataParallelTrainer {
         /** The network's trainable parameters (after the last finished round). */
         float[] trainable() {
             return Trainable.gather(net);
+        }
+
+        /**
+         * Round r's aggregate, computed on the executors ({@link ExecutorAggregation}), becomes the next parameters.
+         *
+         * @return null, or why the aggregate is not finite (then the network is unchanged)
+         */
+        String finishAggregated(int r, long wallNanos, double[] losses, long[] nanos, float[] aggregate) {
+            double loss = 0;
+            for (double l : losses) {
+                loss += l;
+            }
+            roundLoss[r] = loss / config.workers();
+            RoundListener listener = roundListener;
+            if (listener != null) {
+                listener.round(r, wallNanos, nanos, 0);
+            }
+            String bad = nonFinite(aggregate, r, config);
+            if (bad == null) {
+                Trainable.scatter(aggregate, net);
+            }
+            return bad;
         }
 
         /**

@@ -80,7 +80,8 @@ public final class SimdgradClassifier
     private final IntArrayParam layers;
     private final Param<String> activation, strategy, aggregator, attack, checkpointDir, roundMode,
             learningRateSchedule;
-    private final IntParam numWorkers, localSteps, batchSize, epochs, byzantineWorkers, checkpointInterval;
+    private final IntParam numWorkers, localSteps, batchSize, epochs, byzantineWorkers, checkpointInterval,
+            aggregationBlocks;
     private final BooleanParam dropLast, nesterov;
     private final DoubleParam learningRate, momentum, weightDecay;
     private final LongParam seed;
@@ -115,6 +116,9 @@ public final class SimdgradClassifier
         momentum = new DoubleParam(this, "momentum", "SGD momentum in [0, 1); each worker keeps its velocity across"
                 + " rounds");
         nesterov = new BooleanParam(this, "nesterov", "Nesterov momentum (needs momentum > 0)");
+        aggregationBlocks = new IntParam(this, "aggregationBlocks", "where the cross-worker aggregation runs: -1 auto"
+                + " (the executors when W x P is too large for the driver), 0 the driver, B >= 1 the executors in B"
+                + " coordinate blocks");
         weightDecay = new DoubleParam(this, "weightDecay", "coupled L2 weight decay (>= 0)");
         seed = new LongParam(this, "seed", "seed of the initial parameters, batch orders and attacks");
         setDefault(activation, "relu");
@@ -135,6 +139,7 @@ public final class SimdgradClassifier
         setDefault(momentum, 0.0);
         setDefault(nesterov, false);
         setDefault(weightDecay, 0.0);
+        setDefault(aggregationBlocks, -1);
         setDefault(seed, 0L);
     }
 
@@ -486,6 +491,28 @@ public final class SimdgradClassifier
         return (Double) getOrDefault(weightDecay);
     }
 
+    /**
+     * Where the cross-worker aggregation runs (default -1, auto): 0 on the driver, which collects the W x P matrix;
+     * B &gt;= 1 on the executors, in B coordinate blocks that a shuffle brings together (only for the coordinate-wise
+     * aggregators, without momentum, in a job per round; see {@link ExecutorAggregation}); -1 on the executors when
+     * the driver's two W x P matrices would take more than a quarter of its heap and the settings allow it. The bits
+     * are the same wherever it runs.
+     */
+    public IntParam aggregationBlocks() {
+        return aggregationBlocks;
+    }
+
+    /** Sets {@link #aggregationBlocks()}. */
+    public SimdgradClassifier setAggregationBlocks(int value) {
+        set(aggregationBlocks, value);
+        return this;
+    }
+
+    /** The value of {@link #aggregationBlocks()} (its default when unset). */
+    public int getAggregationBlocks() {
+        return (Integer) getOrDefault(aggregationBlocks);
+    }
+
     /** Sets {@link #roundMode()}. */
     public SimdgradClassifier setRoundMode(String value) {
         set(roundMode, value);
@@ -536,7 +563,8 @@ public final class SimdgradClassifier
                 WorkerAggregator.parse(getAggregator()), Attack.parse(getAttack()), getByzantineWorkers(), w,
                 getLocalSteps(), getLearningRate(), new WorkerOptimizer(getLearningRateSchedule(),
                         (float) getMomentum(), getNesterov(), (float) getWeightDecay()), getBatchSize(), getDropLast(), getEpochs(), getSeed(),
-                dir.isEmpty() ? null : dir, getCheckpointInterval(), RoundMode.parse(getRoundMode()));
+                dir.isEmpty() ? null : dir, getCheckpointInterval(), RoundMode.parse(getRoundMode()),
+                getAggregationBlocks());
     }
 
     /**

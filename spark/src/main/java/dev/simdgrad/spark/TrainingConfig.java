@@ -25,11 +25,14 @@ import java.util.Objects;
  * @param checkpointDir     a directory on the driver's file system for checkpoints, or null for none
  * @param checkpointInterval write a checkpoint every this many rounds (&gt;= 1)
  * @param roundMode         how the rounds reach the workers ({@link RoundMode}); the same bits whichever
+ * @param aggregationBlocks where the aggregation runs ({@link ExecutorAggregation}): -1 auto, 0 on the driver, B &gt;= 1
+ *                          on the executors in B coordinate blocks; the same bits wherever
  */
 record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy, WorkerAggregator aggregator,
                       Attack attack, int byzantineWorkers, int workers, int localSteps, double learningRate,
                       WorkerOptimizer optimizer, int batchSize, boolean dropLast, int epochs, long seed,
-                      String checkpointDir, int checkpointInterval, RoundMode roundMode) implements Serializable {
+                      String checkpointDir, int checkpointInterval, RoundMode roundMode, int aggregationBlocks)
+        implements Serializable {
 
     /**
      * @throws IllegalArgumentException naming the setting that is out of range, or an aggregator not defined for W
@@ -47,6 +50,10 @@ record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy
         positive("batchSize", batchSize);
         positive("epochs", epochs);
         positive("checkpointInterval", checkpointInterval);
+        if (aggregationBlocks < -1) {
+            throw new IllegalArgumentException("aggregationBlocks=" + aggregationBlocks + " must be -1 (auto), 0"
+                    + " (the driver) or a number of blocks >= 1");
+        }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learningRate=" + learningRate + " must be finite and > 0");
         }
@@ -55,7 +62,7 @@ record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy
     }
 
     /**
-     * 16 hex digits identifying every setting that shapes the trajectory (not the checkpoint settings or the round mode): checkpoints
+     * 16 hex digits identifying every setting that shapes the trajectory (not the checkpoint settings, the round mode or where the aggregation runs): checkpoints
      * carry it, so a fit resumes only from its own kind. The training data is not part of it: resuming on other data
      * is the caller's mistake to avoid.
      */

@@ -101,6 +101,16 @@ public sealed interface WorkerAggregator extends Serializable {
         return false;
     }
 
+    /**
+     * Whether the rule works column by column (each coordinate's aggregate depends only on that coordinate's W
+     * values), so that it gives the same bits applied to column blocks on the executors
+     * ({@link ExecutorAggregation}). True for the mean, the median, the trimmed and winsorized means and the median
+     * of means; the distance-based rules need every coordinate at once.
+     */
+    default boolean coordinateWise() {
+        return false;
+    }
+
     /** The rule itself, for W &gt;= 2 (checked by {@link #checkWorkers}). */
     void apply(float[] rows, int workers, int p, float[] current, float[] out);
 
@@ -113,6 +123,11 @@ public sealed interface WorkerAggregator extends Serializable {
 
     /** The coordinate-wise mean. */
     record MeanOf() implements WorkerAggregator {
+        @Override
+        public boolean coordinateWise() {
+            return true;
+        }
+
         @Override
         public void checkWorkers(int workers) {
         }
@@ -130,6 +145,11 @@ public sealed interface WorkerAggregator extends Serializable {
 
     /** The coordinate-wise median. */
     record MedianOf() implements WorkerAggregator {
+        @Override
+        public boolean coordinateWise() {
+            return true;
+        }
+
         @Override
         public void checkWorkers(int workers) {
         }
@@ -151,6 +171,11 @@ public sealed interface WorkerAggregator extends Serializable {
      * @param c values dropped at each end
      */
     record TrimmedMean(int c) implements WorkerAggregator {
+        @Override
+        public boolean coordinateWise() {
+            return true;
+        }
+
         @Override
         public void checkWorkers(int workers) {
             require(2L * c < workers, toString(), "2c < W", workers);
@@ -174,6 +199,11 @@ public sealed interface WorkerAggregator extends Serializable {
      */
     record WinsorizedMean(int c) implements WorkerAggregator {
         @Override
+        public boolean coordinateWise() {
+            return true;
+        }
+
+        @Override
         public void checkWorkers(int workers) {
             require(2L * c < workers, toString(), "2c < W", workers);
         }
@@ -195,6 +225,11 @@ public sealed interface WorkerAggregator extends Serializable {
      * @param groups the number of groups
      */
     record MedianOfMeans(int groups) implements WorkerAggregator {
+        @Override
+        public boolean coordinateWise() {
+            return true;
+        }
+
         @Override
         public void checkWorkers(int workers) {
             require(groups <= workers, toString(), "groups <= W", workers);

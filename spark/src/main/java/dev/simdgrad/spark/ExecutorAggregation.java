@@ -1,0 +1,180 @@
+package dev.simdgrad.spark;
+
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A round whose aggregation runs on the executors, for W x P too large for the driver: a reduce-scatter over B
+ * coordinate blocks. Each worker's task runs its local steps and cuts its P trainable parameters into B blocks;
+ * a shuffle by block ({@code partitionBy}) brings the W pieces of a block to one task, which applies the attack and
+ * the aggregator to that W x P_b matrix; the driver collects the B aggregated blocks (P floats) instead of W x P.
+ *
+ * <p><b>Same bits as on the driver.</b> Only coordinate-wise aggregators are allowed ({@link
+ * WorkerAggregator#coordinateWise()}: mean, median, trimmed and winsorized means, median of means): the kernels
+ * compute each coordinate from its W values in worker order, so a block's columns get the values the whole matrix
+ * would give them. The attacks are coordinate-wise too, except the Gaussian one's single random stream over the row,
+ * which the Byzantine worker's own task applies to its whole row before cutting it ({@link Attack#wholeRowOnly}).
+ * The distance-based rules (Krum, Multi-Krum, the geometric median, centered clipping, Bulyan) need all coordinates
+ * of every row at once and stay on the driver, as does worker momentum (its velocities would travel back to the
+ * driver, W x P again).
+ *
+ * <p><b>Where the switch is</b> ({@code aggregationBlocks}): -1 (auto, the default) aggregates on the executors when the
+ * driver's two W x P float matrices (the collected results and the aggregation's input) would take more than a
+ * quarter of the driver's heap and the rule allows it, in blocks of about 32 MiB (W x P_b floats); 0 always on the
+ * driver; B &gt;= 1 on the executors in B blocks. Cost per round: one job of two stages, a shuffle of W x P floats
+ * between the executors, the collection of P floats.
+ */
+final class ExecutorAggregation {
+    /** A block's input on its way to its aggregating task: the worker's slice, and (block 0) its loss and time. */
+    record Piece(int worker, float[] slice, double loss, long nanos) implements Serializable {
+    }
+
+    /** An aggregated block, and (block 0) every worker's loss and compute time. */
+    record Block(int block, float[] aggregate, double[] losses, long[] nanos) implements Serializable {
+    }
+
+    private ExecutorAggregation() {
+    }
+
+    /**
+     * The number of blocks for this fit (0: on the driver).
+     *
+     * @throws IllegalArgumentException if blocks are asked for and the aggregator, the momentum or the round mode
+     *                                  cannot have them
+     */
+    static int blocks(TrainingConfig config, int p) {
+        int asked = config.aggregationBlocks();
+        String why = reasonAgainst(config);
+        if (asked > 0) {
+            if (why != null) {
+                throw new IllegalArgumentException("aggregationBlocks=" + asked + ": " + why + "; set"
+                        + " aggregationBlocks=0 to aggregate on the driver");
+            }
+            return Math.min(asked, p);
+        }
+        if (asked == 0 || why != null) {
+            return 0;
+        }
+        long bytes = 4L * config.workers() * p;
+        if (2 * bytes <= Runtime.getRuntime().maxMemory() / 4) {
+            return 0;
+        }
+        return (int) Math.min(p, Math.max(2, (bytes + (32L << 20) - 1) / (32L << 20)));
+    }
+
+    /** Why this fit cannot aggregate on the executors, or null if it can. */
+    private static String reasonAgainst(TrainingConfig config) {
+        if (!config.aggregator().coordinateWise()) {
+            return "aggregator " + config.aggregator() + " needs whole rows; only the coordinate-wise ones (mean,"
+                    + " median, trimmedMean, winsorizedMean, medianOfMeans) aggregate on the executors";
+        }
+        if (config.optimizer().stateful()) {
+            return "momentum " + config.optimizer().momentum() + " keeps worker velocities on the driver";
+        }
+        if (config.roundMode() == RoundMode.BARRIER) {
+            return "roundMode barrier sends every result to the driver";
+        }
+        return null;
+    }
+
+    /**
+     * One round: local steps on the workers, the attack and the aggregation per block on the executors.
+     *
+     * @param theta   the round's parameters (all of them, frozen ones included)
+     * @param current the round's trainable parameters (gradient layout)
+     * @param next    receives the aggregate (P values)
+     * @return per worker, its mean loss (index w) and in {@code nanosOut} its compute time
+     */
+    static double[] round(JavaSparkContext sc, JavaRDD<Shard> shards, TrainingConfig config, float[] theta,
+                          float[] current, int[] byzantine, int blocks, long first, int steps, long totalSteps,
+                          int round, float[] next, long[] nanosOut) {
+        int w = config.workers(), p = current.length;
+        Broadcast<float[]> bc = sc.broadcast(theta.clone());
+        Broadcast<float[]> cc = sc.broadcast(current.clone());
+        try {
+            List<Block> out = shards.mapPartitionsToPair(it -> {
+                Shard shard = it.next();
+                LocalSteps.Result res = LocalSteps.run(shard, config, bc.value(), null, first, steps, totalSteps,
+                        round);
+                DataParallelTrainer.FaultHook hook = DataParallelTrainer.faultHook;
+                if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
+                    throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
+                }
+                float[] row = res.trainable();
+                if (config.attack().wholeRowOnly() && java.util.Arrays.binarySearch(byzantine, shard.worker) >= 0) {
+                    config.attack().applyToOwnRow(row, shard.worker, cc.value(), round, config.seed());
+                }
+                List<Tuple2<Integer, Piece>> pieces = new ArrayList<>(blocks);
+                for (int b = 0; b < blocks; b++) {
+                    int from = start(b, blocks, p), to = start(b + 1, blocks, p);
+                    pieces.add(new Tuple2<>(b, new Piece(shard.worker, java.util.Arrays.copyOfRange(row, from, to),
+                            res.loss(), res.nanos())));
+                }
+                return pieces.iterator();
+            }).partitionBy(new HashPartitioner(blocks)).mapPartitions(it -> {
+                List<Block> done = new ArrayList<>(1);
+                java.util.Map<Integer, Piece[]> byBlock = new java.util.TreeMap<>();
+                while (it.hasNext()) {
+                    Tuple2<Integer, Piece> t = it.next();
+                    byBlock.computeIfAbsent(t._1(), k -> new Piece[w])[t._2().worker()] = t._2();
+                }
+                for (var e : byBlock.entrySet()) {
+                    done.add(aggregate(e.getKey(), e.getValue(), config, cc.value(), byzantine, blocks, round));
+                }
+                return done.iterator();
+            }).collect();
+            double[] losses = null;
+            for (Block b : out) {
+                System.arraycopy(b.aggregate(), 0, next, start(b.block(), blocks, p), b.aggregate().length);
+                if (b.block() == 0) {
+                    losses = b.losses();
+                    System.arraycopy(b.nanos(), 0, nanosOut, 0, w);
+                }
+            }
+            if (out.size() != blocks || losses == null) {
+                throw new IllegalStateException("the aggregation returned " + out.size() + " of " + blocks
+                        + " blocks");
+            }
+            return losses;
+        } finally {
+            bc.destroy();
+            cc.destroy();
+        }
+    }
+
+    /** The first coordinate of block b of B over P coordinates (near-equal blocks). */
+    static int start(int b, int blocks, int p) {
+        return (int) ((long) b * p / blocks);
+    }
+
+    /** Block b's W pieces (in worker order) through the attack and the aggregator. */
+    private static Block aggregate(int b, Piece[] pieces, TrainingConfig config, float[] current, int[] byzantine,
+                                   int blocks, int round) {
+        int w = pieces.length, p = current.length, from = start(b, blocks, p), pb = start(b + 1, blocks, p) - from;
+        float[] matrix = new float[w * pb], cur = java.util.Arrays.copyOfRange(current, from, from + pb);
+        double[] losses = new double[w];
+        long[] nanos = new long[w];
+        for (int i = 0; i < w; i++) {
+            if (pieces[i] == null) {
+                throw new IllegalStateException("block " + b + " has no piece from worker " + i);
+            }
+            System.arraycopy(pieces[i].slice(), 0, matrix, i * pb, pb);
+            losses[i] = pieces[i].loss();
+            nanos[i] = pieces[i].nanos();
+        }
+        if (!config.attack().wholeRowOnly()) {
+            config.attack().apply(matrix, w, pb, cur, byzantine, round, config.seed());
+        }
+        float[] agg = new float[pb];
+        config.aggregator().aggregate(matrix, w, pb, cur, agg);
+        return b == 0 ? new Block(b, agg, losses, nanos) : new Block(b, agg, null, null);
+    }
+}
