@@ -71,7 +71,8 @@ final class SparkMllibReport {
         }
         sb.append("Speed-up per epoch (MLlib s/epoch / simdgrad s/epoch) and accuracy difference (simdgrad minus"
                 + " MLlib):\n").append(v.format()).append('\n');
-        TextTable ot = new TextTable(List.of("W", "rounds by", "cores", "rounds", "wall ms/round", "compute ms/round (sum)",
+        TextTable ot = new TextTable(List.of("W", "rounds by", "cores", "rounds", "wall ms/round",
+                "compute ms/round (sum)",
                 "aggregate ms", "overhead ms/round", "overhead share"));
         for (var x : r.overheads()) {
             ot.add(String.valueOf(x.workers()), x.roundMode(), String.valueOf(x.cores()), String.valueOf(x.rounds()),

@@ -16,10 +16,10 @@ import java.util.stream.Stream;
 
 /**
  * The driver's checkpoints: after round r (1-based count of finished rounds) the parameters are written as a simdgrad
- * model file {@code round-NNNNNNNNN-FINGERPRINT.sgnn} in the checkpoint directory, atomically ({@link ModelFile#save}: a reader
- * sees the old file or the new one), and older checkpoints are then deleted. Beside it, when there is any, the
- * {@link CarriedState} (the workers' velocities, the aggregator's previous step) goes to {@code round-...-FINGERPRINT.state},
- * written first. Training state is exactly (parameters, carried state, rounds finished): batch orders, Byzantine
+ * model file {@code round-NNNNNNNNN-FINGERPRINT.sgnn} in the checkpoint directory, atomically
+ * ({@link ModelFile#save}: a reader sees the old file or the new one), and older checkpoints are then deleted. Beside
+ * it, when there is any, the {@link CarriedState} (the workers' velocities, the aggregator's previous step) goes to
+ * {@code round-...-FINGERPRINT.state}, written first. Training state is exactly (parameters, carried state, rounds finished): batch orders, Byzantine
  * workers and attack noise are functions of the seed and the step or round, so a fit resumed from a checkpoint ends
  * with the same bits as one that was never interrupted. The directory is on the driver's file system.
  */

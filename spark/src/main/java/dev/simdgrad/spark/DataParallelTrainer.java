@@ -431,7 +431,8 @@ final class DataParallelTrainer {
     /** What lockstep arms must share: everything but the aggregator, the attack and f. */
     private static String sharedSettings(TrainingConfig c) {
         return c.architecture().architecture() + "|" + c.strategy() + "|" + c.workers() + "|" + c.localSteps() + "|"
-                + c.learningRate() + "|" + c.optimizer() + "|" + c.batchSize() + "|" + c.dropLast() + "|" + c.epochs() + "|" + c.seed();
+                + c.learningRate() + "|" + c.optimizer() + "|" + c.batchSize() + "|" + c.dropLast() + "|" + c.epochs()
+                + "|" + c.seed();
     }
 
     /**

@@ -26,8 +26,8 @@ import java.util.List;
  * of every row at once and stay on the driver, as does worker momentum (its velocities would travel back to the
  * driver, W x P again).
  *
- * <p><b>Where the switch is</b> ({@code aggregationBlocks}): -1 (auto, the default) aggregates on the executors when the
- * driver's two W x P float matrices (the collected results and the aggregation's input) would take more than a
+ * <p><b>Where the switch is</b> ({@code aggregationBlocks}): -1 (auto, the default) aggregates on the executors when
+ * the driver's two W x P float matrices (the collected results and the aggregation's input) would take more than a
  * quarter of the driver's heap and the rule allows it, in blocks of about 32 MiB (W x P_b floats); 0 always on the
  * driver; B &gt;= 1 on the executors in B blocks. Cost per round: one job of two stages, a shuffle of W x P floats
  * between the executors, the collection of P floats.

@@ -97,8 +97,8 @@ public final class MllibBenchmark {
      * @param overheadMs      wallMs - computeMs / min(W, cores): the part of the job not spent computing even with
      *                        perfect packing of the tasks on the cores
      */
-    public record Overhead(int workers, String roundMode, int cores, int rounds, double wallMs, double computeMs, double aggregateMs,
-                           double overheadMs) {
+    public record Overhead(int workers, String roundMode, int cores, int rounds, double wallMs, double computeMs,
+                           double aggregateMs, double overheadMs) {
         /** The overhead as a fraction of the whole round (job and aggregation). */
         public double fraction() {
             return overheadMs / (wallMs + aggregateMs);

@@ -562,9 +562,9 @@ public final class SimdgradClassifier
         return new TrainingConfig(PortableArchitecture.of(architecture()), WorkerStrategy.parse(getStrategy()),
                 WorkerAggregator.parse(getAggregator()), Attack.parse(getAttack()), getByzantineWorkers(), w,
                 getLocalSteps(), getLearningRate(), new WorkerOptimizer(getLearningRateSchedule(),
-                        (float) getMomentum(), getNesterov(), (float) getWeightDecay()), getBatchSize(), getDropLast(), getEpochs(), getSeed(),
-                dir.isEmpty() ? null : dir, getCheckpointInterval(), RoundMode.parse(getRoundMode()),
-                getAggregationBlocks());
+                        (float) getMomentum(), getNesterov(), (float) getWeightDecay()), getBatchSize(), getDropLast(),
+                getEpochs(), getSeed(), dir.isEmpty() ? null : dir, getCheckpointInterval(),
+                RoundMode.parse(getRoundMode()), getAggregationBlocks());
     }
 
     /**

@@ -27,8 +27,8 @@ import java.util.Map;
  * {@code layers} (required), {@code activation}, {@code workers}, {@code localSteps}, {@code batchSize},
  * {@code dropLast}, {@code learningRate}, {@code epochs}, {@code strategy}, {@code aggregator}, {@code byzantine},
  * {@code attack}, {@code seed}, {@code checkpointDir}, {@code checkpointInterval}, {@code learningRateSchedule},
- * {@code momentum}, {@code nesterov}, {@code weightDecay}, {@code roundMode}, {@code aggregationBlocks} (the params of
- * {@link SimdgradClassifier}), {@code out} (Spark ML model directory, overwritten), {@code modelFile} (a simdgrad
+ * {@code momentum}, {@code nesterov}, {@code weightDecay}, {@code roundMode}, {@code aggregationBlocks} (the params
+ * of {@link SimdgradClassifier}), {@code out} (Spark ML model directory, overwritten), {@code modelFile} (a simdgrad
  * model file written on the driver). Prints the training accuracy and the per-round losses' first and last values.
  */
 public final class Train {

@@ -62,8 +62,8 @@ record TrainingConfig(PortableArchitecture architecture, WorkerStrategy strategy
     }
 
     /**
-     * 16 hex digits identifying every setting that shapes the trajectory (not the checkpoint settings, the round mode or where the aggregation runs): checkpoints
-     * carry it, so a fit resumes only from its own kind. The training data is not part of it: resuming on other data
+     * 16 hex digits identifying every setting that shapes the trajectory (not the checkpoint settings, the round mode
+     * or where the aggregation runs): checkpoints carry it, so a fit resumes only from its own kind. The training data is not part of it: resuming on other data
      * is the caller's mistake to avoid.
      */
     String fingerprint() {
