@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "spark-mllib", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"MLlib MultilayerPerceptronClassifier vs simdgrad on Spark (local mode, same session, same"
             + " DataFrame, same widths): seconds per epoch (mean +- sd over repeated fits) and test accuracy after the"
-            + " same number of epochs; then simdgrad's round overhead (broadcast + job + collect against compute) at"
-            + " W = 2 and 8. Run it through the ./simdgrad launcher, which adds Spark. About 3 minutes on 2 cores."})
+            + " same number of epochs; then simdgrad's round overhead (a job per round, or a barrier job's TCP"
+            + " exchange, against compute) at W = 2 and 8 and K = 1 and 8. Run it through the ./simdgrad launcher,"
+            + " which adds Spark. About 3 minutes on 2 cores."})
 final class BenchSparkMllibCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -46,6 +47,10 @@ final class BenchSparkMllibCommand implements Callable<Integer> {
             + " round-overhead measurement (default: ${DEFAULT-VALUE}).")
     private List<Integer> workers;
 
+    @Option(names = "--local-steps", split = ",", defaultValue = "1,8", paramLabel = "K", description = "K (local"
+            + " steps per round) of the round-overhead measurement (default: ${DEFAULT-VALUE}).")
+    private List<Integer> localSteps;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default:"
             + " simdgrad-results/bench-spark-mllib).")
     private Path out;
@@ -65,6 +70,10 @@ final class BenchSparkMllibCommand implements Callable<Integer> {
         if (workers.isEmpty() || workers.stream().anyMatch(w -> w < 1 || w > 64)) {
             throw new ParameterException(spec.commandLine(), "--workers: each must be in 1..64, got " + workers);
         }
+        if (localSteps.isEmpty() || localSteps.stream().anyMatch(k -> k < 1 || k > 1000)) {
+            throw new ParameterException(spec.commandLine(), "--local-steps: each must be in 1..1000, got "
+                    + localSteps);
+        }
         String problem = SparkClasspath.problem("bench spark-mllib");
         if (problem != null) {
             spec.commandLine().getErr().println(problem);
@@ -76,7 +85,7 @@ final class BenchSparkMllibCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         long start = System.nanoTime();
         List<Path> files = SparkMllibReport.run(new SparkMllibReport.Settings(trainSize, hidden, epochs, repeats,
-                workers), o, dir);
+                workers, localSteps), o, dir);
         o.println();
         o.println("Wrote " + files.size() + " files into " + dir.toAbsolutePath() + ":");
         for (Path f : files) {

@@ -22,13 +22,14 @@ final class SparkMllibReport {
     }
 
     /** The command line's settings. */
-    record Settings(int trainSize, int hidden, int epochs, int repeats, List<Integer> workers) {
+    record Settings(int trainSize, int hidden, int epochs, int repeats, List<Integer> workers,
+                    List<Integer> localSteps) {
     }
 
     static List<Path> run(Settings s, PrintWriter o, Path dir) throws IOException {
         var d = MllibBenchmark.Config.standard();
         var c = new MllibBenchmark.Config(s.trainSize(), d.testSize(), s.hidden(), s.epochs(), s.repeats(),
-                d.batch(), s.workers(), d.master());
+                d.batch(), s.workers(), s.localSteps(), d.master());
         o.printf(Locale.ROOT, "bench spark-mllib: 784-%d-10, %d epochs per fit, %d timed fits per method, Spark %s%n",
                 c.hidden(), c.epochs(), c.repeats(), c.master());
         o.flush();
@@ -71,17 +72,17 @@ final class SparkMllibReport {
         }
         sb.append("Speed-up per epoch (MLlib s/epoch / simdgrad s/epoch) and accuracy difference (simdgrad minus"
                 + " MLlib):\n").append(v.format()).append('\n');
-        TextTable ot = new TextTable(List.of("W", "rounds by", "cores", "rounds", "wall ms/round",
+        TextTable ot = new TextTable(List.of("W", "K", "rounds by", "cores", "rounds", "wall ms/round",
                 "compute ms/round (sum)",
                 "aggregate ms", "overhead ms/round", "overhead share"));
         for (var x : r.overheads()) {
-            ot.add(String.valueOf(x.workers()), x.roundMode(), String.valueOf(x.cores()), String.valueOf(x.rounds()),
+            ot.add(String.valueOf(x.workers()), String.valueOf(x.localSteps()), x.roundMode(), String.valueOf(x.cores()), String.valueOf(x.rounds()),
                     String.format(Locale.ROOT, "%.2f", x.wallMs()), String.format(Locale.ROOT, "%.2f",
                             x.computeMs()), String.format(Locale.ROOT, "%.2f", x.aggregateMs()),
                     String.format(Locale.ROOT, "%.2f", x.overheadMs()), String.format(Locale.ROOT, "%.0f%%",
                             100 * x.fraction()));
         }
-        sb.append("Round overhead of simdgrad's synchronous SGD (K = 1, B = ").append(c.batch()).append(", mean"
+        sb.append("Round overhead of simdgrad's rounds (K local steps of B = ").append(c.batch()).append(", mean"
                 + " over one epoch's rounds after a warm-up fit): a round's wall time (job: the Spark job with its"
                 + " broadcast, scheduling, tasks and collect; barrier: from the parameters sent to the W results"
                 + " received over TCP) against the workers' local steps inside it; overhead = wall - compute /"

@@ -35,7 +35,7 @@ class BenchSparkMllibTest {
                 new MllibBenchmark.Line("simdgrad", "fast and good", 1, new Spread(0.1, 0.01, 3), 0.72),
                 new MllibBenchmark.Line("simdgrad", "fast but worse", 1, new Spread(0.1, 0.01, 3), 0.60),
                 new MllibBenchmark.Line("simdgrad", "slow", 40, new Spread(0.5, 0.01, 3), 0.75)),
-                List.of(new MllibBenchmark.Overhead(2, "job", 2, 39, 30, 4, 0.1, 28)));
+                List.of(new MllibBenchmark.Overhead(2, 1, "job", 2, 39, 30, 4, 0.1, 28)));
         String t = SparkMllibReport.table(r);
         assertTrue(t.contains("10.0x") && t.contains("yes"), t);
         assertTrue(t.contains("NO (less accurate)"), t);

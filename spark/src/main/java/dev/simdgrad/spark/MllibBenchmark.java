@@ -44,15 +44,17 @@ public final class MllibBenchmark {
      * @param repeats   timed fits per method (after one warm-up fit of one epoch)
      * @param batch     simdgrad's minibatch size
      * @param workers   the W of the round-overhead measurement
+     * @param localSteps the K of the round-overhead measurement
      * @param master    the local master
      */
     public record Config(int trainSize, int testSize, int hidden, int epochs, int repeats, int batch,
-                         List<Integer> workers, String master) {
+                         List<Integer> workers, List<Integer> localSteps, String master) {
         /**
          * @throws IllegalArgumentException naming a setting out of range
          */
         public Config {
             workers = List.copyOf(workers);
+            localSteps = List.copyOf(localSteps);
             if (trainSize < 1 || testSize < 1 || hidden < 1 || epochs < 1 || repeats < 1 || batch < 1) {
                 throw new IllegalArgumentException("trainSize, testSize, hidden, epochs, repeats and batch must be"
                         + " >= 1");
@@ -60,11 +62,17 @@ public final class MllibBenchmark {
             if (workers.stream().anyMatch(w -> w < 1)) {
                 throw new IllegalArgumentException("workers " + workers + ": each must be >= 1");
             }
+            if (localSteps.stream().anyMatch(k -> k < 1)) {
+                throw new IllegalArgumentException("localSteps " + localSteps + ": each must be >= 1");
+            }
         }
 
-        /** The default: 5,000 / 1,000 examples, 784-64-10, 10 epochs, 3 repeats, batch 64, W in {2, 8}, local[2]. */
+        /**
+         * The default: 5,000 / 1,000 examples, 784-64-10, 10 epochs, 3 repeats, batch 64, W in {2, 8}, K in {1, 8},
+         * local[2].
+         */
         public static Config standard() {
-            return new Config(5000, 1000, 64, 10, 3, 64, List.of(2, 8), "local[2]");
+            return new Config(5000, 1000, 64, 10, 3, 64, List.of(2, 8), List.of(1, 8), "local[2]");
         }
     }
 
@@ -86,6 +94,7 @@ public final class MllibBenchmark {
      * round left out).
      *
      * @param workers         W
+     * @param localSteps      K, the local steps per round
      * @param roundMode       how the rounds ran: {@code job} (a Spark job per round) or {@code barrier} (one barrier
      *                        job, rounds over TCP)
      * @param cores           the cores running the tasks
@@ -97,7 +106,7 @@ public final class MllibBenchmark {
      * @param overheadMs      wallMs - computeMs / min(W, cores): the part of the job not spent computing even with
      *                        perfect packing of the tasks on the cores
      */
-    public record Overhead(int workers, String roundMode, int cores, int rounds, double wallMs, double computeMs,
+    public record Overhead(int workers, int localSteps, String roundMode, int cores, int rounds, double wallMs, double computeMs,
                            double aggregateMs, double overheadMs) {
         /** The overhead as a fraction of the whole round (job and aggregation). */
         public double fraction() {
@@ -163,15 +172,17 @@ public final class MllibBenchmark {
                             .setLearningRate(fullLr).setEpochs(e).fit(train)));
             List<Overhead> overheads = new ArrayList<>();
             for (int w : c.workers()) {
-                for (String mode : new String[]{"job", "barrier"}) {
-                    if (mode.equals("barrier") && w > slots) {
-                        continue;   // a barrier stage needs its W tasks running at once
+                for (int k : c.localSteps()) {
+                    for (String mode : new String[]{"job", "barrier"}) {
+                        if (mode.equals("barrier") && w > slots) {
+                            continue;   // a barrier stage needs its W tasks running at once
+                        }
+                        overheads.add(overhead(ours.copy(ParamMap.empty()).setRoundMode(mode).setNumWorkers(w)
+                                .setLocalSteps(k).setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(1), train,
+                                w, k, cores, mode));
+                        progress.step(2);
                     }
-                    overheads.add(overhead(ours.copy(ParamMap.empty()).setRoundMode(mode).setNumWorkers(w)
-                            .setLocalSteps(1).setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(1), train, w,
-                            cores, mode));
                 }
-                progress.step(2);
             }
             train.unpersist();
             test.unpersist();
@@ -183,7 +194,8 @@ public final class MllibBenchmark {
 
     /** The fits a run makes (for a progress bar). */
     public static long fits(Config c) {
-        return 6L * (1 + c.repeats()) + 2L * c.workers().size();
+        // at most: a W above the task slots runs no barrier job
+        return 6L * (1 + c.repeats()) + 4L * c.workers().size() * c.localSteps().size();
     }
 
     private static Line time(String library, String method, double roundsPerEpoch, Config c, ProgressSink progress,
@@ -204,7 +216,7 @@ public final class MllibBenchmark {
     }
 
     private static Overhead overhead(SimdgradClassifier est, org.apache.spark.sql.Dataset<Row> train, int w,
-                                     int cores, String mode) {
+                                     int k, int cores, String mode) {
         est.fit(train);   // warm-up
         double[] sums = new double[3];
         int[] count = {0};
@@ -226,8 +238,9 @@ public final class MllibBenchmark {
         } finally {
             DataParallelTrainer.roundListener = null;
         }
-        int k = Math.max(1, count[0]);
-        double wall = sums[0] / k, compute = sums[1] / k, aggregate = sums[2] / k;
-        return new Overhead(w, mode, cores, count[0], wall, compute, aggregate, wall - compute / Math.min(w, cores));
+        int rounds = Math.max(1, count[0]);
+        double wall = sums[0] / rounds, compute = sums[1] / rounds, aggregate = sums[2] / rounds;
+        return new Overhead(w, k, mode, cores, count[0], wall, compute, aggregate,
+                wall - compute / Math.min(w, cores));
     }
 }
