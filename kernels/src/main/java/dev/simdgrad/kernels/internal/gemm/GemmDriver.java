@@ -15,6 +15,10 @@ import dev.simdgrad.kernels.internal.WorkerPool;
  *           micro-kernel: MR x NR tile in registers
  * </pre>
  *
+ * <p>A is not always packed: when packing it cannot pay for itself (A stored transposed, or B of few panels; see
+ * {@link #readsAInPlace}), loopThree passes the micro-kernel A's rows where they are, and only a last panel of fewer
+ * than MR rows is packed (zero-padded). The in-place micro-kernel rounds as the packed one does.
+ *
  * <p>Determinism: every element of C is produced by the same micro-kernel over the same KC blocks in the same
  * order whatever the thread count, and edge tiles go through a temporary tile whose update repeats the kernel's
  * rounding exactly, so results are bitwise identical for any number of threads. Threads split ic (or jr when C
@@ -50,6 +54,32 @@ public final class GemmDriver {
      * packing and the 12 x 32 register tile win (32 vs 28 at 48, 90 vs 57 at 96).
      */
     static final long SMALL_WORK = 40L * 40 * 40;
+
+    /**
+     * A stored as is (not transposed) is read in place, without packing, when B has at most this many NR-column
+     * panels (96 columns with the 12 x 32 tile): packing A there is a scalar transposition that each A element pays
+     * once, while reading A in place costs a little in every panel (MR rows read as MR strided streams instead of one
+     * contiguous one), so it wins only with few panels. A stored transposed is always read in place (see {@link
+     * #readsAInPlace}). Either way the micro-kernel does the same products in the same order ({@link
+     * GemmKernel#kernelA}), so the choice never changes C's bits. Measured on the Xeon (2026-12-03, 512 bits, one
+     * thread, a noisy host; median GFLOP/s of 300 timed batches by thread CPU time, two interleaved JVMs each,
+     * packed / in place): NN 96^3 45.6, 50.5 / 54.0, 52.0; NN 128^3 50.3, 49.8 / 50.1, 53.1 (4 panels: a draw);
+     * NN 64x128x784 50.6, 48.6 / 47.8, 50.1; NN 512x128x512 61.8, 59.8 / 57.5, 46.9; NN 64x256x784 48.7, 48.9 /
+     * 44.8, 44.3; NN 96x1024x96 70.3, 61.3 / 48.5, 51.1. The JMH numbers of the shapes that gain are in the README.
+     */
+    static final int IN_PLACE_A_MAX_PANELS = 3;
+
+    /**
+     * Whether the micro-kernel reads op(A) in place rather than from a packed copy; by shape and tile only, never by
+     * thread count (and the bits are the same either way). A stored transposed: always, because its packing copies
+     * MR floats per depth step (one {@code System.arraycopy} each), and reading them in place is the same access
+     * without the copy: measured as above, packed / in place, TN 64^3 35.9, 35.5 / 56.5, 50.1; TN 784x256x512 40.8,
+     * 44.9 / 47.1, 60.7; TN 256x1024x256 45.3, 47.0 / 57.4, 62.2; TN 512^3 47.7, 53.9 / 58.8, 54.6; TN 1024^3 49.9,
+     * 51.2 / 47.5, 57.4. A stored as is: with at most {@link #IN_PLACE_A_MAX_PANELS} panels of B.
+     */
+    static boolean readsAInPlace(boolean ta, int n) {
+        return ta || n <= IN_PLACE_A_MAX_PANELS * NR;
+    }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
     /** The B block shared by the workers of a parallel run; owned by whoever owns the pool. */
@@ -176,7 +206,8 @@ public final class GemmDriver {
             r0 = Math.min(m, splitStart(rowBlocks, worker, workers) * MR);
             r1 = Math.min(m, splitStart(rowBlocks, worker + 1, workers) * MR);
         }
-        float[] abuf = own.a(Math.min(MC, Math.max(1, r1 - r0)) * kcb + MR * kcb);
+        boolean inPlace = readsAInPlace(ta, n);
+        float[] abuf = own.a(inPlace ? MR * kcb : Math.min(MC, Math.max(1, r1 - r0)) * kcb + MR * kcb);
         int block = 0;
         for (int jc = 0; jc < n; jc += NC) {                                 // loopFive
             int nc = Math.min(NC, n - jc);
@@ -201,10 +232,51 @@ public final class GemmDriver {
                     for (int ic = r0; ic < r1; ic += MC) {                    // loopThree
                         int mc = Math.min(MC, r1 - ic);
                         int src = ta ? ao + pc * lda + ic : ao + ic * lda + pc;
-                        K.packA(ta, a, src, lda, mc, kc, abuf);
-                        macroKernel(mc, nc, kc, q0, q1, alpha, beta, first, abuf, bbuf, bBase, c,
-                                co + ic * ldc + jc, ldc, own.tile);
+                        if (inPlace) {
+                            macroKernelInPlaceA(ta, mc, nc, kc, q0, q1, alpha, beta, first, a, src, lda, abuf,
+                                    bbuf, bBase, c, co + ic * ldc + jc, ldc, own.tile);
+                        } else {
+                            K.packA(ta, a, src, lda, mc, kc, abuf);
+                            macroKernel(mc, nc, kc, q0, q1, alpha, beta, first, abuf, bbuf, bBase, c,
+                                    co + ic * ldc + jc, ldc, own.tile);
+                        }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #macroKernel} with A read in place ({@code a[src]} is the top-left element of the mc x kc block of
+     * op(A)): full MR-row panels go to {@link GemmKernel#kernelA}/{@link GemmKernel#kernelAt}, which give the packed
+     * kernel's bits; a last panel of fewer than MR rows is packed (zero-padded) into {@code abuf} once and goes to
+     * {@link GemmKernel#kernel}, so no read runs past A's last row.
+     */
+    private static void macroKernelInPlaceA(boolean ta, int mc, int nc, int kc, int q0, int q1, float alpha,
+                                            float beta, boolean first, float[] a, int src, int lda, float[] abuf,
+                                            float[] bbuf, int bBase, float[] c, int cBase, int ldc, float[] tile) {
+        int full = mc - mc % MR;
+        if (full < mc) {
+            K.packA(ta, a, ta ? src + full : src + full * lda, lda, mc - full, kc, abuf);
+        }
+        for (int q = q0; q < q1; q++) {                                       // loopTwo
+            int jr = q * NR;
+            int nr = Math.min(NR, nc - jr);
+            int bpo = bBase + q * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {                             // loopOne
+                int mr = Math.min(MR, mc - ir);
+                int cOff = cBase + ir * ldc + jr;
+                if (mr < MR) {
+                    K.kernel(kc, abuf, 0, bbuf, bpo, tile);
+                } else if (ta) {
+                    K.kernelAt(kc, a, src + ir, lda, bbuf, bpo, tile);
+                } else {
+                    K.kernelA(kc, a, src + ir * lda, lda, bbuf, bpo, tile);
+                }
+                if (mr == MR && nr == NR) {
+                    K.update(tile, alpha, beta, first, c, cOff, ldc);
+                } else {
+                    GemmKernel.updateEdge(tile, NR, mr, nr, alpha, beta, first, c, cOff, ldc);
                 }
             }
         }
