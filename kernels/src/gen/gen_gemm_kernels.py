@@ -111,54 +111,42 @@ def gen(mr):
             w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
     w('    }')
     w('')
-    # The same micro-kernel reading op(A) in place (no packed A; GemmDriver.readsAInPlace says when): the same
-    # broadcasts in the same order, so the same bits. Two methods, one per storage of A, so that each index has a constant stride along the depth or along the
-    # rows: A as stored reads row r at a[row_r + l] (a counted loop over l, whose range checks C2 hoists out of the
-    # loop), A transposed reads MR consecutive floats at a[p + r] (the checks of one step merge into one).
-    for ta in (False, True):
-        name = 'kernelAt' if ta else 'kernelA'
-        w('    @Override')
-        w(f'    public void {name}(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {{')
-        for i in range(mr):
-            w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i]) + ';')
-        if not ta:
-            for i in range(mr):
-                base = 'ao' if i == 0 else ('ao + lda' if i == 1 else f'ao + {i} * lda')
-                w(f'        int r{i} = {base};')
-        w('        int l = 0;')
+    # The same micro-kernel reading op(A) in place where A is stored transposed (no packed A; GemmDriver.readsAInPlace
+    # says when): element (r, l) at a[ao + l * lda + r], so each depth step reads MR consecutive floats, whose range
+    # checks C2 merges into one. The same broadcasts in the same order as kernel(), so the same bits. (A variant for
+    # A as stored, reading MR rows as MR strided streams, ran slower than packing at 64..128 columns: see GemmDriver.)
+    w('    @Override')
+    w('    public void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {')
+    for i in range(mr):
+        w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i]) + ';')
+    w('        int l = 0;')
 
-        def stepA(indent, koff):
-            pb = f'bpo + (l + {koff}) * NR' if koff else 'bpo + l * NR'
-            w(f'{indent}{{')
-            if ta:
-                pa = f'ao + (l + {koff}) * lda' if koff else 'ao + l * lda'
-                w(f'{indent}    int pa = {pa}, pb = {pb};')
-            else:
-                w(f'{indent}    int pb = {pb};')
-            for v in range(NV):
-                w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, bp, pb{vec(v)});')
-            for i in range(mr):
-                if ta:
-                    idx = f'pa + {i}' if i else 'pa'
-                else:
-                    idx = f'r{i} + l + {koff}' if koff else f'r{i} + l'
-                w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, a[{idx}]);')
-                for v in range(NV):
-                    w(f'{indent}    {acc[i][v]} = a{i}.fma(b{v}, {acc[i][v]});')
-            w(f'{indent}}}')
-
-        w(f'        for (; l <= kc - {UNROLL}; l += {UNROLL}) {{')
-        for u in range(UNROLL):
-            stepA('            ', u)
-        w('        }')
-        w('        for (; l < kc; l++) {')
-        stepA('            ', 0)
-        w('        }')
+    def stepAt(indent, koff):
+        pa = f'ao + (l + {koff}) * lda' if koff else 'ao + l * lda'
+        pb = f'bpo + (l + {koff}) * NR' if koff else 'bpo + l * NR'
+        w(f'{indent}{{')
+        w(f'{indent}    int pa = {pa}, pb = {pb};')
+        for v in range(NV):
+            w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, bp, pb{vec(v)});')
         for i in range(mr):
+            idx = f'pa + {i}' if i else 'pa'
+            w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, a[{idx}]);')
             for v in range(NV):
-                w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
-        w('    }')
-        w('')
+                w(f'{indent}    {acc[i][v]} = a{i}.fma(b{v}, {acc[i][v]});')
+        w(f'{indent}}}')
+
+    w(f'        for (; l <= kc - {UNROLL}; l += {UNROLL}) {{')
+    for u in range(UNROLL):
+        stepAt('            ', u)
+    w('        }')
+    w('        for (; l < kc; l++) {')
+    stepAt('            ', 0)
+    w('        }')
+    for i in range(mr):
+        for v in range(NV):
+            w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
+    w('    }')
+    w('')
     w('    @Override')
     w('    public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {')
     w('        FloatVector va = FloatVector.broadcast(S, alpha);')

@@ -27,13 +27,10 @@ public interface GemmKernel {
     void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile);
 
     /**
-     * {@link #kernel} with op(A) read in place instead of from a packed micro-panel, A stored as is (not transposed):
-     * element {@code (r, l)} of the MR x kc micro-panel at {@code a[ao + r*lda + l]}. The same products in the same
-     * order as {@link #kernel} on the packed copy, so the same bits: whether A was packed never shows in C.
+     * {@link #kernel} with op(A) read in place instead of from a packed micro-panel, for A stored transposed: element
+     * {@code (r, l)} of the MR x kc micro-panel at {@code a[ao + l*lda + r]}. The same products in the same order as
+     * {@link #kernel} on the packed copy, so the same bits: whether A was packed never shows in C.
      */
-    void kernelA(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile);
-
-    /** {@link #kernelA} for A stored transposed: element {@code (r, l)} of op(A) at {@code a[ao + l*lda + r]}. */
     void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile);
 
     /**

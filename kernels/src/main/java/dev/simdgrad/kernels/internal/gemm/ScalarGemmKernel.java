@@ -35,24 +35,15 @@ public final class ScalarGemmKernel implements GemmKernel {
         }
     }
 
-    @Override
-    public void kernelA(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {
-        strided(kc, a, ao, lda, 1, bp, bpo, tile);
-    }
-
+    /** {@link #kernel} on an A micro-panel read in place (A stored transposed), with FMA or without as it does. */
     @Override
     public void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {
-        strided(kc, a, ao, 1, lda, bp, bpo, tile);
-    }
-
-    /** The kernel on an A micro-panel read in place, row stride {@code rs}, depth stride {@code ls}. */
-    private void strided(int kc, float[] a, int ao, int rs, int ls, float[] bp, int bpo, float[] tile) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int l = 0; l < kc; l++) {
-            int pa = ao + l * ls, pb = bpo + l * NR;
+            int pa = ao + l * lda, pb = bpo + l * NR;
             float b0 = bp[pb], b1 = bp[pb + 1], b2 = bp[pb + 2], b3 = bp[pb + 3];
-            float a0 = a[pa], a1 = a[pa + rs], a2 = a[pa + 2 * rs], a3 = a[pa + 3 * rs];
+            float a0 = a[pa], a1 = a[pa + 1], a2 = a[pa + 2], a3 = a[pa + 3];
             if (fma) {
                 c00 = Math.fma(a0, b0, c00); c01 = Math.fma(a0, b1, c01);
                 c02 = Math.fma(a0, b2, c02); c03 = Math.fma(a0, b3, c03);
