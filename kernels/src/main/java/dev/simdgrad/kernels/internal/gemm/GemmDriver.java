@@ -54,7 +54,9 @@ public final class GemmDriver {
      * packed 1.4 / 3.4 / 20.6. Raised from 40^3 to 48^3 by a paired measurement in one JVM (2026-12-03, Xeon, 512
      * bits, noisy host; median of 400 alternating batches by thread CPU time, small path / packed): 48^3 24.6 / 22.3
      * GFLOP/s (1.12, quartiles 1.08-1.17), 40x48x33 1.55; beyond it packing and the 12 x 32 register tile win: 64^3
-     * 0.89, 96^3 0.73.
+     * 0.89, 96^3 0.73. JMH with {@link #SMALL_COLUMNS} (SgemmBenchmark.simdgrad, 1 thread, -f 2 -wi 2 -i 4 -r 1s,
+     * against the code before both rules in the same session): 40^3 4.7 +- 0.9 to 15.6 +- 2.3 GFLOP/s, 48^3 26.1 +-
+     * 14.0 to 41.9 +- 17.3 (OpenBLAS 37.9-39.1 and 58.7-70.1 in the same runs).
      */
     static final long SMALL_WORK = 48L * 48 * 48;
 
