@@ -111,6 +111,42 @@ def gen(mr):
             w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
     w('    }')
     w('')
+    # The same micro-kernel reading op(A) in place where A is stored transposed (no packed A; GemmDriver.readsAInPlace
+    # says when): element (r, l) at a[ao + l * lda + r], so each depth step reads MR consecutive floats, whose range
+    # checks C2 merges into one. The same broadcasts in the same order as kernel(), so the same bits. (A variant for
+    # A as stored, reading MR rows as MR strided streams, ran slower than packing at 64..128 columns: see GemmDriver.)
+    w('    @Override')
+    w('    public void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {')
+    for i in range(mr):
+        w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i]) + ';')
+    w('        int l = 0;')
+
+    def stepAt(indent, koff):
+        pa = f'ao + (l + {koff}) * lda' if koff else 'ao + l * lda'
+        pb = f'bpo + (l + {koff}) * NR' if koff else 'bpo + l * NR'
+        w(f'{indent}{{')
+        w(f'{indent}    int pa = {pa}, pb = {pb};')
+        for v in range(NV):
+            w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, bp, pb{vec(v)});')
+        for i in range(mr):
+            idx = f'pa + {i}' if i else 'pa'
+            w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, a[{idx}]);')
+            for v in range(NV):
+                w(f'{indent}    {acc[i][v]} = a{i}.fma(b{v}, {acc[i][v]});')
+        w(f'{indent}}}')
+
+    w(f'        for (; l <= kc - {UNROLL}; l += {UNROLL}) {{')
+    for u in range(UNROLL):
+        stepAt('            ', u)
+    w('        }')
+    w('        for (; l < kc; l++) {')
+    stepAt('            ', 0)
+    w('        }')
+    for i in range(mr):
+        for v in range(NV):
+            w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
+    w('    }')
+    w('')
     w('    @Override')
     w('    public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {')
     w('        FloatVector va = FloatVector.broadcast(S, alpha);')

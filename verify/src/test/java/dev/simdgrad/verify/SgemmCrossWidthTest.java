@@ -78,11 +78,16 @@ class SgemmCrossWidthTest {
         return out;
     }
 
-    /** Hand-picked shapes: the unpacked path with depth above 256, one and several depth blocks, wide and tall. */
+    /**
+     * Hand-picked shapes: the unpacked small path with depth above 256 (n a multiple of 16; with other n such shapes
+     * pack), one and several depth blocks, wide and tall, and A read in place.
+     */
     static List<SgemmCase> hand() {
         List<SgemmCase> cases = new ArrayList<>();
         int[][] shapes = {{1, 1, 1000}, {3, 5, 700}, {7, 9, 513}, {4, 33, 300}, {1, 17, 2000}, {129, 200, 700},
-            {37, 61, 257}, {96, 64, 512}, {13, 300, 40}, {300, 13, 9}};
+            {37, 61, 257}, {96, 64, 512}, {13, 300, 40}, {300, 13, 9},
+            {64, 96, 784}, {25, 97, 300}, {13, 48, 513},   // A transposed read in place, A as stored packed
+            {1, 16, 1000}, {3, 32, 600}, {2, 48, 1000}};   // the small path (n a multiple of 16) with depth above 256
         long seed = 100;
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {

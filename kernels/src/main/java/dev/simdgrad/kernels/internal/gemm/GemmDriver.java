@@ -15,6 +15,10 @@ import dev.simdgrad.kernels.internal.WorkerPool;
  *           micro-kernel: MR x NR tile in registers
  * </pre>
  *
+ * <p>A stored transposed is not packed: loopThree passes the micro-kernel A where it is ({@link #readsAInPlace}),
+ * and only a last panel of fewer than MR rows is packed (zero-padded). The in-place micro-kernel rounds as the packed
+ * one does.
+ *
  * <p>Determinism: every element of C is produced by the same micro-kernel over the same KC blocks in the same
  * order whatever the thread count, and edge tiles go through a temporary tile whose update repeats the kernel's
  * rounding exactly, so results are bitwise identical for any number of threads. Threads split ic (or jr when C
@@ -45,11 +49,42 @@ public final class GemmDriver {
     static final long MIN_WORK_PER_THREAD = 1L << 20;
 
     /**
-     * Products up to this many multiply-adds with B not transposed skip packing. Measured on AVX-512 (NN squares,
-     * 1 thread): unpacked 5.4 / 13.5 / 26.5 GFLOP/s at 8 / 16 / 32 against packed 1.4 / 3.4 / 20.6; from ~48 on
-     * packing and the 12 x 32 register tile win (32 vs 28 at 48, 90 vs 57 at 96).
+     * Products up to this many multiply-adds with B not transposed and n a multiple of {@link #SMALL_COLUMNS} skip
+     * packing. Measured on AVX-512 (NN squares, 1 thread): unpacked 5.4 / 13.5 / 26.5 GFLOP/s at 8 / 16 / 32 against
+     * packed 1.4 / 3.4 / 20.6. Raised from 40^3 to 48^3 by a paired measurement in one JVM (2026-12-03, Xeon, 512
+     * bits, noisy host; median of 400 alternating batches by thread CPU time, small path / packed): 48^3 24.6 / 22.3
+     * GFLOP/s (1.12, quartiles 1.08-1.17), 40x48x33 1.55; beyond it packing and the 12 x 32 register tile win: 64^3
+     * 0.89, 96^3 0.73. JMH with {@link #SMALL_COLUMNS} (SgemmBenchmark.simdgrad, 1 thread, -f 2 -wi 2 -i 4 -r 1s,
+     * against the code before both rules in the same session): 40^3 4.7 +- 0.9 to 15.6 +- 2.3 GFLOP/s, 48^3 26.1 +-
+     * 14.0 to 41.9 +- 17.3 (OpenBLAS 37.9-39.1 and 58.7-70.1 in the same runs).
      */
-    static final long SMALL_WORK = 40L * 40 * 40;
+    static final long SMALL_WORK = 48L * 48 * 48;
+
+    /**
+     * The small path computes the last n % L columns of each row as scalar FMA chains, one dependent chain per
+     * element, which runs at a fraction of the vector rate; so it is taken only when n is a multiple of 16 (the
+     * widest vector), a rule of the shape alone, so every width takes the same path and rounds the same way. Measured
+     * on the Xeon (2026-12-03, 512 bits, 1 thread, noisy host; small path / packed, paired in one JVM, median of 400
+     * alternating batches by thread CPU time, GFLOP/s): n a multiple of 16: 16^3 20.1 / 4.4, 32^3 26.4 / 26.4,
+     * 40x32x40 54.0 / 57.4; otherwise: 8^3 0.8 / 1.2, 20^3 4.6 / 7.4, 24^3 3.3 / 12.2, 30^3 2.5 / 13.6, 36^3 8.0 /
+     * 19.5, 40^3 6.9 / 28.8, 32x40x32 7.3 / 27.4 (33^3, one scalar column, 15.3 / 13.6, is the exception kept out).
+     */
+    static final int SMALL_COLUMNS = 16;
+
+    /**
+     * Whether the micro-kernel reads op(A) in place rather than from a packed copy: when A is stored transposed. Its
+     * packing copies MR floats per depth step (one {@code System.arraycopy} each), and the micro-kernel can read
+     * those MR consecutive floats where they are ({@link GemmKernel#kernelAt}, same products in the same order, so
+     * the same bits). A stored as is stays packed: reading its MR rows in place, as MR strided streams, was slower
+     * than packing them (a scalar transposition) except with one or two panels of B. Measured on the Xeon
+     * (2026-12-03, 512 bits, 1 thread, noisy host; in place / packed, paired in one JVM, median of 400 alternating
+     * batches by thread CPU time): TN 64^3 1.43, 128^3 1.36, 512^3 1.17, 1024^3 1.02, 784x256x512 1.29; the NN
+     * variant 48^3 1.21, 64^3 0.98 and 0.84, 96^3 0.58 and 0.71, 128^3 0.75 and 0.67, 64x256x784 0.91, 1024x64x1024
+     * 1.39. By shape only, never by thread count (and the bits are the same either way).
+     */
+    static boolean readsAInPlace(boolean ta) {
+        return ta;
+    }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
     /** The B block shared by the workers of a parallel run; owned by whoever owns the pool. */
@@ -113,7 +148,7 @@ public final class GemmDriver {
     public static void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha,
                              float[] a, int ao, int lda, float[] b, int bo, int ldb,
                              float beta, float[] c, int co, int ldc, int maxThreads) {
-        if (!tb && (long) m * n * k <= SMALL_WORK
+        if (!tb && (long) m * n * k <= SMALL_WORK && n % SMALL_COLUMNS == 0
                 && K.smallNotTransB(ta, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc)) {
             return;
         }
@@ -176,7 +211,8 @@ public final class GemmDriver {
             r0 = Math.min(m, splitStart(rowBlocks, worker, workers) * MR);
             r1 = Math.min(m, splitStart(rowBlocks, worker + 1, workers) * MR);
         }
-        float[] abuf = own.a(Math.min(MC, Math.max(1, r1 - r0)) * kcb + MR * kcb);
+        boolean inPlace = readsAInPlace(ta);
+        float[] abuf = own.a(inPlace ? MR * kcb : Math.min(MC, Math.max(1, r1 - r0)) * kcb + MR * kcb);
         int block = 0;
         for (int jc = 0; jc < n; jc += NC) {                                 // loopFive
             int nc = Math.min(NC, n - jc);
@@ -201,10 +237,49 @@ public final class GemmDriver {
                     for (int ic = r0; ic < r1; ic += MC) {                    // loopThree
                         int mc = Math.min(MC, r1 - ic);
                         int src = ta ? ao + pc * lda + ic : ao + ic * lda + pc;
-                        K.packA(ta, a, src, lda, mc, kc, abuf);
-                        macroKernel(mc, nc, kc, q0, q1, alpha, beta, first, abuf, bbuf, bBase, c,
-                                co + ic * ldc + jc, ldc, own.tile);
+                        if (inPlace) {
+                            macroKernelInPlaceA(mc, nc, kc, q0, q1, alpha, beta, first, a, src, lda, abuf,
+                                    bbuf, bBase, c, co + ic * ldc + jc, ldc, own.tile);
+                        } else {
+                            K.packA(ta, a, src, lda, mc, kc, abuf);
+                            macroKernel(mc, nc, kc, q0, q1, alpha, beta, first, abuf, bbuf, bBase, c,
+                                    co + ic * ldc + jc, ldc, own.tile);
+                        }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #macroKernel} with A stored transposed and read in place ({@code a[src]} is the top-left element of the
+     * mc x kc block of op(A)): full MR-row panels go to {@link GemmKernel#kernelAt}, which gives the packed kernel's
+     * bits; a last panel of fewer than MR rows is packed (zero-padded) into {@code abuf} once and goes to {@link
+     * GemmKernel#kernel}, so no read runs past A's last column.
+     */
+    private static void macroKernelInPlaceA(int mc, int nc, int kc, int q0, int q1, float alpha, float beta,
+                                            boolean first, float[] a, int src, int lda, float[] abuf, float[] bbuf,
+                                            int bBase, float[] c, int cBase, int ldc, float[] tile) {
+        int full = mc - mc % MR;
+        if (full < mc) {
+            K.packA(true, a, src + full, lda, mc - full, kc, abuf);
+        }
+        for (int q = q0; q < q1; q++) {                                       // loopTwo
+            int jr = q * NR;
+            int nr = Math.min(NR, nc - jr);
+            int bpo = bBase + q * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {                             // loopOne
+                int mr = Math.min(MR, mc - ir);
+                int cOff = cBase + ir * ldc + jr;
+                if (mr < MR) {
+                    K.kernel(kc, abuf, 0, bbuf, bpo, tile);
+                } else {
+                    K.kernelAt(kc, a, src + ir, lda, bbuf, bpo, tile);
+                }
+                if (mr == MR && nr == NR) {
+                    K.update(tile, alpha, beta, first, c, cOff, ldc);
+                } else {
+                    GemmKernel.updateEdge(tile, NR, mr, nr, alpha, beta, first, c, cOff, ldc);
                 }
             }
         }

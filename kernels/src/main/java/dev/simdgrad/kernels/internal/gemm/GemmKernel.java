@@ -27,6 +27,13 @@ public interface GemmKernel {
     void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile);
 
     /**
+     * {@link #kernel} with op(A) read in place instead of from a packed micro-panel, for A stored transposed: element
+     * {@code (r, l)} of the MR x kc micro-panel at {@code a[ao + l*lda + r]}. The same products in the same order as
+     * {@link #kernel} on the packed copy, so the same bits: whether A was packed never shows in C.
+     */
+    void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile);
+
+    /**
      * Writes a full MR x NR tile into C: {@code C := (tile * alpha) + (C * beta')} with {@code beta' = first ? beta
      * : 1}, every operation rounded to float (so {@link #updateEdge} repeats it bit for bit). When
      * {@code first && beta == 0}, C is not read.
