@@ -216,11 +216,10 @@ final class DataParallelTrainer {
         /** Goes back to the start of a run of rounds: these parameters and this carried state. */
         void restore(float[] parameters, CarriedState carried) {
             System.arraycopy(parameters, 0, net.parameters(), 0, parameters.length);
-            CarriedState c = carried;
             for (int i = 0; i < velocities.length; i++) {
-                velocities[i] = c.velocities()[i] == null ? null : c.velocities()[i].clone();
+                velocities[i] = carried.velocities()[i] == null ? null : carried.velocities()[i].clone();
             }
-            previousStep = c.previousStep() == null ? null : c.previousStep().clone();
+            previousStep = carried.previousStep() == null ? null : carried.previousStep().clone();
         }
 
         /** Worker {@code worker}'s velocity after the last finished round (a run of barrier rounds ends with it). */
