@@ -73,80 +73,51 @@ def gen(mr):
     w('    @Override public int nr() { return NR; }')
     w('    @Override public int vectorBits() { return S.vectorBitSize(); }')
     w('')
-    # micro-kernel
-    w('    @Override')
-    w('    public void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {')
-    for i in range(mr):
-        w('        FloatVector ' + ', '.join(f'{a} = FloatVector.zero(S)' for a in acc[i]) + ';')
-    w('        int l = 0;')
-
-    def step(indent, koff):
-        pa = f'apo + (l + {koff}) * MR' if koff else 'apo + l * MR'
-        pb = f'bpo + (l + {koff}) * NR' if koff else 'bpo + l * NR'
-        w(f'{indent}{{')
-        w(f'{indent}    int pa = {pa}, pb = {pb};')
-        for v in range(NV):
-            off = vec(v)
-            w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, bp, pb{off});')
+    def micro_kernel(signature, arr, base, stride):
+        """A micro-kernel body: op(A) element (r, l) at arr[base + l * stride + r] (packed: stride MR)."""
+        w('    @Override')
+        w(f'    public void {signature} {{')
         for i in range(mr):
-            idx = f'pa + {i}' if i else 'pa'
-            w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, ap[{idx}]);')
-            for v in range(NV):
-                w(f'{indent}    {acc[i][v]} = a{i}.fma(b{v}, {acc[i][v]});')
-        w(f'{indent}}}')
+            w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i]) + ';')
+        w('        int l = 0;')
 
-    w(f'        for (; l <= kc - {UNROLL}; l += {UNROLL}) {{')
-    for u in range(UNROLL):
-        step('            ', u)
-    w('        }')
-    w('        for (; l < kc; l++) {')
-    step('            ', 0)
-    w('        }')
-    # The raw product leaves the registers through the caller's tile; the update of C is a separate method.
-    # Why: C1 (tier 3) inlines every @ForceInline Vector API call, and a kernel that also did the update ran out of
-    # C1's virtual registers; the method then stayed at tier 2, ~100x slower, and often never reached C2.
-    # The extra 2 x MR x NV vector moves per call are ~1% of a KC = 256 call.
-    for i in range(mr):
-        for v in range(NV):
-            w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
-    w('    }')
-    w('')
+        def step(indent, koff):
+            pa = f'{base} + (l + {koff}) * {stride}' if koff else f'{base} + l * {stride}'
+            pb = f'bpo + (l + {koff}) * NR' if koff else 'bpo + l * NR'
+            w(f'{indent}{{')
+            w(f'{indent}    int pa = {pa}, pb = {pb};')
+            for v in range(NV):
+                w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, bp, pb{vec(v)});')
+            for i in range(mr):
+                idx = f'pa + {i}' if i else 'pa'
+                w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, {arr}[{idx}]);')
+                for v in range(NV):
+                    w(f'{indent}    {acc[i][v]} = a{i}.fma(b{v}, {acc[i][v]});')
+            w(f'{indent}}}')
+
+        w(f'        for (; l <= kc - {UNROLL}; l += {UNROLL}) {{')
+        for u in range(UNROLL):
+            step('            ', u)
+        w('        }')
+        w('        for (; l < kc; l++) {')
+        step('            ', 0)
+        w('        }')
+        # The raw product leaves the registers through the caller's tile; the update of C is a separate method.
+        # Why: C1 (tier 3) inlines every @ForceInline Vector API call, and a kernel that also did the update ran out
+        # of C1's virtual registers; the method then stayed at tier 2, ~100x slower, and often never reached C2.
+        # The extra 2 x MR x NV vector moves per call are ~1% of a KC = 256 call.
+        for i in range(mr):
+            for v in range(NV):
+                w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
+        w('    }')
+        w('')
+
+    micro_kernel('kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile)', 'ap', 'apo', 'MR')
     # The same micro-kernel reading op(A) in place where A is stored transposed (no packed A; GemmDriver.readsAInPlace
     # says when): element (r, l) at a[ao + l * lda + r], so each depth step reads MR consecutive floats, whose range
     # checks C2 merges into one. The same broadcasts in the same order as kernel(), so the same bits. (A variant for
     # A as stored, reading MR rows as MR strided streams, ran slower than packing at 64..128 columns: see GemmDriver.)
-    w('    @Override')
-    w('    public void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {')
-    for i in range(mr):
-        w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i]) + ';')
-    w('        int l = 0;')
-
-    def stepAt(indent, koff):
-        pa = f'ao + (l + {koff}) * lda' if koff else 'ao + l * lda'
-        pb = f'bpo + (l + {koff}) * NR' if koff else 'bpo + l * NR'
-        w(f'{indent}{{')
-        w(f'{indent}    int pa = {pa}, pb = {pb};')
-        for v in range(NV):
-            w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, bp, pb{vec(v)});')
-        for i in range(mr):
-            idx = f'pa + {i}' if i else 'pa'
-            w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, a[{idx}]);')
-            for v in range(NV):
-                w(f'{indent}    {acc[i][v]} = a{i}.fma(b{v}, {acc[i][v]});')
-        w(f'{indent}}}')
-
-    w(f'        for (; l <= kc - {UNROLL}; l += {UNROLL}) {{')
-    for u in range(UNROLL):
-        stepAt('            ', u)
-    w('        }')
-    w('        for (; l < kc; l++) {')
-    stepAt('            ', 0)
-    w('        }')
-    for i in range(mr):
-        for v in range(NV):
-            w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
-    w('    }')
-    w('')
+    micro_kernel('kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile)', 'a', 'ao', 'lda')
     w('    @Override')
     w('    public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {')
     w('        FloatVector va = FloatVector.broadcast(S, alpha);')

@@ -28,51 +28,27 @@ public final class ScalarGemmKernel implements GemmKernel {
 
     @Override
     public void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
-        if (fma) {
-            kernelFma(kc, ap, apo, bp, bpo, tile);
-        } else {
-            kernelMulAdd(kc, ap, apo, bp, bpo, tile);
-        }
+        kernelAt(kc, ap, apo, MR, bp, bpo, tile);   // a packed micro-panel: MR floats per depth step
     }
 
     /** {@link #kernel} on an A micro-panel read in place (A stored transposed), with FMA or without as it does. */
     @Override
     public void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {
+        if (fma) {
+            kernelFma(kc, a, ao, lda, bp, bpo, tile);
+        } else {
+            kernelMulAdd(kc, a, ao, lda, bp, bpo, tile);
+        }
+    }
+
+    /** op(A) element (r, l) at {@code a[ao + l * lda + r]}; one FMA chain per element of C, in depth order. */
+    private static void kernelFma(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int l = 0; l < kc; l++) {
             int pa = ao + l * lda, pb = bpo + l * NR;
             float b0 = bp[pb], b1 = bp[pb + 1], b2 = bp[pb + 2], b3 = bp[pb + 3];
             float a0 = a[pa], a1 = a[pa + 1], a2 = a[pa + 2], a3 = a[pa + 3];
-            if (fma) {
-                c00 = Math.fma(a0, b0, c00); c01 = Math.fma(a0, b1, c01);
-                c02 = Math.fma(a0, b2, c02); c03 = Math.fma(a0, b3, c03);
-                c10 = Math.fma(a1, b0, c10); c11 = Math.fma(a1, b1, c11);
-                c12 = Math.fma(a1, b2, c12); c13 = Math.fma(a1, b3, c13);
-                c20 = Math.fma(a2, b0, c20); c21 = Math.fma(a2, b1, c21);
-                c22 = Math.fma(a2, b2, c22); c23 = Math.fma(a2, b3, c23);
-                c30 = Math.fma(a3, b0, c30); c31 = Math.fma(a3, b1, c31);
-                c32 = Math.fma(a3, b2, c32); c33 = Math.fma(a3, b3, c33);
-            } else {
-                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-            }
-        }
-        tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
-        tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
-        tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
-        tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
-    }
-
-    private static void kernelFma(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
-        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int l = 0; l < kc; l++) {
-            int pa = apo + l * MR, pb = bpo + l * NR;
-            float b0 = bp[pb], b1 = bp[pb + 1], b2 = bp[pb + 2], b3 = bp[pb + 3];
-            float a0 = ap[pa], a1 = ap[pa + 1], a2 = ap[pa + 2], a3 = ap[pa + 3];
             c00 = Math.fma(a0, b0, c00); c01 = Math.fma(a0, b1, c01);
             c02 = Math.fma(a0, b2, c02); c03 = Math.fma(a0, b3, c03);
             c10 = Math.fma(a1, b0, c10); c11 = Math.fma(a1, b1, c11);
@@ -88,13 +64,14 @@ public final class ScalarGemmKernel implements GemmKernel {
         tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
     }
 
-    private static void kernelMulAdd(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+    /** {@link #kernelFma} with a separate multiply and add (no hardware FMA). */
+    private static void kernelMulAdd(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int l = 0; l < kc; l++) {
-            int pa = apo + l * MR, pb = bpo + l * NR;
+            int pa = ao + l * lda, pb = bpo + l * NR;
             float b0 = bp[pb], b1 = bp[pb + 1], b2 = bp[pb + 2], b3 = bp[pb + 3];
-            float a0 = ap[pa], a1 = ap[pa + 1], a2 = ap[pa + 2], a3 = ap[pa + 3];
+            float a0 = a[pa], a1 = a[pa + 1], a2 = a[pa + 2], a3 = a[pa + 3];
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
             c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
