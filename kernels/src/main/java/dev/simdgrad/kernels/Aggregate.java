@@ -240,13 +240,7 @@ public final class Aggregate {
     public static int geometricMedian(float[] g, int gOffset, int rows, int cols, int ldg, double nu,
                                       int maxIterations, double tolerance, float[] out, int outOffset) {
         checkRows(g, gOffset, rows, cols, ldg, out, outOffset);
-        if (!(nu > 0) || Double.isInfinite(nu)) {
-            throw new IllegalArgumentException("nu=" + nu + " must be finite and > 0");
-        }
-        Checks.size("maxIterations", maxIterations, 0, "Weiszfeld iterations");
-        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-            throw new IllegalArgumentException("tolerance=" + tolerance + " must be finite and >= 0");
-        }
+        checkWeiszfeld(nu, maxIterations, tolerance);
         return RobustDriver.geometricMedian(g, gOffset, rows, cols, ldg, nu, maxIterations, tolerance, out,
                 outOffset);
     }
@@ -266,10 +260,7 @@ public final class Aggregate {
                                         int centerOffset, float tau, int iterations, float[] out, int outOffset) {
         checkRows(g, gOffset, rows, cols, ldg, out, outOffset);
         Checks.vector("center", center, centerOffset, cols, "center");
-        if (!(tau > 0) || Float.isInfinite(tau)) {
-            throw new IllegalArgumentException("tau=" + tau + " must be finite and > 0");
-        }
-        Checks.size("iterations", iterations, 0, "clipping iterations");
+        checkClipping(tau, iterations);
         if (out == center && outOffset != centerOffset) {
             Checks.disjointVector("out", out, outOffset, cols, "center", center, centerOffset, cols);
         }
@@ -291,6 +282,25 @@ public final class Aggregate {
         checkRows(g, gOffset, rows, cols, ldg, out, outOffset);
         checkF(f, rows, 4, "Bulyan");
         RobustDriver.bulyan(g, gOffset, rows, cols, ldg, f, out, outOffset);
+    }
+
+    /** Smoothed Weiszfeld's parameters: nu finite and > 0, maxIterations >= 0, tolerance finite and >= 0. */
+    static void checkWeiszfeld(double nu, int maxIterations, double tolerance) {
+        if (!(nu > 0) || Double.isInfinite(nu)) {
+            throw new IllegalArgumentException("nu=" + nu + " must be finite and > 0");
+        }
+        Checks.size("maxIterations", maxIterations, 0, "Weiszfeld iterations");
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new IllegalArgumentException("tolerance=" + tolerance + " must be finite and >= 0");
+        }
+    }
+
+    /** Centered clipping's parameters: tau finite and > 0, iterations >= 0. */
+    static void checkClipping(float tau, int iterations) {
+        if (!(tau > 0) || Float.isInfinite(tau)) {
+            throw new IllegalArgumentException("tau=" + tau + " must be finite and > 0");
+        }
+        Checks.size("iterations", iterations, 0, "clipping iterations");
     }
 
     /** f >= 0 and rows >= factor f + 3 (Krum: 2f + 3, Bulyan: 4f + 3). */

@@ -80,13 +80,7 @@ public final class RobustAggregate {
     public static int geometricMedian(int batch, DenseLayer[] layers, double nu, int maxIterations,
                                       double tolerance) {
         check(batch, layers);
-        if (!(nu > 0) || Double.isInfinite(nu)) {
-            throw new IllegalArgumentException("nu=" + nu + " must be finite and > 0");
-        }
-        Checks.size("maxIterations", maxIterations, 0, "Weiszfeld iterations");
-        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-            throw new IllegalArgumentException("tolerance=" + tolerance + " must be finite and >= 0");
-        }
+        Aggregate.checkWeiszfeld(nu, maxIterations, tolerance);
         return FusedRobustDriver.geometricMedian(batch, layers, nu, maxIterations, tolerance);
     }
 
@@ -97,10 +91,7 @@ public final class RobustAggregate {
      */
     public static void centeredClipping(int batch, DenseLayer[] layers, float tau, int iterations) {
         check(batch, layers);
-        if (!(tau > 0) || Float.isInfinite(tau)) {
-            throw new IllegalArgumentException("tau=" + tau + " must be finite and > 0");
-        }
-        Checks.size("iterations", iterations, 0, "clipping iterations");
+        Aggregate.checkClipping(tau, iterations);
         FusedRobustDriver.centeredClipping(batch, layers, tau, iterations);
     }
 

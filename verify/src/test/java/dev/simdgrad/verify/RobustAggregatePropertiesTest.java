@@ -32,6 +32,65 @@ class RobustAggregatePropertiesTest {
         return RobustCase.cases();
     }
 
+    /** The five rules with {@link Aggregate}'s signatures, so a subclass can test another way of computing them. */
+    interface Rules {
+        int krum(float[] g, int gOffset, int rows, int cols, int ldg, int f, float[] out, int outOffset);
+
+        void multiKrum(float[] g, int gOffset, int rows, int cols, int ldg, int f, int m, float[] out, int outOffset);
+
+        int geometricMedian(float[] g, int gOffset, int rows, int cols, int ldg, double nu, int maxIterations,
+                            double tolerance, float[] out, int outOffset);
+
+        void centeredClipping(float[] g, int gOffset, int rows, int cols, int ldg, float[] center, int centerOffset,
+                              float tau, int iterations, float[] out, int outOffset);
+
+        void bulyan(float[] g, int gOffset, int rows, int cols, int ldg, int f, float[] out, int outOffset);
+    }
+
+    /** {@link Aggregate}'s own rules. */
+    private static final Rules EXPLICIT = new Rules() {
+        @Override
+        public int krum(float[] g, int go, int rows, int cols, int ldg, int f, float[] out, int oo) {
+            return Aggregate.krum(g, go, rows, cols, ldg, f, out, oo);
+        }
+
+        @Override
+        public void multiKrum(float[] g, int go, int rows, int cols, int ldg, int f, int m, float[] out, int oo) {
+            Aggregate.multiKrum(g, go, rows, cols, ldg, f, m, out, oo);
+        }
+
+        @Override
+        public int geometricMedian(float[] g, int go, int rows, int cols, int ldg, double nu, int maxIterations,
+                                   double tolerance, float[] out, int oo) {
+            return Aggregate.geometricMedian(g, go, rows, cols, ldg, nu, maxIterations, tolerance, out, oo);
+        }
+
+        @Override
+        public void centeredClipping(float[] g, int go, int rows, int cols, int ldg, float[] center, int co,
+                                     float tau, int iterations, float[] out, int oo) {
+            Aggregate.centeredClipping(g, go, rows, cols, ldg, center, co, tau, iterations, out, oo);
+        }
+
+        @Override
+        public void bulyan(float[] g, int go, int rows, int cols, int ldg, int f, float[] out, int oo) {
+            Aggregate.bulyan(g, go, rows, cols, ldg, f, out, oo);
+        }
+    };
+
+    /** The rules under test for this case. */
+    Rules rules(RobustCase k) {
+        return EXPLICIT;
+    }
+
+    /**
+     * The column count the distance bounds are computed for: the case's columns here. A way of computing the
+     * distances that adds more roundings says so by a larger count ({@link ReferenceRobust#directRelative} grows
+     * with it).
+     */
+    int boundCols(RobustCase k) {
+        return k.cols();
+    }
+
     /** f in 0..(rows - 3) / factor. */
     static int pickF(int rows, int factor, int pick) {
         return pick % ((rows - 3) / factor + 1);
@@ -65,7 +124,7 @@ class RobustAggregatePropertiesTest {
     void krumSelectsTheReferenceRow(@ForAll("cases") RobustCase k, @ForAll @IntRange(min = 0, max = 1000) int pick) {
         int n = k.rows(), f = pickF(n, 2, pick);
         float[] out = AggregateCase.output(k.cols(), 1);
-        int idx = Aggregate.krum(k.g(), k.offset(), n, k.cols(), k.ldg(), f, out, 1);
+        int idx = rules(k).krum(k.g(), k.offset(), n, k.cols(), k.ldg(), f, out, 1);
         AggregateChecks.untouchedOutside("krum", out, 1, k.cols());
         double[][] r = k.vectors();
         boolean[] active = all(n);
@@ -84,13 +143,14 @@ class RobustAggregatePropertiesTest {
                 1 + k.cols()));
         double[] norms = norms(r);
         int kk = n - f - 2;
-        double bBest = ReferenceRobust.scoreBound(norms, dist, active, best, kk, k.cols());
-        double bIdx = ReferenceRobust.scoreBound(norms, dist, active, idx, kk, k.cols());
+        int bc = boundCols(k);
+        double bBest = ReferenceRobust.scoreBound(norms, dist, active, best, kk, bc);
+        double bIdx = ReferenceRobust.scoreBound(norms, dist, active, idx, kk, bc);
         assertTrue(sc[idx] <= sc[best] + bBest + bIdx, "krum picked row " + idx + " (reference score " + sc[idx]
                 + ") over row " + best + " (" + sc[best] + ") beyond the bound " + k);
         boolean nearTie = false;
         for (int j = 0; j < n; j++) {
-            if (j != best && sc[j] <= sc[best] + bBest + ReferenceRobust.scoreBound(norms, dist, active, j, kk, k.cols())) {
+            if (j != best && sc[j] <= sc[best] + bBest + ReferenceRobust.scoreBound(norms, dist, active, j, kk, bc)) {
                 nearTie = true;
             }
         }
@@ -106,7 +166,7 @@ class RobustAggregatePropertiesTest {
                                                    @ForAll @IntRange(min = 0, max = 1000) int pick) {
         int n = k.rows(), f = pickF(n, 2, pick), m = 1 + (pick / 7) % n, cols = k.cols();
         float[] out = AggregateCase.output(cols, 2);
-        Aggregate.multiKrum(k.g(), k.offset(), n, cols, k.ldg(), f, m, out, 2);
+        rules(k).multiKrum(k.g(), k.offset(), n, cols, k.ldg(), f, m, out, 2);
         AggregateChecks.untouchedOutside("multi-krum", out, 2, cols);
         double[][] r = k.vectors();
         boolean[] active = all(n);
@@ -126,7 +186,7 @@ class RobustAggregatePropertiesTest {
         int kk = n - f - 2;
         double worstIn = Double.NEGATIVE_INFINITY, bestOut = Double.POSITIVE_INFINITY;
         for (int q = 0; q < n; q++) {
-            double b = ReferenceRobust.scoreBound(norms, dist, active, order[q], kk, cols);
+            double b = ReferenceRobust.scoreBound(norms, dist, active, order[q], kk, boundCols(k));
             if (q < m) {
                 worstIn = Math.max(worstIn, sc[order[q]] + b);
             } else {
@@ -153,8 +213,8 @@ class RobustAggregatePropertiesTest {
     void multiKrumOfOneIsKrum(@ForAll("cases") RobustCase k, @ForAll @IntRange(min = 0, max = 1000) int pick) {
         int f = pickF(k.rows(), 2, pick);
         float[] a = new float[k.cols()], b = new float[k.cols()];
-        Aggregate.krum(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), f, a, 0);
-        Aggregate.multiKrum(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), f, 1, b, 0);
+        rules(k).krum(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), f, a, 0);
+        rules(k).multiKrum(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), f, 1, b, 0);
         AggregateChecks.sameBits("multi-krum(1) vs krum " + k, a, b);
     }
 
@@ -175,7 +235,7 @@ class RobustAggregatePropertiesTest {
         }
         double nu = Math.max(Double.MIN_NORMAL, 1e-9 * maxNorm);
         float[] out = AggregateCase.output(cols, 0);
-        int it = Aggregate.geometricMedian(k.g(), k.offset(), n, cols, k.ldg(), nu, iterations, 0.0, out, 0);
+        int it = rules(k).geometricMedian(k.g(), k.offset(), n, cols, k.ldg(), nu, iterations, 0.0, out, 0);
         AggregateChecks.untouchedOutside("geometric median", out, 0, cols);
         if (!finite) {
             assertEquals(0, it, "a non-finite row: 0 iterations " + k);
@@ -206,7 +266,7 @@ class RobustAggregatePropertiesTest {
     @Property(tries = 60)
     void geometricMedianWithoutIterationsIsTheMean(@ForAll("cases") RobustCase k) {
         float[] out = AggregateCase.output(k.cols(), 1);
-        assertEquals(0, Aggregate.geometricMedian(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), 1.0, 0, 0.0,
+        assertEquals(0, rules(k).geometricMedian(k.g(), k.offset(), k.rows(), k.cols(), k.ldg(), 1.0, 0, 0.0,
                 out, 1));
         double[][] r = k.vectors();
         if (!Arrays.stream(r).allMatch(ReferenceRobust::finite)) {
@@ -257,7 +317,7 @@ class RobustAggregatePropertiesTest {
         }
         float tau = (float) (spread > 0 ? spread * (0.05 + (pick % 20) / 10.0) : 1.0);
         float[] out = inPlace ? center : AggregateCase.output(cols, 1);
-        Aggregate.centeredClipping(k.g(), k.offset(), n, cols, k.ldg(), center, 1, tau, iterations, out, 1);
+        rules(k).centeredClipping(k.g(), k.offset(), n, cols, k.ldg(), center, 1, tau, iterations, out, 1);
         if (!inPlace) {
             AggregateChecks.untouchedOutside("centered clipping", out, 1, cols);
         }
@@ -268,8 +328,9 @@ class RobustAggregatePropertiesTest {
         double[] ref = ReferenceRobust.centeredClipping(r, c, tau, iterations);
         // distances from the double Gram (fallback) or summed directly (relative): both counted; in the affine
         // form (D w)_i - w'D w / 2 with w >= 0 summing to 1, relative errors of D add at most 6 rho M^2
-        double drift = iterations * 2 * 2 * Math.sqrt((ErrorBounds.gammaDouble((long) cols + (long) (n + 1) * (n + 1)
-                + 8) + 6 * ReferenceRobust.directRelative(cols)) * m * m + 3 * ReferenceRobust.directAbsolute(cols));
+        int bc = boundCols(k);
+        double drift = iterations * 2 * 2 * Math.sqrt((ErrorBounds.gammaDouble((long) bc + (long) (n + 1) * (n + 1)
+                + 8) + 6 * ReferenceRobust.directRelative(bc)) * m * m + 3 * ReferenceRobust.directAbsolute(bc));
         double[] bound = new double[cols];
         for (int j = 0; j < cols; j++) {
             double mx = Math.abs(c[j]);
@@ -292,7 +353,7 @@ class RobustAggregatePropertiesTest {
     void bulyanMatchesTheReference(@ForAll("cases") RobustCase k, @ForAll @IntRange(min = 0, max = 1000) int pick) {
         int n = k.rows(), f = pickF(n, 4, pick), cols = k.cols(), theta = n - 2 * f;
         float[] out = AggregateCase.output(cols, 3);
-        Aggregate.bulyan(k.g(), k.offset(), n, cols, k.ldg(), f, out, 3);
+        rules(k).bulyan(k.g(), k.offset(), n, cols, k.ldg(), f, out, 3);
         AggregateChecks.untouchedOutside("bulyan", out, 3, cols);
         double[][] r = k.vectors();
         double[][] d = ReferenceRobust.distances(r);
@@ -301,7 +362,7 @@ class RobustAggregatePropertiesTest {
         java.util.Set<java.util.BitSet> seen = new java.util.HashSet<>();
         java.util.BitSet start = new java.util.BitSet(n);
         start.set(0, n);
-        boolean complete = bulyanSearch(r, d, norms, f, cols, theta, start, true, seen, finals, 4096);
+        boolean complete = bulyanSearch(r, d, norms, f, boundCols(k), theta, start, true, seen, finals, 4096);
         if (!complete) {
             Statistics.label("bulyan").collect("over 4096 near-tie branches: not compared");
             return;
@@ -397,11 +458,11 @@ class RobustAggregatePropertiesTest {
             for (int t = 1; t <= 4; t++) {
                 Parallelism.setThreads(t);
                 float[][] o = new float[5][cols];
-                Aggregate.krum(k.g(), 2, rows, cols, k.ldg(), 3, o[0], 0);
-                Aggregate.multiKrum(k.g(), 2, rows, cols, k.ldg(), 3, 7, o[1], 0);
-                Aggregate.geometricMedian(k.g(), 2, rows, cols, k.ldg(), 1e-6, 10, 1e-7, o[2], 0);
-                Aggregate.centeredClipping(k.g(), 2, rows, cols, k.ldg(), center, 0, 1f, 3, o[3], 0);
-                Aggregate.bulyan(k.g(), 2, rows, cols, k.ldg(), 4, o[4], 0);
+                rules(k).krum(k.g(), 2, rows, cols, k.ldg(), 3, o[0], 0);
+                rules(k).multiKrum(k.g(), 2, rows, cols, k.ldg(), 3, 7, o[1], 0);
+                rules(k).geometricMedian(k.g(), 2, rows, cols, k.ldg(), 1e-6, 10, 1e-7, o[2], 0);
+                rules(k).centeredClipping(k.g(), 2, rows, cols, k.ldg(), center, 0, 1f, 3, o[3], 0);
+                rules(k).bulyan(k.g(), 2, rows, cols, k.ldg(), 4, o[4], 0);
                 if (first == null) {
                     first = o;
                 } else {

@@ -122,9 +122,17 @@ public final class RobustDriver {
             Arrays.fill(out, oo, oo + cols, Float.NaN);
             return;
         }
+        trimmedRows(g, go, ldg, cols, sel, theta, f, out, oo);
+    }
+
+    /**
+     * Bulyan's coordinate-wise stage: the trimmed mean (c = f) of the rows {@code sel[0..theta)}, copied tile by
+     * tile (in the order of sel) into a per-thread buffer.
+     */
+    static void trimmedRows(float[] g, int go, int ldg, int cols, int[] sel, int theta, int f, float[] out, int oo) {
         Plan plan = AggregateDriver.plan(Plan.TRIMMED, theta, f);
         int tile = Math.max(1, Math.min(cols, COLUMNS * 4 / theta));
-        float[] t = b.rows(theta * tile);
+        float[] t = BUFFERS.get().rows(theta * tile);
         for (int c0 = 0; c0 < cols; c0 += tile) {
             int w = Math.min(tile, cols - c0);
             for (int q = 0; q < theta; q++) {
