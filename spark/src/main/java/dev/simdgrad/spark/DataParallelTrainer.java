@@ -127,10 +127,11 @@ final class DataParallelTrainer {
                         if (blocks > 0) {
                             long[] nanos = new long[w];
                             float[] next = new float[net.trainableCount()];
+                            float[] current = state.trainable();
                             double[] losses = ExecutorAggregation.round(sc, sh.rdd(), config, net.parameters(),
-                                    state.trainable(), state.byzantine, blocks, first, steps, totalSteps, q, next,
-                                    nanos);
-                            bad = state.finishAggregated(q, System.nanoTime() - t0, losses, nanos, next);
+                                    current, state.center(current), state.byzantine, blocks, first, steps,
+                                    totalSteps, q, next, nanos);
+                            bad = state.finishAggregated(q, System.nanoTime() - t0, losses, nanos, current, next);
                         } else {
                             List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(),
                                     state.carried(), first, steps, totalSteps, q);
@@ -253,7 +254,8 @@ final class DataParallelTrainer {
          *
          * @return null, or why the aggregate is not finite (then the network is unchanged)
          */
-        String finishAggregated(int r, long wallNanos, double[] losses, long[] nanos, float[] aggregate) {
+        String finishAggregated(int r, long wallNanos, double[] losses, long[] nanos, float[] current,
+                                float[] aggregate) {
             double loss = 0;
             for (double l : losses) {
                 loss += l;
@@ -265,9 +267,35 @@ final class DataParallelTrainer {
             }
             String bad = nonFinite(aggregate, r, config);
             if (bad == null) {
+                rememberStep(current, aggregate);
                 Trainable.scatter(aggregate, net);
             }
             return bad;
+        }
+
+        /**
+         * Centered clipping's center for a round starting at {@code current}: current itself, or with
+         * {@code previous} current plus the previous round's step (none before the first round).
+         */
+        float[] center(float[] current) {
+            if (!config.aggregator().centersOnPreviousStep() || previousStep == null) {
+                return current;
+            }
+            float[] center = new float[p];
+            for (int j = 0; j < p; j++) {
+                center[j] = current[j] + previousStep[j];
+            }
+            return center;
+        }
+
+        /** Keeps the round's step {@code next - current} when the aggregator centers on it. */
+        private void rememberStep(float[] current, float[] next) {
+            if (config.aggregator().centersOnPreviousStep()) {
+                previousStep = previousStep == null ? new float[p] : previousStep;
+                for (int j = 0; j < p; j++) {
+                    previousStep[j] = next[j] - current[j];
+                }
+            }
         }
 
         /**
@@ -294,14 +322,7 @@ final class DataParallelTrainer {
             long t2 = System.nanoTime();
             float[] current = Trainable.gather(net);
             config.attack().apply(matrix, w, p, current, byzantine, r, config.seed());
-            float[] center = current;
-            if (config.aggregator().centersOnPreviousStep() && previousStep != null) {
-                center = new float[p];
-                for (int j = 0; j < p; j++) {
-                    center[j] = current[j] + previousStep[j];
-                }
-            }
-            config.aggregator().aggregate(matrix, w, p, center, next);
+            config.aggregator().aggregate(matrix, w, p, center(current), next);
             RoundListener listener = roundListener;
             if (listener != null) {
                 listener.round(r, wallNanos, compute, System.nanoTime() - t2);
@@ -313,12 +334,7 @@ final class DataParallelTrainer {
                         velocities[i] = results.get(i).velocity();
                     }
                 }
-                if (config.aggregator().centersOnPreviousStep()) {
-                    previousStep = previousStep == null ? new float[p] : previousStep;
-                    for (int j = 0; j < p; j++) {
-                        previousStep[j] = next[j] - current[j];
-                    }
-                }
+                rememberStep(current, next);
                 Trainable.scatter(next, net);
             }
             return bad;

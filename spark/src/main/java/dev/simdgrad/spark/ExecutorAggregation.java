@@ -2,9 +2,11 @@ package dev.simdgrad.spark;
 
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.TaskContext;
+import dev.simdgrad.kernels.BlockwiseAggregate;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 import java.io.Serializable;
@@ -17,20 +19,30 @@ import java.util.List;
  * a shuffle by block ({@code partitionBy}) brings the W pieces of a block to one task, which applies the attack and
  * the aggregator to that W x P_b matrix; the driver collects the B aggregated blocks (P floats) instead of W x P.
  *
- * <p><b>Same bits as on the driver.</b> Only coordinate-wise aggregators are allowed ({@link
- * WorkerAggregator#coordinateWise()}: mean, median, trimmed and winsorized means, median of means): the kernels
- * compute each coordinate from its W values in worker order, so a block's columns get the values the whole matrix
- * would give them. The attacks are coordinate-wise too, except the Gaussian one's single random stream over the row,
- * which the Byzantine worker's own task applies to its whole row before cutting it ({@link Attack#wholeRowOnly}).
- * The distance-based rules (Krum, Multi-Krum, the geometric median, centered clipping, Bulyan) need all coordinates
- * of every row at once and stay on the driver, as does worker momentum (its velocities would travel back to the
- * driver, W x P again).
+ * <p><b>Coordinate-wise rules: same bits as on the driver.</b> Mean, median, trimmed and winsorized means and median
+ * of means ({@link WorkerAggregator#coordinateWise()}) compute each coordinate from its W values in worker order, so a
+ * block's columns get the values the whole matrix would give them: one job per round.
+ *
+ * <p><b>Distance-based rules</b> (Krum, Multi-Krum, the geometric median, centered clipping, Bulyan) see the rows
+ * through their W x W squared distances, which are sums over the columns ({@link BlockwiseAggregate}). The round is
+ * two jobs over the same shuffled, persisted blocks: the first returns each block's distances (for centered clipping
+ * with the center as vector W), which the driver sums in block order and hands to the rule
+ * ({@link WorkerAggregator#decide}); the second applies the rule's outcome (a row to copy, W weights, or Bulyan's
+ * selection) to every block. The driver holds W x W doubles, never a row. With one block this is the driver's rule
+ * bit for bit; with more, each distance is summed in a different order (within the kernels' relative bound plus
+ * {@code gamma_d(B)}), so a selection can differ only on a near tie of the scores and the weights move by the
+ * distances' rounding. The result is the same for every number of executors and cores, given B.
+ *
+ * <p>The attacks are coordinate-wise, except the Gaussian one's single random stream over the row, which the Byzantine
+ * worker's own task applies to its whole row before cutting it ({@link Attack#wholeRowOnly}). Worker momentum stays
+ * on the driver (its velocities would travel back to it, W x P again).
  *
  * <p><b>Where the switch is</b> ({@code aggregationBlocks}): -1 (auto, the default) aggregates on the executors when
  * the driver's two W x P float matrices (the collected results and the aggregation's input) would take more than a
- * quarter of the driver's heap and the rule allows it, in blocks of about 32 MiB (W x P_b floats); 0 always on the
- * driver; B &gt;= 1 on the executors in B blocks. Cost per round: one job of two stages, a shuffle of W x P floats
- * between the executors, the collection of P floats.
+ * quarter of the driver's heap and the fit allows it, in blocks of about 32 MiB (W x P_b floats); 0 always on the
+ * driver; B &gt;= 1 on the executors in B blocks. Cost per round: one job of two stages (two jobs for the distance
+ * rules, the second reading the persisted blocks), a shuffle of W x P floats between the executors, the collection
+ * of P floats (and of B x W x W doubles).
  */
 final class ExecutorAggregation {
     /** A block's input on its way to its aggregating task: the worker's slice, and (block 0) its loss and time. */
@@ -39,6 +51,14 @@ final class ExecutorAggregation {
 
     /** An aggregated block, and (block 0) every worker's loss and compute time. */
     record Block(int block, float[] aggregate, double[] losses, long[] nanos) implements Serializable {
+    }
+
+    /** A block's W x P_b matrix after the attack (and its center slice), kept between a distance rule's two jobs. */
+    record Rows(int block, float[] matrix, float[] center, double[] losses, long[] nanos) implements Serializable {
+    }
+
+    /** A block's part of the W x W squared distances (and, block 0, the losses and compute times). */
+    record Distances(int block, double[] distances, double[] losses, long[] nanos) implements Serializable {
     }
 
     private ExecutorAggregation() {
@@ -72,10 +92,6 @@ final class ExecutorAggregation {
 
     /** Why this fit cannot aggregate on the executors, or null if it can. */
     private static String reasonAgainst(TrainingConfig config) {
-        if (!config.aggregator().coordinateWise()) {
-            return "aggregator " + config.aggregator() + " needs whole rows; only the coordinate-wise ones (mean,"
-                    + " median, trimmedMean, winsorizedMean, medianOfMeans) aggregate on the executors";
-        }
         if (config.optimizer().stateful()) {
             return "momentum " + config.optimizer().momentum() + " keeps worker velocities on the driver";
         }
@@ -90,47 +106,96 @@ final class ExecutorAggregation {
      *
      * @param theta   the round's parameters (all of them, frozen ones included)
      * @param current the round's trainable parameters (gradient layout)
+     * @param center  centered clipping's center (P values; {@code current}, or with {@code previous} current plus
+     *                the previous step); ignored by the other rules
      * @param next    receives the aggregate (P values)
      * @return per worker, its mean loss (index w) and in {@code nanosOut} its compute time
      */
     static double[] round(JavaSparkContext sc, JavaRDD<Shard> shards, TrainingConfig config, float[] theta,
-                          float[] current, int[] byzantine, int blocks, long first, int steps, long totalSteps,
-                          int round, float[] next, long[] nanosOut) {
+                          float[] current, float[] center, int[] byzantine, int blocks, long first, int steps,
+                          long totalSteps, int round, float[] next, long[] nanosOut) {
         int w = config.workers(), p = current.length;
+        boolean byRows = w > 1 && !config.aggregator().coordinateWise();
         Broadcast<float[]> bc = sc.broadcast(theta.clone());
         Broadcast<float[]> cc = sc.broadcast(current.clone());
+        Broadcast<float[]> ce = byRows && config.aggregator().distancesWithCenter() ? sc.broadcast(center.clone())
+                : null;
+        JavaRDD<Rows> rows = shards.mapPartitionsToPair(it -> {
+            Shard shard = it.next();
+            LocalSteps.Result res = LocalSteps.run(shard, config, bc.value(), null, first, steps, totalSteps,
+                    round);
+            DataParallelTrainer.FaultHook hook = DataParallelTrainer.faultHook;
+            if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
+                throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
+            }
+            float[] row = res.trainable();
+            if (config.attack().wholeRowOnly() && java.util.Arrays.binarySearch(byzantine, shard.worker) >= 0) {
+                config.attack().applyToOwnRow(row, shard.worker, cc.value(), round, config.seed());
+            }
+            List<Tuple2<Integer, Piece>> pieces = new ArrayList<>(blocks);
+            for (int b = 0; b < blocks; b++) {
+                int from = start(b, blocks, p), to = start(b + 1, blocks, p);
+                pieces.add(new Tuple2<>(b, new Piece(shard.worker, java.util.Arrays.copyOfRange(row, from, to),
+                        res.loss(), res.nanos())));
+            }
+            return pieces.iterator();
+        }).partitionBy(new HashPartitioner(blocks)).mapPartitions(it -> {
+            java.util.Map<Integer, Piece[]> byBlock = new java.util.TreeMap<>();
+            while (it.hasNext()) {
+                Tuple2<Integer, Piece> t = it.next();
+                byBlock.computeIfAbsent(t._1(), k -> new Piece[w])[t._2().worker()] = t._2();
+            }
+            List<Rows> done = new ArrayList<>(byBlock.size());
+            for (var e : byBlock.entrySet()) {
+                done.add(attacked(e.getKey(), e.getValue(), config, cc.value(), ce == null ? null : ce.value(),
+                        byzantine, blocks, round));
+            }
+            return done.iterator();
+        });
         try {
-            List<Block> out = shards.mapPartitionsToPair(it -> {
-                Shard shard = it.next();
-                LocalSteps.Result res = LocalSteps.run(shard, config, bc.value(), null, first, steps, totalSteps,
-                        round);
-                DataParallelTrainer.FaultHook hook = DataParallelTrainer.faultHook;
-                if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
-                    throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
+            List<Block> out;
+            if (!byRows) {
+                out = rows.map(r -> {
+                    float[] agg = new float[r.matrix().length / w];
+                    config.aggregator().aggregate(r.matrix(), w, agg.length, r.center(), agg);
+                    return new Block(r.block(), agg, r.losses(), r.nanos());
+                }).collect();
+            } else {
+                // two jobs over the same blocks: their distances, then the rule's outcome applied to each
+                rows.persist(StorageLevel.MEMORY_ONLY());
+                boolean withCenter = ce != null;
+                List<Distances> parts = rows.map(r -> {
+                    int pb = r.matrix().length / w;
+                    double[] d = new double[BlockwiseAggregate.distancesLength(w + (withCenter ? 1 : 0))];
+                    if (withCenter) {
+                        BlockwiseAggregate.addDistances(r.matrix(), 0, w, pb, Math.max(1, pb), r.center(), 0, d);
+                    } else {
+                        BlockwiseAggregate.addDistances(r.matrix(), 0, w, pb, Math.max(1, pb), d);
+                    }
+                    return new Distances(r.block(), d, r.losses(), r.nanos());
+                }).collect();
+                double[][] byBlock = new double[blocks][];
+                for (Distances d : parts) {
+                    byBlock[d.block()] = d.distances();
                 }
-                float[] row = res.trainable();
-                if (config.attack().wholeRowOnly() && java.util.Arrays.binarySearch(byzantine, shard.worker) >= 0) {
-                    config.attack().applyToOwnRow(row, shard.worker, cc.value(), round, config.seed());
-                }
-                List<Tuple2<Integer, Piece>> pieces = new ArrayList<>(blocks);
+                double[] sum = new double[BlockwiseAggregate.distancesLength(w + (withCenter ? 1 : 0))];
                 for (int b = 0; b < blocks; b++) {
-                    int from = start(b, blocks, p), to = start(b + 1, blocks, p);
-                    pieces.add(new Tuple2<>(b, new Piece(shard.worker, java.util.Arrays.copyOfRange(row, from, to),
-                            res.loss(), res.nanos())));
+                    if (byBlock[b] == null) {
+                        throw new IllegalStateException("the distances of block " + b + " of " + blocks
+                                + " are missing");
+                    }
+                    for (int q = 0; q < sum.length; q++) {
+                        sum[q] += byBlock[b][q];
+                    }
                 }
-                return pieces.iterator();
-            }).partitionBy(new HashPartitioner(blocks)).mapPartitions(it -> {
-                List<Block> done = new ArrayList<>(1);
-                java.util.Map<Integer, Piece[]> byBlock = new java.util.TreeMap<>();
-                while (it.hasNext()) {
-                    Tuple2<Integer, Piece> t = it.next();
-                    byBlock.computeIfAbsent(t._1(), k -> new Piece[w])[t._2().worker()] = t._2();
-                }
-                for (var e : byBlock.entrySet()) {
-                    done.add(aggregate(e.getKey(), e.getValue(), config, cc.value(), byzantine, blocks, round));
-                }
-                return done.iterator();
-            }).collect();
+                BlockwiseAggregate.Outcome outcome = config.aggregator().decide(sum, w);
+                out = rows.map(r -> {
+                    int pb = r.matrix().length / w;
+                    float[] agg = new float[pb];
+                    outcome.apply(r.matrix(), 0, pb, Math.max(1, pb), r.center(), 0, agg, 0);
+                    return new Block(r.block(), agg, r.losses(), r.nanos());
+                }).collect();
+            }
             double[] losses = null;
             for (Block b : out) {
                 System.arraycopy(b.aggregate(), 0, next, start(b.block(), blocks, p), b.aggregate().length);
@@ -145,8 +210,12 @@ final class ExecutorAggregation {
             }
             return losses;
         } finally {
+            rows.unpersist(false);
             bc.destroy();
             cc.destroy();
+            if (ce != null) {
+                ce.destroy();
+            }
         }
     }
 
@@ -155,9 +224,12 @@ final class ExecutorAggregation {
         return (int) ((long) b * p / blocks);
     }
 
-    /** Block b's W pieces (in worker order) through the attack and the aggregator. */
-    private static Block aggregate(int b, Piece[] pieces, TrainingConfig config, float[] current, int[] byzantine,
-                                   int blocks, int round) {
+    /**
+     * Block b's W pieces (in worker order) as a W x P_b matrix, through the attack; with the block's slice of the
+     * center (centered clipping's, or the current parameters), and (block 0) the workers' losses and times.
+     */
+    private static Rows attacked(int b, Piece[] pieces, TrainingConfig config, float[] current, float[] center,
+                                 int[] byzantine, int blocks, int round) {
         int w = pieces.length, p = current.length, from = start(b, blocks, p), pb = start(b + 1, blocks, p) - from;
         float[] matrix = new float[w * pb], cur = java.util.Arrays.copyOfRange(current, from, from + pb);
         double[] losses = new double[w];
@@ -173,8 +245,7 @@ final class ExecutorAggregation {
         if (!config.attack().wholeRowOnly()) {
             config.attack().apply(matrix, w, pb, cur, byzantine, round, config.seed());
         }
-        float[] agg = new float[pb];
-        config.aggregator().aggregate(matrix, w, pb, cur, agg);
-        return b == 0 ? new Block(b, agg, losses, nanos) : new Block(b, agg, null, null);
+        float[] c = center == null ? cur : java.util.Arrays.copyOfRange(center, from, from + pb);
+        return b == 0 ? new Rows(b, matrix, c, losses, nanos) : new Rows(b, matrix, c, null, null);
     }
 }

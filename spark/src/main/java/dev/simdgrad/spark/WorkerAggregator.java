@@ -1,6 +1,7 @@
 package dev.simdgrad.spark;
 
 import dev.simdgrad.kernels.Aggregate;
+import dev.simdgrad.kernels.BlockwiseAggregate;
 
 import java.io.Serializable;
 
@@ -104,10 +105,27 @@ public sealed interface WorkerAggregator extends Serializable {
     /**
      * Whether the rule works column by column (each coordinate's aggregate depends only on that coordinate's W
      * values), so that it gives the same bits applied to column blocks on the executors
-     * ({@link ExecutorAggregation}). True for the mean, the median, the trimmed and winsorized means and the median
-     * of means; the distance-based rules need every coordinate at once.
+     * ({@link ExecutorAggregation}) in one pass. True for the mean, the median, the trimmed and winsorized means and
+     * the median of means; the distance-based rules see every coordinate through the W x W distances, summed over
+     * the blocks before the rule runs ({@link #decide}).
      */
     default boolean coordinateWise() {
+        return false;
+    }
+
+    /**
+     * For a rule that needs whole rows (not {@link #coordinateWise()}): what it decides from the W workers' summed
+     * squared distances ({@link BlockwiseAggregate}; for centered clipping the center is vector W), to be applied to
+     * every coordinate block on the executors ({@link ExecutorAggregation}). W &gt;= 2.
+     *
+     * @throws UnsupportedOperationException for a coordinate-wise rule
+     */
+    default BlockwiseAggregate.Outcome decide(double[] distances, int workers) {
+        throw new UnsupportedOperationException(this + " works coordinate by coordinate");
+    }
+
+    /** Whether {@link #decide} needs the center among the vectors (centered clipping). */
+    default boolean distancesWithCenter() {
         return false;
     }
 
@@ -263,6 +281,11 @@ public sealed interface WorkerAggregator extends Serializable {
         }
 
         @Override
+        public BlockwiseAggregate.Outcome decide(double[] distances, int workers) {
+            return BlockwiseAggregate.krum(distances, workers, f);
+        }
+
+        @Override
         public String toString() {
             return "krum:" + f;
         }
@@ -287,6 +310,11 @@ public sealed interface WorkerAggregator extends Serializable {
         }
 
         @Override
+        public BlockwiseAggregate.Outcome decide(double[] distances, int workers) {
+            return BlockwiseAggregate.multiKrum(distances, workers, f, m);
+        }
+
+        @Override
         public String toString() {
             return "multiKrum:" + f + ":" + m;
         }
@@ -307,6 +335,11 @@ public sealed interface WorkerAggregator extends Serializable {
         @Override
         public void apply(float[] rows, int w, int p, float[] current, float[] out) {
             Aggregate.geometricMedian(rows, 0, w, p, p, nu, maxIterations, tolerance, out, 0);
+        }
+
+        @Override
+        public BlockwiseAggregate.Outcome decide(double[] distances, int workers) {
+            return BlockwiseAggregate.geometricMedian(distances, workers, nu, maxIterations, tolerance);
         }
 
         @Override
@@ -342,6 +375,16 @@ public sealed interface WorkerAggregator extends Serializable {
         }
 
         @Override
+        public boolean distancesWithCenter() {
+            return true;
+        }
+
+        @Override
+        public BlockwiseAggregate.Outcome decide(double[] distances, int workers) {
+            return BlockwiseAggregate.centeredClipping(distances, workers, tau, iterations);
+        }
+
+        @Override
         public String toString() {
             return "centeredClipping:" + tau + ":" + iterations + (fromPreviousStep ? ":previous" : "");
         }
@@ -361,6 +404,11 @@ public sealed interface WorkerAggregator extends Serializable {
         @Override
         public void apply(float[] rows, int w, int p, float[] current, float[] out) {
             Aggregate.bulyan(rows, 0, w, p, p, f, out, 0);
+        }
+
+        @Override
+        public BlockwiseAggregate.Outcome decide(double[] distances, int workers) {
+            return BlockwiseAggregate.bulyan(distances, workers, f);
         }
 
         @Override
