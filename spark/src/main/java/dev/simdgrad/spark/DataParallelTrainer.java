@@ -113,38 +113,49 @@ final class DataParallelTrainer {
             int blocks = ExecutorAggregation.blocks(config, net.trainableCount());
             boolean barrier = blocks == 0 && useBarrier(sc, config);
             int interval = checkpoints == null ? rounds : config.checkpointInterval();
-            for (int r = start; r < rounds; ) {
-                // a run of rounds ends at the next checkpoint (or the end): one barrier job, or one job per round
-                int end = Math.min(rounds, (r / interval + 1) * interval);
-                if (barrier) {
-                    BarrierRounds.run(sc, sh.rdd(), state, r, end);
-                } else {
-                    for (int q = r; q < end; q++) {
-                        long first = (long) q * config.localSteps();
-                        int steps = (int) Math.min(config.localSteps(), totalSteps - first);
-                        long t0 = System.nanoTime();
-                        String bad;
-                        if (blocks > 0) {
-                            long[] nanos = new long[w];
-                            float[] next = new float[net.trainableCount()];
-                            float[] current = state.trainable();
-                            double[] losses = ExecutorAggregation.round(sc, sh.rdd(), config, net.parameters(),
-                                    current, state.center(current), state.byzantine, blocks, first, steps,
-                                    totalSteps, q, next, nanos);
-                            bad = state.finishAggregated(q, System.nanoTime() - t0, losses, nanos, current, next);
-                        } else {
-                            List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(),
-                                    state.carried(), first, steps, totalSteps, q);
-                            bad = state.finish(q, System.nanoTime() - t0, results);
-                        }
-                        if (bad != null) {
-                            throw new IllegalStateException(bad);
+            ExecutorVelocities velocities = blocks > 0 && config.optimizer().stateful()
+                    ? new ExecutorVelocities(sc, state.carried().velocities()) : null;
+            try {
+                for (int r = start; r < rounds; ) {
+                    // a run of rounds ends at the next checkpoint (or the end): one barrier job, or one job per round
+                    int end = Math.min(rounds, (r / interval + 1) * interval);
+                    if (barrier) {
+                        BarrierRounds.run(sc, sh.rdd(), state, r, end);
+                    } else {
+                        for (int q = r; q < end; q++) {
+                            long first = (long) q * config.localSteps();
+                            int steps = (int) Math.min(config.localSteps(), totalSteps - first);
+                            long t0 = System.nanoTime();
+                            String bad;
+                            if (blocks > 0) {
+                                long[] nanos = new long[w];
+                                float[] next = new float[net.trainableCount()];
+                                float[] current = state.trainable();
+                                double[] losses = ExecutorAggregation.round(sc, sh.rdd(), velocities, config,
+                                        net.parameters(), current, state.center(current), state.byzantine, blocks,
+                                        first, steps, totalSteps, q, next, nanos);
+                                bad = state.finishAggregated(q, System.nanoTime() - t0, losses, nanos, current, next);
+                            } else {
+                                List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(),
+                                        state.carried(), first, steps, totalSteps, q);
+                                bad = state.finish(q, System.nanoTime() - t0, results);
+                            }
+                            if (bad != null) {
+                                throw new IllegalStateException(bad);
+                            }
                         }
                     }
+                    r = end;
+                    if (checkpoints != null) {
+                        if (velocities != null) {
+                            state.velocities(velocities.collect());
+                        }
+                        checkpoints.save(r, net, state.carried());
+                    }
                 }
-                r = end;
-                if (checkpoints != null) {
-                    checkpoints.save(r, net, state.carried());
+            } finally {
+                if (velocities != null) {
+                    velocities.release();
                 }
             }
             int[] byzantine = state.byzantine;
@@ -212,6 +223,13 @@ final class DataParallelTrainer {
                 v[i] = velocities[i] == null ? null : velocities[i].clone();
             }
             return new CarriedState(v, previousStep == null ? null : previousStep.clone());
+        }
+
+        /** The workers' velocities, as kept on the executors ({@link ExecutorVelocities}), for a checkpoint. */
+        void velocities(float[][] v) {
+            for (int i = 0; i < velocities.length; i++) {
+                velocities[i] = v[i];
+            }
         }
 
         /** Goes back to the start of a run of rounds: these parameters and this carried state. */

@@ -34,8 +34,8 @@ import java.util.List;
  * distances' rounding. The result is the same for every number of executors and cores, given B.
  *
  * <p>The attacks are coordinate-wise, except the Gaussian one's single random stream over the row, which the Byzantine
- * worker's own task applies to its whole row before cutting it ({@link Attack#wholeRowOnly}). Worker momentum stays
- * on the driver (its velocities would travel back to it, W x P again).
+ * worker's own task applies to its whole row before cutting it ({@link Attack#wholeRowOnly}). With worker momentum
+ * the velocities stay on the executors too ({@link ExecutorVelocities}): the same bits as on the driver.
  *
  * <p><b>Where the switch is</b> ({@code aggregationBlocks}): -1 (auto, the default) aggregates on the executors when
  * the driver's two W x P float matrices (the collected results and the aggregation's input) would take more than a
@@ -67,8 +67,7 @@ final class ExecutorAggregation {
     /**
      * The number of blocks for this fit (0: on the driver).
      *
-     * @throws IllegalArgumentException if blocks are asked for and the aggregator, the momentum or the round mode
-     *                                  cannot have them
+     * @throws IllegalArgumentException if blocks are asked for and the round mode cannot have them
      */
     static int blocks(TrainingConfig config, int p) {
         int asked = config.aggregationBlocks();
@@ -92,9 +91,6 @@ final class ExecutorAggregation {
 
     /** Why this fit cannot aggregate on the executors, or null if it can. */
     private static String reasonAgainst(TrainingConfig config) {
-        if (config.optimizer().stateful()) {
-            return "momentum " + config.optimizer().momentum() + " keeps worker velocities on the driver";
-        }
         if (config.roundMode() == RoundMode.BARRIER) {
             return "roundMode barrier sends every result to the driver";
         }
@@ -104,6 +100,8 @@ final class ExecutorAggregation {
     /**
      * One round: local steps on the workers, the attack and the aggregation per block on the executors.
      *
+     * @param velocities the workers' velocities on the executors (with momentum; advanced to this round's when it
+     *                   succeeds), or null
      * @param theta   the round's parameters (all of them, frozen ones included)
      * @param current the round's trainable parameters (gradient layout)
      * @param center  centered clipping's center (P values; {@code current}, or with {@code previous} current plus
@@ -111,32 +109,39 @@ final class ExecutorAggregation {
      * @param next    receives the aggregate (P values)
      * @return per worker, its mean loss (index w) and in {@code nanosOut} its compute time
      */
-    static double[] round(JavaSparkContext sc, JavaRDD<Shard> shards, TrainingConfig config, float[] theta,
-                          float[] current, float[] center, int[] byzantine, int blocks, long first, int steps,
-                          long totalSteps, int round, float[] next, long[] nanosOut) {
+    static double[] round(JavaSparkContext sc, JavaRDD<Shard> shards, ExecutorVelocities velocities,
+                          TrainingConfig config, float[] theta, float[] current, float[] center, int[] byzantine,
+                          int blocks, long first, int steps, long totalSteps, int round, float[] next,
+                          long[] nanosOut) {
         int w = config.workers(), p = current.length;
         boolean byRows = w > 1 && !config.aggregator().coordinateWise();
         Broadcast<float[]> bc = sc.broadcast(theta.clone());
         Broadcast<float[]> cc = sc.broadcast(current.clone());
         Broadcast<float[]> ce = byRows && config.aggregator().distancesWithCenter() ? sc.broadcast(center.clone())
                 : null;
-        JavaRDD<Rows> rows = shards.mapPartitionsToPair(it -> {
-            Shard shard = it.next();
-            LocalSteps.Result res = LocalSteps.run(shard, config, bc.value(), null, first, steps, totalSteps,
-                    round);
-            DataParallelTrainer.FaultHook hook = DataParallelTrainer.faultHook;
-            if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
-                throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
-            }
-            float[] row = res.trainable();
-            if (config.attack().wholeRowOnly() && java.util.Arrays.binarySearch(byzantine, shard.worker) >= 0) {
-                config.attack().applyToOwnRow(row, shard.worker, cc.value(), round, config.seed());
-            }
+        JavaRDD<Stepped> stepped;
+        if (velocities == null) {
+            stepped = shards.mapPartitions(it -> List.of(step(it.next(), null, config, bc.value(), cc.value(),
+                    byzantine, first, steps, totalSteps, round)).iterator(), true);
+        } else {
+            stepped = shards.zipPartitions(velocities.rdd(), (si, vi) -> {
+                Shard shard = si.next();
+                ExecutorVelocities.Velocity v = vi.next();
+                if (v.worker() != shard.worker) {
+                    throw new IllegalStateException("worker " + shard.worker + " met the velocity of worker "
+                            + v.worker());
+                }
+                return List.of(step(shard, v.values(), config, bc.value(), cc.value(), byzantine, first, steps,
+                        totalSteps, round)).iterator();
+            });
+            stepped.rdd().localCheckpoint();   // persisted; its lineage is cut once this round's first job computes it
+        }
+        JavaRDD<Rows> rows = stepped.flatMapToPair(st -> {
             List<Tuple2<Integer, Piece>> pieces = new ArrayList<>(blocks);
             for (int b = 0; b < blocks; b++) {
                 int from = start(b, blocks, p), to = start(b + 1, blocks, p);
-                pieces.add(new Tuple2<>(b, new Piece(shard.worker, java.util.Arrays.copyOfRange(row, from, to),
-                        res.loss(), res.nanos())));
+                pieces.add(new Tuple2<>(b, new Piece(st.worker(), java.util.Arrays.copyOfRange(st.row(), from, to),
+                        st.loss(), st.nanos())));
             }
             return pieces.iterator();
         }).partitionBy(new HashPartitioner(blocks)).mapPartitions(it -> {
@@ -208,6 +213,10 @@ final class ExecutorAggregation {
                 throw new IllegalStateException("the aggregation returned " + out.size() + " of " + blocks
                         + " blocks");
             }
+            if (velocities != null) {
+                velocities.advance(stepped.map(st -> new ExecutorVelocities.Velocity(st.worker(), st.velocity())),
+                        stepped);
+            }
             return losses;
         } finally {
             rows.unpersist(false);
@@ -222,6 +231,25 @@ final class ExecutorAggregation {
     /** The first coordinate of block b of B over P coordinates (near-equal blocks). */
     static int start(int b, int blocks, int p) {
         return (int) ((long) b * p / blocks);
+    }
+
+    /** A worker's round: its parameters after the local steps (and its own attack), its velocity, loss and time. */
+    record Stepped(int worker, float[] row, float[] velocity, double loss, long nanos) implements Serializable {
+    }
+
+    /** Runs a worker's local steps from theta and its velocity; applies a whole-row attack to its own row. */
+    private static Stepped step(Shard shard, float[] velocity, TrainingConfig config, float[] theta, float[] current,
+                                int[] byzantine, long first, int steps, long totalSteps, int round) {
+        LocalSteps.Result res = LocalSteps.run(shard, config, theta, velocity, first, steps, totalSteps, round);
+        DataParallelTrainer.FaultHook hook = DataParallelTrainer.faultHook;
+        if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
+            throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
+        }
+        float[] row = res.trainable();
+        if (config.attack().wholeRowOnly() && java.util.Arrays.binarySearch(byzantine, shard.worker) >= 0) {
+            config.attack().applyToOwnRow(row, shard.worker, current, round, config.seed());
+        }
+        return new Stepped(shard.worker, row, res.velocity(), res.loss(), res.nanos());
     }
 
     /**

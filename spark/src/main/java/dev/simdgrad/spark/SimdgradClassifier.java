@@ -118,7 +118,7 @@ public final class SimdgradClassifier
         nesterov = new BooleanParam(this, "nesterov", "Nesterov momentum (needs momentum > 0)");
         aggregationBlocks = new IntParam(this, "aggregationBlocks", "where the cross-worker aggregation runs: -1 auto"
                 + " (the executors when W x P is too large for the driver), 0 the driver, B >= 1 the executors in B"
-                + " coordinate blocks (every aggregator; not with momentum or barrier rounds)");
+                + " coordinate blocks (every aggregator, momentum too; not with barrier rounds)");
         weightDecay = new DoubleParam(this, "weightDecay", "coupled L2 weight decay (>= 0)");
         seed = new LongParam(this, "seed", "seed of the initial parameters, batch orders and attacks");
         setDefault(activation, "relu");

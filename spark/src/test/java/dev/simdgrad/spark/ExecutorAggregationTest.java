@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Aggregating in coordinate blocks on the executors gives the bits of aggregating on the driver, for every
  * coordinate-wise rule and every attack (the Gaussian one applied by the Byzantine worker's own task), whatever the
  * number of blocks, and when a task is retried; the distance-based rules give them in one block and agree within
- * the distances' rounding in several; the settings it cannot serve are refused by name; auto switches to it
- * only when W x P would crowd the driver.
+ * the distances' rounding in several; with momentum the velocities stay on the executors (see also
+ * WorkerStateTest); what blocks cannot serve is refused by name; auto switches to them only when W x P would crowd
+ * the driver.
  */
 class ExecutorAggregationTest {
     private static SparkSession spark;
@@ -77,7 +78,9 @@ class ExecutorAggregationTest {
         for (Case c : List.of(new Case("krum:1", "alie"), new Case("multiKrum:1:3", "gaussian:0.05"),
                 new Case("geometricMedian", "ipm"), new Case("centeredClipping:0.5:2:previous", "signFlip"),
                 new Case("bulyan:0", "none"))) {
-            SimdgradClassifier clf = five(c.aggregator(), c.attack()).setEpochs(2);
+            // one round per epoch: two for the previous step to matter
+            SimdgradClassifier clf = five(c.aggregator(), c.attack()).setEpochs(c.aggregator().endsWith("previous")
+                    ? 2 : 1);
             assertArrayEquals(fit(clf, data, 0), fit(clf, data, 1), c.toString());
         }
     }
@@ -119,13 +122,13 @@ class ExecutorAggregationTest {
                 round == 1 && worker == 3 && attempt == 0 && injected.incrementAndGet() > 0;
         assertArrayEquals(plain, fit(clf, data, 3));
         assertEquals(1, injected.get());
-        SimdgradClassifier gm = five("geometricMedian", "ipm").setEpochs(3);
+        SimdgradClassifier gm = five("geometricMedian", "ipm").setEpochs(3).setMomentum(0.9);
         DataParallelTrainer.FaultHook hook = DataParallelTrainer.faultHook;
         DataParallelTrainer.faultHook = null;
         float[] once = fit(gm, data, 3);
         DataParallelTrainer.faultHook = hook;
         injected.set(0);
-        assertArrayEquals(once, fit(gm, data, 3), "the geometric median's two jobs with a retried task");
+        assertArrayEquals(once, fit(gm, data, 3), "the geometric median's two jobs, momentum, a retried task");
         assertEquals(1, injected.get());
     }
 
@@ -134,8 +137,7 @@ class ExecutorAggregationTest {
         org.apache.spark.sql.Dataset<Row> data = Frames.frame(spark, Frames.fashion(60), 2);
         record Bad(SimdgradClassifier clf, String named) {
         }
-        for (Bad b : List.of(new Bad(five("mean", "none").setMomentum(0.9).setAggregationBlocks(2), "momentum"),
-                new Bad(five("mean", "none").setRoundMode("barrier").setAggregationBlocks(2), "roundMode barrier"),
+        for (Bad b : List.of(new Bad(five("mean", "none").setRoundMode("barrier").setAggregationBlocks(2), "roundMode barrier"),
                 new Bad(five("mean", "none").setAggregationBlocks(-2), "aggregationBlocks=-2"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.clf().fit(data));
             assertTrue(e.getMessage().contains(b.named()), e.getMessage());
@@ -151,8 +153,10 @@ class ExecutorAggregationTest {
         assertTrue(blocks >= 2 && (long) 4 * 4 * big / blocks <= 33L << 20, "blocks " + blocks + " for P " + big);
         assertEquals(blocks, ExecutorAggregation.blocks(five("krum:0", "none").setNumWorkers(4).config(4), big),
                 "Krum moves too");
-        assertEquals(0, ExecutorAggregation.blocks(five("krum:0", "none").setNumWorkers(4).setMomentum(0.5)
-                .config(4), big), "momentum keeps it on the driver");
+        assertEquals(blocks, ExecutorAggregation.blocks(five("krum:0", "none").setNumWorkers(4).setMomentum(0.5)
+                .config(4), big), "with momentum too");
+        assertEquals(0, ExecutorAggregation.blocks(five("mean", "none").setNumWorkers(4).setRoundMode("barrier")
+                .config(4), big), "barrier rounds stay on the driver");
         assertEquals(0, ExecutorAggregation.blocks(five("mean", "none").setNumWorkers(4).setAggregationBlocks(0)
                 .config(4), big), "0: the driver, always");
         assertEquals(3, ExecutorAggregation.blocks(five("mean", "none").setAggregationBlocks(3).config(4), 10));

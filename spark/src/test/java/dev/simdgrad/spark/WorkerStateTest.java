@@ -55,7 +55,15 @@ class WorkerStateTest {
     }
 
     private static float[] fit(SimdgradClassifier clf, org.apache.spark.sql.Dataset<Row> data, String mode) {
-        return clf.copy(ParamMap.empty()).setRoundMode(mode).fit(data).network().parameters();
+        return model(clf, data, mode).network().parameters();
+    }
+
+    /** Fits in a mode: a round mode, or "blocks" (a job per round, aggregated on the executors in one block). */
+    private static SimdgradClassificationModel model(SimdgradClassifier clf, org.apache.spark.sql.Dataset<Row> data,
+                                                     String mode) {
+        SimdgradClassifier c = clf.copy(ParamMap.empty());
+        return (mode.equals("blocks") ? c.setRoundMode("job").setAggregationBlocks(1) : c.setRoundMode(mode))
+                .fit(data);
     }
 
     @Test
@@ -94,6 +102,10 @@ class WorkerStateTest {
         org.apache.spark.sql.Dataset<Row> data = Frames.frame(spark, Frames.fashion(240), 2);
         float[] job = fit(threeWorkers(), data, "job");
         assertArrayEquals(job, fit(threeWorkers(), data, "barrier"));
+        assertArrayEquals(job, fit(threeWorkers(), data, "blocks"), "velocities kept on the executors");
+        SimdgradClassifier median = threeWorkers().setAggregator("median").setNesterov(true);
+        assertArrayEquals(fit(median, data, "job"), fit(median.setAggregationBlocks(3), data, "job"),
+                "velocities on the executors, the median in three blocks");
         // the state matters: without momentum, or centering at the zero step, the result differs
         assertFalse(Arrays.equals(job, fit(threeWorkers().setMomentum(0), data, "job")), "momentum has no effect");
         assertFalse(Arrays.equals(job, fit(threeWorkers().setAggregator("centeredClipping:0.5:1"), data, "job")),
@@ -104,7 +116,7 @@ class WorkerStateTest {
     void aResumedFitContinuesWithTheCheckpointedState(@TempDir Path dir) throws Exception {
         org.apache.spark.sql.Dataset<Row> data = Frames.frame(spark, Frames.fashion(240), 2);
         float[] uninterrupted = fit(threeWorkers(), data, "job");   // 80 examples, B = 20, K = 2: 2 rounds per epoch
-        for (String mode : new String[]{"job", "barrier"}) {
+        for (String mode : new String[]{"job", "barrier", "blocks"}) {
             Path d = dir.resolve(mode);
             SimdgradClassifier clf = threeWorkers().setCheckpointDir(d.toString()).setCheckpointInterval(2);
             DataParallelTrainer.faultHook = (round, worker, attempt) -> round == 2;   // every attempt fails
@@ -114,7 +126,7 @@ class WorkerStateTest {
                 assertEquals(List.of("sgnn", "state"), files.map(f -> f.getFileName().toString())
                         .map(n -> n.substring(n.lastIndexOf('.') + 1)).sorted().toList(), "the round-2 checkpoint");
             }
-            SimdgradClassificationModel resumed = clf.copy(ParamMap.empty()).setRoundMode(mode).fit(data);
+            SimdgradClassificationModel resumed = model(clf, data, mode);
             assertEquals(0.0, resumed.trainingLoss()[1], "rounds 0 and 1 come from the checkpoint");
             assertTrue(resumed.trainingLoss()[2] > 0, "round 2 ran again");
             assertArrayEquals(uninterrupted, resumed.network().parameters(), mode);
