@@ -113,7 +113,8 @@ final class DataParallelTrainer {
             int blocks = ExecutorAggregation.blocks(config, net.trainableCount());
             boolean barrier = blocks == 0 && useBarrier(sc, config);
             int interval = checkpoints == null ? rounds : config.checkpointInterval();
-            ExecutorVelocities velocities = blocks > 0 && config.optimizer().stateful()
+            // with momentum, rounds run as jobs keep the velocities on the executors (a barrier task keeps its own)
+            ExecutorVelocities velocities = !barrier && config.optimizer().stateful()
                     ? new ExecutorVelocities(sc, state.carried().velocities()) : null;
             try {
                 for (int r = start; r < rounds; ) {
@@ -136,8 +137,8 @@ final class DataParallelTrainer {
                                         first, steps, totalSteps, q, next, nanos);
                                 bad = state.finishAggregated(q, System.nanoTime() - t0, losses, nanos, current, next);
                             } else {
-                                List<LocalSteps.Result> results = round(sc, sh.rdd(), config, net.parameters(),
-                                        state.carried(), first, steps, totalSteps, q);
+                                List<LocalSteps.Result> results = round(sc, sh.rdd(), velocities, config,
+                                        net.parameters(), first, steps, totalSteps, q);
                                 bad = state.finish(q, System.nanoTime() - t0, results);
                             }
                             if (bad != null) {
@@ -348,7 +349,8 @@ final class DataParallelTrainer {
             String bad = nonFinite(next, r, config);
             if (bad == null) {
                 for (int i = 0; i < w; i++) {
-                    if (results.get(i).velocity() != null) {   // barrier rounds send velocities at the end only
+                    // barrier rounds send velocities at the end only; rounds as jobs keep them on the executors
+                    if (results.get(i).velocity() != null) {
                         velocities[i] = results.get(i).velocity();
                     }
                 }
@@ -554,30 +556,53 @@ final class DataParallelTrainer {
         }
     }
 
-    private static List<LocalSteps.Result> round(JavaSparkContext sc, JavaRDD<Shard> shards, TrainingConfig config,
-                                                 float[] theta, CarriedState carried, long first, int steps,
-                                                 long totalSteps, int round) {
+    /**
+     * One round as one Spark job: every worker's local steps from theta (and, with momentum, from its velocity kept
+     * on the executors), its parameters collected to the driver in worker order.
+     *
+     * @param velocities the workers' velocities on the executors (advanced to this round's), or null without momentum
+     */
+    private static List<LocalSteps.Result> round(JavaSparkContext sc, JavaRDD<Shard> shards,
+                                                 ExecutorVelocities velocities, TrainingConfig config, float[] theta,
+                                                 long first, int steps, long totalSteps, int round) {
         Broadcast<float[]> bc = sc.broadcast(theta.clone());
-        // every worker's velocity goes to every task (W x P floats with momentum, nothing without)
-        Broadcast<float[][]> vc = sc.broadcast(carried.velocities());
         try {
-            List<LocalSteps.Result> out = new ArrayList<>(shards.mapPartitions(it -> {
-                Shard shard = it.next();
-                LocalSteps.Result result = LocalSteps.run(shard, config, bc.value(), vc.value()[shard.worker], first,
-                        steps, totalSteps, round);
-                FaultHook hook = faultHook;
-                // After the steps, so the retry finds the shard's batch schedule already advanced past them.
-                if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
-                    throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
-                }
-                return Collections.singletonList(result).iterator();
-            }, true).collect());
+            JavaRDD<LocalSteps.Result> stepped;
+            if (velocities == null) {
+                stepped = shards.mapPartitions(it -> List.of(step(it.next(), null, config, bc.value(), first, steps,
+                        totalSteps, round)).iterator(), true);
+            } else {
+                stepped = shards.zipPartitions(velocities.rdd(), (si, vi) -> {
+                    Shard shard = si.next();
+                    return List.of(step(shard, ExecutorVelocities.of(vi.next(), shard.worker), config, bc.value(),
+                            first, steps, totalSteps, round)).iterator();
+                });
+                stepped.rdd().localCheckpoint();
+            }
+            // the velocities stay on the executors: only the parameters, losses and times come to the driver
+            List<LocalSteps.Result> out = new ArrayList<>(stepped.map(r -> new LocalSteps.Result(r.worker(),
+                    r.trainable(), null, r.loss(), r.nanos())).collect());
             out.sort(java.util.Comparator.comparingInt(LocalSteps.Result::worker));
+            if (velocities != null) {
+                velocities.advance(stepped.map(r -> new ExecutorVelocities.Velocity(r.worker(), r.velocity())),
+                        stepped);
+            }
             return out;
         } finally {
             bc.destroy();
-            vc.destroy();
         }
+    }
+
+    /** A worker's local steps in a round's task, then the injected failure of a test, if any. */
+    static LocalSteps.Result step(Shard shard, float[] velocity, TrainingConfig config, float[] theta,
+                           long first, int steps, long totalSteps, int round) {
+        LocalSteps.Result result = LocalSteps.run(shard, config, theta, velocity, first, steps, totalSteps, round);
+        FaultHook hook = faultHook;
+        // After the steps, so the retry finds the shard's batch schedule already advanced past them.
+        if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
+            throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
+        }
+        return result;
     }
 
     /** Row i to worker i mod W (Spark's HashPartitioner would agree only below 2^31 rows). */

@@ -1,7 +1,6 @@
 package dev.simdgrad.spark;
 
 import org.apache.spark.HashPartitioner;
-import org.apache.spark.TaskContext;
 import dev.simdgrad.kernels.BlockwiseAggregate;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -126,13 +125,8 @@ final class ExecutorAggregation {
         } else {
             stepped = shards.zipPartitions(velocities.rdd(), (si, vi) -> {
                 Shard shard = si.next();
-                ExecutorVelocities.Velocity v = vi.next();
-                if (v.worker() != shard.worker) {
-                    throw new IllegalStateException("worker " + shard.worker + " met the velocity of worker "
-                            + v.worker());
-                }
-                return List.of(step(shard, v.values(), config, bc.value(), cc.value(), byzantine, first, steps,
-                        totalSteps, round)).iterator();
+                return List.of(step(shard, ExecutorVelocities.of(vi.next(), shard.worker), config, bc.value(),
+                        cc.value(), byzantine, first, steps, totalSteps, round)).iterator();
             });
             stepped.rdd().localCheckpoint();   // persisted; its lineage is cut once this round's first job computes it
         }
@@ -240,11 +234,8 @@ final class ExecutorAggregation {
     /** Runs a worker's local steps from theta and its velocity; applies a whole-row attack to its own row. */
     private static Stepped step(Shard shard, float[] velocity, TrainingConfig config, float[] theta, float[] current,
                                 int[] byzantine, long first, int steps, long totalSteps, int round) {
-        LocalSteps.Result res = LocalSteps.run(shard, config, theta, velocity, first, steps, totalSteps, round);
-        DataParallelTrainer.FaultHook hook = DataParallelTrainer.faultHook;
-        if (hook != null && hook.fail(round, shard.worker, TaskContext.get().attemptNumber())) {
-            throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
-        }
+        LocalSteps.Result res = DataParallelTrainer.step(shard, velocity, config, theta, first, steps, totalSteps,
+                round);
         float[] row = res.trainable();
         if (config.attack().wholeRowOnly() && java.util.Arrays.binarySearch(byzantine, shard.worker) >= 0) {
             config.attack().applyToOwnRow(row, shard.worker, current, round, config.seed());

@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The workers' momentum velocities kept on the executors between rounds, for a fit whose aggregation runs there
- * ({@link ExecutorAggregation}): an RDD of W partitions, partition w holding worker w's velocity, zipped with the
- * shards in the next round, so neither the driver nor any task holds more than one worker's velocity.
+ * The workers' momentum velocities kept on the executors between rounds run as Spark jobs (a barrier task keeps its
+ * worker's velocity itself): an RDD of W partitions, partition w holding worker w's velocity, zipped with the shards
+ * in the next round, so no task holds more than its own worker's velocity and the driver none (it used to collect
+ * W x P velocities and broadcast them back to every task each round).
  *
  * <p>Each round's velocities come out of the same task as the worker's parameters (one persisted RDD, see
  * {@link ExecutorAggregation#round}); that RDD is locally checkpointed ({@code localCheckpoint}), which cuts its
@@ -37,6 +38,18 @@ final class ExecutorVelocities {
         current = sc.parallelize(list, initial.length);
     }
 
+    /**
+     * The velocity a task met for this worker (the zip pairs partition w of the shards with partition w here).
+     *
+     * @throws IllegalStateException if it belongs to another worker
+     */
+    static float[] of(Velocity v, int worker) {
+        if (v.worker() != worker) {
+            throw new IllegalStateException("worker " + worker + " met the velocity of worker " + v.worker());
+        }
+        return v.values();
+    }
+
     /** The velocities the next round starts from (W partitions, in worker order). */
     JavaRDD<Velocity> rdd() {
         return current;
@@ -44,7 +57,7 @@ final class ExecutorVelocities {
 
     /**
      * After a round: its velocities, read from {@code holder} (the round's persisted, locally checkpointed RDD,
-     * already materialized), become the current ones; the previous round's holder is released.
+     * already materialized by the round's job), become the current ones; the previous round's holder is released.
      */
     void advance(JavaRDD<Velocity> next, JavaRDD<?> holder) {
         JavaRDD<?> old = this.holder;
