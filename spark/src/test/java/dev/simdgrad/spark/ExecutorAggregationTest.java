@@ -137,7 +137,8 @@ class ExecutorAggregationTest {
         org.apache.spark.sql.Dataset<Row> data = Frames.frame(spark, Frames.fashion(60), 2);
         record Bad(SimdgradClassifier clf, String named) {
         }
-        for (Bad b : List.of(new Bad(five("mean", "none").setRoundMode("barrier").setAggregationBlocks(2), "roundMode barrier"),
+        for (Bad b : List.of(
+                new Bad(five("mean", "none").setRoundMode("barrier").setAggregationBlocks(2), "roundMode barrier"),
                 new Bad(five("mean", "none").setAggregationBlocks(-2), "aggregationBlocks=-2"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.clf().fit(data));
             assertTrue(e.getMessage().contains(b.named()), e.getMessage());
