@@ -146,10 +146,20 @@ class SimdgradClassifierTest {
         assertMessage(() -> small().setNumWorkers(41).fit(good), "worker 40 has no examples");
         assertMessage(() -> small().setNumWorkers(2).setStrategy("winsorize:8").setBatchSize(15).fit(good),
                 "winsorize:8");
+        // a source whose rows change from one read to the next: all kept when counted, none when read
+        READS.set(0);
+        org.apache.spark.sql.expressions.UserDefinedFunction firstReadOnly = org.apache.spark.sql.functions.udf(
+                (org.apache.spark.sql.api.java.UDF1<Double, Boolean>) l -> READS.incrementAndGet() <= 40,
+                org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic();
+        assertMessage(() -> small().fit(good.where(firstReadOnly.apply(good.col("label")))),
+                "not the same from one read to the next");
         assertMessage(() -> small().setStrategy("rm3"), "history");
         assertMessage(() -> small().setAggregator("krum"), "krum:f");
         assertMessage(() -> small().setAttack("flip"), "unknown attack");
     }
+
+    /** Rows read through {@code firstReadOnly} (a nondeterministic filter) in this JVM (local mode). */
+    private static final java.util.concurrent.atomic.AtomicLong READS = new java.util.concurrent.atomic.AtomicLong();
 
     private static double[] nanFeatures() {
         double[] x = new double[784];
