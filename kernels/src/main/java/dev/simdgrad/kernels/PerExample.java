@@ -184,10 +184,7 @@ public final class PerExample {
                 }
                 int r = (int) (p / dIn), c = (int) (p - (long) r * dIn);
                 int n = (int) Math.min(end - p, dIn - c);
-                float dv = d[dp + r];
-                for (int q = 0; q < n; q++) {
-                    out[o + q0 + q] = dv * x[xp + c + q];
-                }
+                AggregateDriver.ROWS.scale(out, o + q0, d[dp + r], x, xp + c, n);
                 p += n;
             }
         }

@@ -88,7 +88,7 @@ class PerExamplePropertiesTest {
     @Property(tries = 60)
     void gradientsAreTheProducts(@ForAll @IntRange(min = 1, max = 20) int batch,
                                  @ForAll @IntRange(min = 1, max = 9) int dOut,
-                                 @ForAll @IntRange(min = 1, max = 40) int dIn, @ForAll boolean bias,
+                                 @ForAll @IntRange(min = 1, max = 70) int dIn, @ForAll boolean bias,
                                  @ForAll @IntRange(min = 0, max = 1000) int a, @ForAll @IntRange(min = 0, max = 1000) int b,
                                  @ForAll long seed) {
         var l = layer(batch, dOut, dIn, seed);
@@ -96,8 +96,15 @@ class PerExamplePropertiesTest {
         int from = a % params, count = b % (params - from + 1);
         int ldo = count + 2;
         float[] out = new float[batch * ldo + 1];
+        java.util.Arrays.fill(out, Float.NaN);
         PerExample.gradients(batch, dOut, dIn, l.d(), l.dOff(), l.ldd(), l.x(), l.xOff(), l.ldx(), bias, from, count,
                 out, 1, ldo);
+        assertTrue(Float.isNaN(out[0]), "out[0], before outOffset, was written");
+        for (int i = 0; i < batch; i++) {
+            for (int q = count; q < ldo && 1 + i * ldo + q < out.length; q++) {
+                assertTrue(Float.isNaN(out[1 + i * ldo + q]), "example " + i + ": the padding at " + q + " was written");
+            }
+        }
         for (int i = 0; i < batch; i++) {
             double[] g = ReferencePerExample.gradient(i, dOut, dIn, l.d(), l.dOff(), l.ldd(), l.x(), l.xOff(), l.ldx(),
                     bias);

@@ -3,7 +3,8 @@ package dev.simdgrad.kernels.internal.agg;
 /**
  * Adds one row segment into a block of column sums, {@code acc[j] += g[p + j]} or {@code acc[j] += s * g[p + j]}
  * for {@code j < w}: the inner loops of the explicit mean, which reads G row after row
- * ({@code AggregateDriver.meanByRows}), and of the robust aggregators' weighted sums of rows. Element by element,
+ * ({@code AggregateDriver.meanByRows}), and of the robust aggregators' weighted sums of rows; and the scaled copy
+ * {@code out[j] = s * g[p + j]} that writes materialized per-example gradients. Element by element,
  * the scaled form a float multiply then a float add (no FMA), so every implementation gives the same bits.
  */
 public interface RowSum {
@@ -12,6 +13,12 @@ public interface RowSum {
 
     /** {@code acc[j] = acc[j] + fl(s * g[p + j])} for {@code j < w}. */
     void addScaled(float[] acc, int ao, float s, float[] g, int p, int w);
+
+    /**
+     * {@code out[oo + j] = fl(s * g[p + j])} for {@code j < w}: a scaled copy, one rounding per element (the
+     * materialized per-example gradient {@code d x}, a row of an outer product).
+     */
+    void scale(float[] out, int oo, float s, float[] g, int p, int w);
 
     /** The scalar path. */
     RowSum SCALAR = new RowSum() {
@@ -26,6 +33,13 @@ public interface RowSum {
         public void addScaled(float[] acc, int ao, float s, float[] g, int p, int w) {
             for (int j = 0; j < w; j++) {
                 acc[ao + j] += s * g[p + j];
+            }
+        }
+
+        @Override
+        public void scale(float[] out, int oo, float s, float[] g, int p, int w) {
+            for (int j = 0; j < w; j++) {
+                out[oo + j] = s * g[p + j];
             }
         }
     };

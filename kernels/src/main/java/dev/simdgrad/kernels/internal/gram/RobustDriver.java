@@ -178,9 +178,7 @@ public final class RobustDriver {
         for (int c0 = worker * COLUMNS; c0 < cols; c0 += workers * COLUMNS) {
             int c1 = Math.min(cols, c0 + COLUMNS);
             if (center != null) {
-                for (int j = c0; j < c1; j++) {
-                    out[oo + j] = fc * center[co + j];
-                }
+                AggregateDriver.ROWS.scale(out, oo + c0, fc, center, co + c0, c1 - c0);
             } else {
                 Arrays.fill(out, oo + c0, oo + c1, 0f);
             }

@@ -54,4 +54,20 @@ final class VectorRowSum implements RowSum {
             acc[ao + j] += s * g[p + j];
         }
     }
+
+    @Override
+    public void scale(float[] out, int oo, float s, float[] g, int p, int w) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int j = 0;
+        for (; j <= w - 2 * L; j += 2 * L) {
+            sv.mul(FloatVector.fromArray(S, g, p + j)).intoArray(out, oo + j);
+            sv.mul(FloatVector.fromArray(S, g, p + j + L)).intoArray(out, oo + j + L);
+        }
+        for (; j <= w - L; j += L) {
+            sv.mul(FloatVector.fromArray(S, g, p + j)).intoArray(out, oo + j);
+        }
+        for (; j < w; j++) {
+            out[oo + j] = s * g[p + j];
+        }
+    }
 }
