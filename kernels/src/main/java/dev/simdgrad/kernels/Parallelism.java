@@ -2,8 +2,8 @@ package dev.simdgrad.kernels;
 
 /**
  * How many threads a kernel may use. Initially the system property {@code simdgrad.threads}, or the number of
- * available processors when it is absent. Results never depend on this number: every kernel produces the same
- * bits for any thread count.
+ * available processors when it is absent; a thread may lower it for its own calls ({@link #capThisThread}). Results
+ * never depend on this number: every kernel produces the same bits for any thread count.
  */
 public final class Parallelism {
     /**
@@ -62,9 +62,36 @@ public final class Parallelism {
         return n;
     }
 
-    /** The maximum number of threads a kernel call uses (the calling thread included). */
+    /** The calling thread's own cap ({@link #capThisThread}), MAX_THREADS when it has none. */
+    private static final ThreadLocal<int[]> CAP = ThreadLocal.withInitial(() -> new int[]{MAX_THREADS});
+
+    /**
+     * The maximum number of threads a kernel call made by the calling thread uses (itself included): the global
+     * count, or the thread's own cap when that is lower.
+     */
     public static int threads() {
-        return threads;
+        return Math.min(threads, CAP.get()[0]);
+    }
+
+    /**
+     * Caps the kernel calls made by the calling thread at {@code n} threads (itself included), below the global
+     * count, until changed again; other threads are not affected. For code that is itself one of several concurrent
+     * tasks with a share of the cores, e.g. a Spark task given {@code spark.task.cpus} cores: without the cap each of
+     * W concurrent tasks would ask the shared worker pool for all the cores. Restore the previous cap when done:
+     * <pre>{@code
+     * int previous = Parallelism.capThisThread(cpus);
+     * try { ... } finally { Parallelism.capThisThread(previous); }
+     * }</pre>
+     *
+     * @param n the cap, in 1..1024 (1024: no cap)
+     * @return the previous cap (1024 when there was none)
+     * @throws IllegalArgumentException if {@code n} is not in 1..1024
+     */
+    public static int capThisThread(int n) {
+        int[] cap = CAP.get();
+        int previous = cap[0];
+        cap[0] = check(n);
+        return previous;
     }
 
     /**

@@ -1,10 +1,12 @@
 package dev.simdgrad.spark;
 
+import dev.simdgrad.kernels.Parallelism;
 import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.SoftmaxCrossEntropy;
 import dev.simdgrad.nn.data.Batch;
 import dev.simdgrad.nn.optim.LossGradient;
 import dev.simdgrad.nn.optim.Sgd;
+import org.apache.spark.TaskContext;
 
 import java.io.Serializable;
 
@@ -84,19 +86,29 @@ final class LocalSteps {
         }
         double total = 0;
         long t0 = System.nanoTime();
+        // The kernels of a task use the cores Spark gave it (spark.task.cpus, default 1), not every core of the
+        // executor: W concurrent tasks each asking the shared worker pool for all the cores only wait for each other.
+        TaskContext task = TaskContext.get();
+        int previousCap = task == null ? 0 : Parallelism.capThisThread(Math.max(1, task.cpus()));
         // One task at a time per shard: the schedule and its batch buffer are shared by attempts of the same worker.
-        synchronized (shard) {
-            BatchSchedule schedule = shard.schedule(Seeds.worker(config.seed(), shard.worker), config.batchSize(),
-                    config.dropLast());
-            for (int k = 0; k < steps; k++) {
-                Batch batch = schedule.batch(firstStep + k, shard.dataset());
-                double l = objective.gradient(net, batch, gradient);
-                if (!Double.isFinite(l)) {
-                    throw new IllegalStateException("training diverged: worker " + shard.worker + ", round " + round
-                            + ", local step " + k + ": the batch loss is " + l);
+        try {
+            synchronized (shard) {
+                BatchSchedule schedule = shard.schedule(Seeds.worker(config.seed(), shard.worker), config.batchSize(),
+                        config.dropLast());
+                for (int k = 0; k < steps; k++) {
+                    Batch batch = schedule.batch(firstStep + k, shard.dataset());
+                    double l = objective.gradient(net, batch, gradient);
+                    if (!Double.isFinite(l)) {
+                        throw new IllegalStateException("training diverged: worker " + shard.worker + ", round "
+                                + round + ", local step " + k + ": the batch loss is " + l);
+                    }
+                    sgd.step(net, gradient);
+                    total += l;
                 }
-                sgd.step(net, gradient);
-                total += l;
+            }
+        } finally {
+            if (task != null) {
+                Parallelism.capThisThread(previousCap);
             }
         }
         return new Result(shard.worker, Trainable.gather(net), sgd.velocity(), total / steps,
