@@ -182,6 +182,19 @@ public final class BlockwiseAggregate {
             return kind == COPY ? param : -1;
         }
 
+        /**
+         * The rows the rule selected, in increasing order (a copy): Krum's one row, Multi-Krum's m rows, Bulyan's
+         * rows - 2f rows; null for the weighting rules and for NaN. Useful to see which workers a rule left out.
+         */
+        public int[] selectedRows() {
+            return switch (kind) {
+                case COPY -> new int[]{param};
+                case WEIGHTED -> selected == null ? null : selected.clone();
+                case TRIMMED -> selected.clone();
+                default -> null;
+            };
+        }
+
         /** The geometric median's iterations run (0 for the other rules). */
         public int iterations() {
             return iterations;

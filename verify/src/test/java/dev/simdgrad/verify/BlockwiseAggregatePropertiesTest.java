@@ -1,5 +1,6 @@
 package dev.simdgrad.verify;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -160,6 +161,10 @@ class BlockwiseAggregatePropertiesTest extends RobustAggregatePropertiesTest {
         assertTrue(krum.finite());
         assertEquals(1.0, krum.weights()[1]);
         assertEquals(5, krum.rows());
+        assertArrayEquals(new int[]{1}, krum.selectedRows());
+        assertArrayEquals(new int[]{1, 2}, BlockwiseAggregate.multiKrum(d, 5, 1, 2).selectedRows(),
+                "Multi-Krum's two best scores: rows 1 and 2 (2 each)");
+        assertArrayEquals(new int[]{0, 1, 2, 3, 4}, BlockwiseAggregate.bulyan(d, 5, 0).selectedRows());
         float[] center = {2};
         double[] dc = new double[BlockwiseAggregate.distancesLength(6)];
         BlockwiseAggregate.addDistances(g, 0, 5, 1, 1, center, 0, dc);
