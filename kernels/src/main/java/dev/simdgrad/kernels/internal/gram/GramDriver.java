@@ -28,7 +28,7 @@ public final class GramDriver {
      * Columns per block: a packed panel of 16 rows x 256 doubles (32 KiB) stays in L1 while the kernel sweeps it with
      * every tile of rows, and 128 rows x 256 doubles (256 KiB) stay in L2.
      */
-    static final int BLOCK = 256;
+    static final int BLOCK = 128;
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
