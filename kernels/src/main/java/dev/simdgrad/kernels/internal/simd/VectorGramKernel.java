@@ -19,7 +19,13 @@ final class VectorGramKernel implements GramKernel {
     static final VectorSpecies<Double> SD =
             VectorSpecies.of(double.class, VectorShape.forBitSize(KernelProvider.choice().bits()));
     static final int L = SD.length();
-    static final int MR = 4, NR = 2 * L;
+    static final int NR = 2 * L;
+    /**
+     * Rows of A per tile: 8 when a panel holds 8 rows (256 and 512 bits), else 4. Eight rows keep 16 accumulators, so
+     * 16 independent FMAs per depth step cover the FMA latency twice over on two FMA pipes (eight, with four rows,
+     * only just), and read the eight broadcasts from one line of the panel.
+     */
+    static final int MR = NR >= 8 ? 8 : 4;
 
     private static final ThreadLocal<double[]> TILE = ThreadLocal.withInitial(() -> new double[MR * NR]);
 
@@ -55,7 +61,11 @@ final class VectorGramKernel implements GramKernel {
                 int rows = Math.min(MR, n - i0);
                 // the MR rows i0.. sit in one panel of a (NR is a multiple of MR), padded with zero rows past n
                 int ap = (i0 / NR) * len * NR + i0 % NR;
-                tile(a, ap, b, q * len * NR, len, t);
+                if (MR == 8) {
+                    tile8(a, ap, b, q * len * NR, len, t);
+                } else {
+                    tile(a, ap, b, q * len * NR, len, t);
+                }
                 for (int r = 0; r < rows; r++) {
                     int i = i0 + r, jEnd = Math.min(m, j0 + NR);
                     if (lower) {
@@ -67,6 +77,56 @@ final class VectorGramKernel implements GramKernel {
                 }
             }
         }
+    }
+
+    /** t[r*NR + jj] = sum_k a[ap + k*NR + r] * p[po + k*NR + jj] for r < 8, jj < NR: an 8 x NR tile. */
+    private static void tile8(double[] a, int ap, double[] p, int po, int len, double[] t) {
+        DoubleVector c00 = DoubleVector.zero(SD), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+                c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int k = 0; k < len; k++) {
+            int o = po + k * NR, x = ap + k * NR;
+            DoubleVector b0 = DoubleVector.fromArray(SD, p, o), b1 = DoubleVector.fromArray(SD, p, o + L);
+            DoubleVector xr = DoubleVector.broadcast(SD, a[x]);
+            c00 = xr.fma(b0, c00);
+            c01 = xr.fma(b1, c01);
+            xr = DoubleVector.broadcast(SD, a[x + 1]);
+            c10 = xr.fma(b0, c10);
+            c11 = xr.fma(b1, c11);
+            xr = DoubleVector.broadcast(SD, a[x + 2]);
+            c20 = xr.fma(b0, c20);
+            c21 = xr.fma(b1, c21);
+            xr = DoubleVector.broadcast(SD, a[x + 3]);
+            c30 = xr.fma(b0, c30);
+            c31 = xr.fma(b1, c31);
+            xr = DoubleVector.broadcast(SD, a[x + 4]);
+            c40 = xr.fma(b0, c40);
+            c41 = xr.fma(b1, c41);
+            xr = DoubleVector.broadcast(SD, a[x + 5]);
+            c50 = xr.fma(b0, c50);
+            c51 = xr.fma(b1, c51);
+            xr = DoubleVector.broadcast(SD, a[x + 6]);
+            c60 = xr.fma(b0, c60);
+            c61 = xr.fma(b1, c61);
+            xr = DoubleVector.broadcast(SD, a[x + 7]);
+            c70 = xr.fma(b0, c70);
+            c71 = xr.fma(b1, c71);
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, NR);
+        c11.intoArray(t, NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
+        c40.intoArray(t, 4 * NR);
+        c41.intoArray(t, 4 * NR + L);
+        c50.intoArray(t, 5 * NR);
+        c51.intoArray(t, 5 * NR + L);
+        c60.intoArray(t, 6 * NR);
+        c61.intoArray(t, 6 * NR + L);
+        c70.intoArray(t, 7 * NR);
+        c71.intoArray(t, 7 * NR + L);
     }
 
     /** t[r*NR + jj] = sum_k a[ap + k*NR + r] * p[po + k*NR + jj] for r < MR, jj < NR: a 4 x NR tile. */
