@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Dot products in double on the Vector API, at the width the provider chose (one class for 128, 256 and 512 bits:
  * the species is a constant computed at class load, so C2 sees a fixed shape), organized as a small GEMM
- * {@code C += A B^T} over rows the driver packed depth-major in panels of NR = 2 vectors of rows: a 4 x NR tile of
- * C lives in eight accumulators; per depth step, two vector loads of a B panel, four broadcasts of A (from its own
- * panel, the four rows adjacent) and eight FMAs.
+ * {@code C += A B^T} over rows the driver packed depth-major in panels of NR = 2 vectors of rows: an MR x NR tile
+ * of C lives in 2 MR accumulators (MR = 8 at 256 and 512 bits, 4 at 128); per depth step, two vector loads of a B
+ * panel, MR broadcasts of A (from its own panel, the MR rows adjacent) and 2 MR FMAs. The loop runs over the panels
+ * of B outside and the rows of A inside, so a B panel is read from L1.
  * Each entry of C is a sum over k in order within the call (one lane, no lane reduction), so the order of its
  * additions is fixed and its bits do not depend on the tile it falls in.
  */
