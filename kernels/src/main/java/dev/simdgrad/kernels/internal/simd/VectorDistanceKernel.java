@@ -31,6 +31,9 @@ final class VectorDistanceKernel implements DistanceKernel {
             VectorSpecies.of(double.class, VectorShape.forBitSize(KernelProvider.choice().bits()));
     static final int L = S.length(), LD = SD.length();
 
+    /** Per-thread scratch for a tile's 16 float accumulators on their way to the double lanes ({@link #flush}). */
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[16 * L]);
+
     @Override
     public int chunk() {
         return LANE_TERMS * L;
@@ -45,17 +48,20 @@ final class VectorDistanceKernel implements DistanceKernel {
     public void accumulate(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, int ao,
                            double[] dist, double[] norms) {
         int vl = len - len % L, groups = n / 4, no = n * (n - 1) / 2;
+        float[] t = TILE.get();
         for (int gi = 0; gi < groups; gi++) {
             int i0 = 4 * gi;
-            group(rows, offsets, i0, k0, vl, no, acc, ao);
+            group(rows, offsets, i0, k0, vl, no, acc, ao, t);
             for (int gj = 0; gj < gi; gj++) {
-                tile(rows, offsets, i0, 4 * gj, k0, vl, acc, ao);
+                tile(rows, offsets, i0, 4 * gj, k0, vl, acc, ao, t);
             }
         }
         for (int i = 4 * groups; i < n; i++) {
-            flush(pair(rows[i], offsets[i] + k0, null, 0, vl), acc, ao, no + i);
+            pair(rows[i], offsets[i] + k0, null, 0, vl).intoArray(t, 0);
+            flush(t, 0, acc, ao, no + i);
             for (int j = 0; j < i; j++) {
-                flush(pair(rows[i], offsets[i] + k0, rows[j], offsets[j] + k0, vl), acc, ao, tri(i, j));
+                pair(rows[i], offsets[i] + k0, rows[j], offsets[j] + k0, vl).intoArray(t, 0);
+                flush(t, 0, acc, ao, tri(i, j));
             }
         }
         if (vl < len) {
@@ -80,7 +86,8 @@ final class VectorDistanceKernel implements DistanceKernel {
     }
 
     /** Rows i0..i0+3 against each other (6 distances) and their 4 norms. */
-    private static void group(float[][] r, int[] o, int i0, int k0, int vl, int no, double[] acc, int ao) {
+    private static void group(float[][] r, int[] o, int i0, int k0, int vl, int no, double[] acc, int ao,
+                              float[] t) {
         float[] a0 = r[i0], a1 = r[i0 + 1], a2 = r[i0 + 2], a3 = r[i0 + 3];
         int p0 = o[i0] + k0, p1 = o[i0 + 1] + k0, p2 = o[i0 + 2] + k0, p3 = o[i0 + 3] + k0;
         FloatVector z = FloatVector.zero(S);
@@ -105,20 +112,30 @@ final class VectorDistanceKernel implements DistanceKernel {
             d = x3.sub(x2);
             c32 = d.fma(d, c32);
         }
-        flush(n0, acc, ao, no + i0);
-        flush(n1, acc, ao, no + i0 + 1);
-        flush(n2, acc, ao, no + i0 + 2);
-        flush(n3, acc, ao, no + i0 + 3);
-        flush(c10, acc, ao, tri(i0 + 1, i0));
-        flush(c20, acc, ao, tri(i0 + 2, i0));
-        flush(c21, acc, ao, tri(i0 + 2, i0 + 1));
-        flush(c30, acc, ao, tri(i0 + 3, i0));
-        flush(c31, acc, ao, tri(i0 + 3, i0 + 1));
-        flush(c32, acc, ao, tri(i0 + 3, i0 + 2));
+        n0.intoArray(t, 0);
+        n1.intoArray(t, L);
+        n2.intoArray(t, 2 * L);
+        n3.intoArray(t, 3 * L);
+        c10.intoArray(t, 4 * L);
+        c20.intoArray(t, 5 * L);
+        c21.intoArray(t, 6 * L);
+        c30.intoArray(t, 7 * L);
+        c31.intoArray(t, 8 * L);
+        c32.intoArray(t, 9 * L);
+        for (int q = 0; q < 4; q++) {
+            flush(t, q, acc, ao, no + i0 + q);
+        }
+        flush(t, 4, acc, ao, tri(i0 + 1, i0));
+        flush(t, 5, acc, ao, tri(i0 + 2, i0));
+        flush(t, 6, acc, ao, tri(i0 + 2, i0 + 1));
+        flush(t, 7, acc, ao, tri(i0 + 3, i0));
+        flush(t, 8, acc, ao, tri(i0 + 3, i0 + 1));
+        flush(t, 9, acc, ao, tri(i0 + 3, i0 + 2));
     }
 
     /** Rows i0..i0+3 against rows j0..j0+3 (j0 + 3 < i0): 16 distances. */
-    private static void tile(float[][] r, int[] o, int i0, int j0, int k0, int vl, double[] acc, int ao) {
+    private static void tile(float[][] r, int[] o, int i0, int j0, int k0, int vl, double[] acc, int ao,
+                             float[] t) {
         float[] a0 = r[i0], a1 = r[i0 + 1], a2 = r[i0 + 2], a3 = r[i0 + 3];
         float[] b0 = r[j0], b1 = r[j0 + 1], b2 = r[j0 + 2], b3 = r[j0 + 3];
         int p0 = o[i0] + k0, p1 = o[i0 + 1] + k0, p2 = o[i0 + 2] + k0, p3 = o[i0 + 3] + k0;
@@ -166,31 +183,39 @@ final class VectorDistanceKernel implements DistanceKernel {
             d = x.sub(y3);
             c33 = d.fma(d, c33);
         }
-        int r0 = tri(i0, j0), r1 = tri(i0 + 1, j0), r2 = tri(i0 + 2, j0), r3 = tri(i0 + 3, j0);
-        flush(c00, acc, ao, r0);
-        flush(c01, acc, ao, r0 + 1);
-        flush(c02, acc, ao, r0 + 2);
-        flush(c03, acc, ao, r0 + 3);
-        flush(c10, acc, ao, r1);
-        flush(c11, acc, ao, r1 + 1);
-        flush(c12, acc, ao, r1 + 2);
-        flush(c13, acc, ao, r1 + 3);
-        flush(c20, acc, ao, r2);
-        flush(c21, acc, ao, r2 + 1);
-        flush(c22, acc, ao, r2 + 2);
-        flush(c23, acc, ao, r2 + 3);
-        flush(c30, acc, ao, r3);
-        flush(c31, acc, ao, r3 + 1);
-        flush(c32, acc, ao, r3 + 2);
-        flush(c33, acc, ao, r3 + 3);
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c02.intoArray(t, 2 * L);
+        c03.intoArray(t, 3 * L);
+        c10.intoArray(t, 4 * L);
+        c11.intoArray(t, 5 * L);
+        c12.intoArray(t, 6 * L);
+        c13.intoArray(t, 7 * L);
+        c20.intoArray(t, 8 * L);
+        c21.intoArray(t, 9 * L);
+        c22.intoArray(t, 10 * L);
+        c23.intoArray(t, 11 * L);
+        c30.intoArray(t, 12 * L);
+        c31.intoArray(t, 13 * L);
+        c32.intoArray(t, 14 * L);
+        c33.intoArray(t, 15 * L);
+        for (int a = 0; a < 4; a++) {
+            int q = tri(i0 + a, j0);
+            for (int b = 0; b < 4; b++) {
+                flush(t, 4 * a + b, acc, ao, q + b);
+            }
+        }
     }
 
     /**
-     * Adds the lanes of c, widened to double exactly, into the double lanes of sum q:
-     * {@code acc[ao + q*LD + l] += c[l] + c[l + LD]}, lane by lane (no reduction across lanes: that is the driver's, in
-     * a fixed order, once at the end). Cheap and off the critical path, unlike a sum across lanes per flush.
+     * Adds lane sum m of the tile t (lanes {@code t[m*L ..]}), widened to double exactly, into the double lanes of sum
+     * q: {@code acc[ao + q*LD + l] += t[m*L + l] + t[m*L + l + LD]}, lane by lane (no reduction across lanes: that is
+     * the driver's, in a fixed order, once at the end). Cheap and off the critical path, unlike a sum across lanes per
+     * flush. The accumulators pass through the small array t rather than as arguments: a vector passed to a method
+     * C2 does not inline is boxed, an allocation per flush.
      */
-    private static void flush(FloatVector c, double[] acc, int ao, int q) {
+    private static void flush(float[] t, int m, double[] acc, int ao, int q) {
+        FloatVector c = FloatVector.fromArray(S, t, m * L);
         DoubleVector lo = (DoubleVector) c.convertShape(VectorOperators.F2D, SD, 0);
         DoubleVector hi = (DoubleVector) c.convertShape(VectorOperators.F2D, SD, 1);
         int o = ao + q * LD;
