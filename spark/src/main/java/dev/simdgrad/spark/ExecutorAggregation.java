@@ -56,8 +56,8 @@ final class ExecutorAggregation {
     record Rows(int block, float[] matrix, float[] center, double[] losses, long[] nanos) implements Serializable {
     }
 
-    /** A block's part of the W x W squared distances (and, block 0, the losses and compute times). */
-    record Distances(int block, double[] distances, double[] losses, long[] nanos) implements Serializable {
+    /** A block's part of the W x W squared distances (the losses and times come with the second job's blocks). */
+    record Distances(int block, double[] distances) implements Serializable {
     }
 
     private ExecutorAggregation() {
@@ -163,21 +163,22 @@ final class ExecutorAggregation {
                 // two jobs over the same blocks: their distances, then the rule's outcome applied to each
                 rows.persist(StorageLevel.MEMORY_ONLY());
                 boolean withCenter = ce != null;
+                int length = BlockwiseAggregate.distancesLength(w + (withCenter ? 1 : 0));
                 List<Distances> parts = rows.map(r -> {
                     int pb = r.matrix().length / w;
-                    double[] d = new double[BlockwiseAggregate.distancesLength(w + (withCenter ? 1 : 0))];
+                    double[] d = new double[length];
                     if (withCenter) {
                         BlockwiseAggregate.addDistances(r.matrix(), 0, w, pb, Math.max(1, pb), r.center(), 0, d);
                     } else {
                         BlockwiseAggregate.addDistances(r.matrix(), 0, w, pb, Math.max(1, pb), d);
                     }
-                    return new Distances(r.block(), d, r.losses(), r.nanos());
+                    return new Distances(r.block(), d);
                 }).collect();
                 double[][] byBlock = new double[blocks][];
                 for (Distances d : parts) {
                     byBlock[d.block()] = d.distances();
                 }
-                double[] sum = new double[BlockwiseAggregate.distancesLength(w + (withCenter ? 1 : 0))];
+                double[] sum = new double[length];
                 for (int b = 0; b < blocks; b++) {
                     if (byBlock[b] == null) {
                         throw new IllegalStateException("the distances of block " + b + " of " + blocks
