@@ -9,9 +9,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -82,17 +80,17 @@ final class DataParallelTrainer {
     }
 
     /**
-     * Trains on the rows of {@code data} ({@code featuresCol}: a Vector; {@code labelCol}: a double class index).
+     * Trains on the examples of {@code data}.
      *
      * @throws IllegalArgumentException for a bad example, an empty shard, or a strategy that cannot take a shard's
      *                                  batch sizes, before the first round
      * @throws IllegalStateException    if the parameters stop being finite
      */
-    static Outcome fit(Dataset<Row> data, String featuresCol, String labelCol, TrainingConfig config) {
+    static Outcome fit(InputRows data, TrainingConfig config) {
         Architecture arch = config.architecture().architecture();
         int w = config.workers();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        Shards sh = shards(data, featuresCol, labelCol, config);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.rdd.context());
+        Shards sh = shards(data, config);
         try {
             int rounds = sh.rounds();
             long totalSteps = sh.totalSteps();
@@ -379,8 +377,7 @@ final class DataParallelTrainer {
      * @throws IllegalArgumentException if the configurations differ in anything else, or use checkpoints, or for
      *                                  bad data as {@link #fit}
      */
-    static List<ArmOutcome> fitLockstep(Dataset<Row> data, String featuresCol, String labelCol,
-                                        List<TrainingConfig> configs) {
+    static List<ArmOutcome> fitLockstep(InputRows data, List<TrainingConfig> configs) {
         if (configs.isEmpty()) {
             throw new IllegalArgumentException("arms: none");
         }
@@ -400,8 +397,8 @@ final class DataParallelTrainer {
         }
         Architecture arch = c0.architecture().architecture();
         int w = c0.workers(), a = configs.size();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        Shards sh = shards(data, featuresCol, labelCol, c0);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.rdd.context());
+        Shards sh = shards(data, c0);
         try {
             DenseNetwork[] nets = new DenseNetwork[a];
             int[][] byzantine = new int[a][];
@@ -527,11 +524,11 @@ final class DataParallelTrainer {
     private record Shards(JavaRDD<Shard> rdd, int[] sizes, int rounds, long totalSteps) {
     }
 
-    private static Shards shards(Dataset<Row> data, String featuresCol, String labelCol, TrainingConfig config) {
+    private static Shards shards(InputRows data, TrainingConfig config) {
         Architecture arch = config.architecture().architecture();
         int w = config.workers(), d = arch.inputs(), classes = arch.outputs();
         long[] counted = new long[1];
-        JavaPairRDD<Long, Shard.Example> numbered = numbered(data, featuresCol, labelCol, counted);
+        JavaPairRDD<Long, Shard.Example> numbered = numbered(data.rdd, counted);
         JavaRDD<Shard> shards = numbered.repartitionAndSortWithinPartitions(new RowModulo(w))
                 .mapPartitionsWithIndex((i, rows) -> Collections.singletonList(Shard.build(i, rows, d, classes))
                         .iterator(), true)
@@ -568,21 +565,17 @@ final class DataParallelTrainer {
 
     /**
      * Every row of the input numbered by its place (partition after partition, each in order), with its example.
-     * The numbers start from per-partition counts read from the label column alone, so no feature vector is decoded
-     * for them (Spark's {@code zipWithIndex}, used before, decoded every vector one more time to count the rows: a
-     * third of the shard building). {@code counted[0]} receives the number of rows counted, or -1 when the input has
-     * one partition (numbered in the same pass by {@code zipWithIndex}, which then runs no job).
+     * The numbers start from per-partition counts, for which no row's fields are read. {@code counted[0]} receives
+     * the number of rows counted, or -1 when the input has one partition (numbered in the same pass by
+     * {@code zipWithIndex}, which then runs no job).
      */
-    private static JavaPairRDD<Long, Shard.Example> numbered(Dataset<Row> data, String featuresCol, String labelCol,
-                                                             long[] counted) {
-        JavaRDD<Row> rows = data.select(featuresCol, labelCol).javaRDD();
-        JavaRDD<Row> labels = data.select(labelCol).javaRDD();
+    private static JavaPairRDD<Long, Shard.Example> numbered(JavaRDD<InternalRow> rows, long[] counted) {
         int parts = rows.getNumPartitions();
-        if (parts <= 1 || labels.getNumPartitions() != parts) {
+        if (parts <= 1) {
             counted[0] = -1;
-            return rows.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), example(t._1())));
+            return rows.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), InputRows.example(t._1())));
         }
-        List<long[]> counts = labels.mapPartitionsWithIndex((p, it) -> {
+        List<long[]> counts = rows.mapPartitionsWithIndex((p, it) -> {
             long c = 0;
             for (; it.hasNext(); it.next()) {
                 c++;
@@ -610,7 +603,7 @@ final class DataParallelTrainer {
 
             @Override
             public Tuple2<Long, Shard.Example> next() {
-                return new Tuple2<>(next++, example(it.next()));
+                return new Tuple2<>(next++, InputRows.example(it.next()));
             }
         }, true));
     }
@@ -694,17 +687,6 @@ final class DataParallelTrainer {
         }
     }
 
-    private static Shard.Example example(Row row) {
-        float[] x = null;
-        if (!row.isNullAt(0)) {
-            double[] v = ((Vector) row.get(0)).toArray();
-            x = new float[v.length];
-            for (int j = 0; j < v.length; j++) {
-                x[j] = (float) v[j];
-            }
-        }
-        return new Shard.Example(x, row.isNullAt(1) ? Double.NaN : row.getDouble(1));
-    }
 
     /** The shard sizes, after checking every summary and the strategy's batch sizes. */
     private static int[] check(List<Shard.Summary> summaries, TrainingConfig config) {

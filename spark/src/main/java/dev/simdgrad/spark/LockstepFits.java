@@ -2,9 +2,6 @@ package dev.simdgrad.spark;
 
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -58,16 +55,14 @@ public final class LockstepFits {
             throw new IllegalArgumentException("arms: none");
         }
         estimator.transformSchema(data.schema());   // the column checks of fit, with its messages
-        Dataset<Row> rows = data.toDF().withColumn(estimator.getLabelCol(),
-                functions.col(estimator.getLabelCol()).cast(DataTypes.DoubleType));
-        int partitions = rows.rdd().getNumPartitions();
+        InputRows rows = InputRows.of(data, estimator.getFeaturesCol(), estimator.getLabelCol());
+        int partitions = rows.partitions();
         List<TrainingConfig> configs = new ArrayList<>(arms.size());
         for (Arm a : arms) {
             configs.add(estimator.copy(ParamMap.empty()).setAggregator(a.aggregator()).setAttack(a.attack())
                     .setByzantineWorkers(a.byzantineWorkers()).config(partitions));
         }
-        List<DataParallelTrainer.ArmOutcome> outs = DataParallelTrainer.fitLockstep(rows, estimator.getFeaturesCol(),
-                estimator.getLabelCol(), configs);
+        List<DataParallelTrainer.ArmOutcome> outs = DataParallelTrainer.fitLockstep(rows, configs);
         List<Fit> fits = new ArrayList<>(arms.size());
         for (int k = 0; k < arms.size(); k++) {
             DataParallelTrainer.ArmOutcome o = outs.get(k);

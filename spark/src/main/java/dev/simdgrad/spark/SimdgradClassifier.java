@@ -576,9 +576,8 @@ public final class SimdgradClassifier
      */
     @Override
     public SimdgradClassificationModel train(Dataset<?> dataset) {
-        Dataset<Row> rows = dataset.toDF();
-        TrainingConfig config = config(rows.rdd().getNumPartitions());
-        DataParallelTrainer.Outcome out = DataParallelTrainer.fit(rows, getFeaturesCol(), getLabelCol(), config);
+        InputRows rows = InputRows.of(dataset, getFeaturesCol(), getLabelCol());
+        DataParallelTrainer.Outcome out = DataParallelTrainer.fit(rows, config(rows.partitions()));
         return new SimdgradClassificationModel(uid, out.net(), out.roundLoss(), out.byzantine());
     }
 

@@ -131,6 +131,24 @@ class SimdgradClassifierTest {
     }
 
     @Test
+    void sparseFeaturesAndIntegerLabelsTrainAsTheirDenseDoubles() {
+        Dataset d = Frames.fashion(150);
+        List<Row> sparse = new ArrayList<>();
+        for (Row r : Frames.frame(spark, d, 1).collectAsList()) {
+            sparse.add(RowFactory.create(((Vector) r.get(0)).toSparse(), (int) r.getDouble(1)));
+        }
+        StructType schema = new StructType().add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType())
+                .add("label", DataTypes.IntegerType);
+        org.apache.spark.sql.Dataset<Row> sparseFrame = spark.createDataFrame(
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(sparse, 3), schema);
+        SimdgradClassifier clf = small().setNumWorkers(2);
+        float[] dense = parameters(clf.fit(Frames.frame(spark, d, 3)));
+        assertArrayEquals(dense, parameters(clf.fit(sparseFrame)));
+        assertArrayEquals(dense, parameters(LockstepFits.fit(clf, sparseFrame,
+                List.of(new LockstepFits.Arm("mean", "none", 0))).getFirst().model()));
+    }
+
+    @Test
     void badInputIsNamedBeforeTraining() {
         org.apache.spark.sql.Dataset<Row> good = Frames.frame(spark, Frames.fashion(40), 2);
         assertMessage(() -> small().setFeaturesCol("pixels").fit(good), "pixels");

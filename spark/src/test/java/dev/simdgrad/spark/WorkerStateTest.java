@@ -153,7 +153,7 @@ class WorkerStateTest {
         assertTrue(cc.getMessage().contains("'previous'"), cc.getMessage());
         TrainingConfig stateful = threeWorkers().config(3);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DataParallelTrainer.fitLockstep(data, "features", "label", List.of(stateful)));
+                () -> DataParallelTrainer.fitLockstep(InputRows.of(data, "features", "label"), List.of(stateful)));
         assertTrue(e.getMessage().contains("carry no state"), e.getMessage());
     }
 }
