@@ -124,7 +124,7 @@ final class BarrierRounds {
                         server.sendStop();
                         throw new IllegalStateException(bad);
                     }
-                    server.sendNext(r, rounds.trainable());
+                    server.sendNext(r, rounds.aggregate());
                 }
             } catch (RoundServer.AttemptBroken e) {
                 server.dropAll();   // the attempt's tasks stop waiting; Spark runs the stage again, or gives up

@@ -198,7 +198,7 @@ final class DataParallelTrainer {
         private final double[] roundLoss;
         private final long totalSteps;
         private final int p;
-        private final float[] matrix, next;
+        private final float[] matrix, next, current;
         private final float[][] velocities;
         private float[] previousStep;
 
@@ -211,6 +211,7 @@ final class DataParallelTrainer {
             this.p = net.trainableCount();
             this.matrix = new float[config.workers() * p];
             this.next = new float[p];
+            this.current = new float[p];
             this.velocities = carried.velocities().clone();
             this.previousStep = carried.previousStep();
         }
@@ -264,6 +265,14 @@ final class DataParallelTrainer {
         /** The network's trainable parameters (after the last finished round). */
         float[] trainable() {
             return Trainable.gather(net);
+        }
+
+        /**
+         * After {@link #finish} returned null: the aggregate the network just took, i.e. its trainable parameters, in a
+         * buffer the next finish overwrites (read it, do not keep it).
+         */
+        float[] aggregate() {
+            return next;
         }
 
         /**
@@ -337,7 +346,7 @@ final class DataParallelTrainer {
             }
             roundLoss[r] = loss / w;
             long t2 = System.nanoTime();
-            float[] current = Trainable.gather(net);
+            Trainable.gather(net, current);
             config.attack().apply(matrix, w, p, current, byzantine, r, config.seed());
             config.aggregator().aggregate(matrix, w, p, center(current), next);
             RoundListener listener = roundListener;

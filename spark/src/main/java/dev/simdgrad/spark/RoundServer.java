@@ -61,6 +61,8 @@ final class RoundServer implements Closeable {
     private final DataOutputStream[] out;
     private int attempt = -1;
     private byte[] bytes = new byte[0];
+    /** Per worker, the array its results are read into (reused: a round's rows are copied out before the next). */
+    private final float[][] rows;
 
     /**
      * Listens on {@code host} (the driver's address as the executors see it), on a free port.
@@ -72,6 +74,7 @@ final class RoundServer implements Closeable {
         this.sockets = new Socket[workers];
         this.in = new DataInputStream[workers];
         this.out = new DataOutputStream[workers];
+        this.rows = new float[workers][];
         this.token = new SecureRandom().nextLong();
         try {
             server = new ServerSocket();
@@ -150,7 +153,8 @@ final class RoundServer implements Closeable {
     }
 
     /**
-     * Reads worker {@code worker}'s message for {@code round}.
+     * Reads worker {@code worker}'s message for {@code round}. Its parameters are in an array this server reuses for
+     * the worker's next message (no allocation per round): use them before the next receive from that worker.
      *
      * @throws AttemptBroken if its connection broke or the job ended
      */
@@ -176,7 +180,7 @@ final class RoundServer implements Closeable {
             if (n != p) {
                 throw new AttemptBroken("worker " + worker + " sent " + n + " parameters, expected " + p);
             }
-            float[] v = new float[p];
+            float[] v = rows[worker] == null || rows[worker].length != p ? rows[worker] = new float[p] : rows[worker];
             d.readFully(buffer(4 * p), 0, 4 * p);
             ByteBuffer.wrap(bytes, 0, 4 * p).asFloatBuffer().get(v);
             sockets[worker].setSoTimeout(POLL_MILLIS);

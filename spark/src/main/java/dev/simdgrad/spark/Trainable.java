@@ -13,7 +13,12 @@ final class Trainable {
 
     /** The trainable parameters of {@code net}, {@code net.trainableCount()} values. */
     static float[] gather(DenseNetwork net) {
-        float[] theta = net.parameters(), out = new float[net.trainableCount()];
+        return gather(net, new float[net.trainableCount()]);
+    }
+
+    /** The trainable parameters of {@code net} into {@code out} ({@code net.trainableCount()} values); returns out. */
+    static float[] gather(DenseNetwork net, float[] out) {
+        float[] theta = net.parameters();
         for (DenseNetwork.Span s : net.trainableSpans()) {
             System.arraycopy(theta, s.parameterOffset(), out, s.gradientOffset(), s.length());
         }
