@@ -163,6 +163,11 @@ public final class MllibBenchmark {
                         test, e -> ours.copy(ParamMap.empty()).setRoundMode(mode).setLocalSteps(1)
                                 .setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(e).fit(train)));
             }
+            // the classic SGD setting (momentum 0.9, lr 0.01), fixed before looking at this comparison's accuracy
+            lines.add(time("simdgrad", "minibatch SGD with momentum 0.9, K = 1, B = " + c.batch() + ", lr 0.01, one"
+                    + " barrier job, rounds over TCP", stepsPerEpoch, c, progress, test, e -> ours.copy(ParamMap.empty())
+                    .setRoundMode("barrier").setLocalSteps(1).setBatchSize(c.batch()).setLearningRate(0.01)
+                    .setMomentum(0.9).setEpochs(e).fit(train)));
             lines.add(time("simdgrad", "local SGD, K = " + stepsPerEpoch + " (an epoch per round), B = " + c.batch()
                     + ", lr 0.1", 1, c, progress, test, e -> ours.copy(ParamMap.empty())
                     .setLocalSteps((int) stepsPerEpoch).setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(e)
@@ -195,7 +200,7 @@ public final class MllibBenchmark {
     /** The fits a run makes (for a progress bar). */
     public static long fits(Config c) {
         // at most: a W above the task slots runs no barrier job
-        return 6L * (1 + c.repeats()) + 4L * c.workers().size() * c.localSteps().size();
+        return 7L * (1 + c.repeats()) + 4L * c.workers().size() * c.localSteps().size();
     }
 
     private static Line time(String library, String method, double roundsPerEpoch, Config c, ProgressSink progress,

@@ -270,7 +270,7 @@ class SimdgradClassifierTest {
         // Borrows this class's session (LocalSession leaves an active session running).
         MllibBenchmark.Result r = MllibBenchmark.run(new MllibBenchmark.Config(200, 100, 8, 1, 1, 64, List.of(2),
                 List.of(1), "local[2]"), dev.simdgrad.experiments.ProgressSink.NONE);
-        assertEquals(6, r.lines().size());
+        assertEquals(7, r.lines().size());
         assertEquals(2, r.lines().stream().filter(l -> l.library().equals("MLlib")).count());
         for (MllibBenchmark.Line l : r.lines()) {
             assertTrue(l.secondsPerEpoch().mean() > 0 && l.testAccuracy() >= 0 && l.testAccuracy() <= 1,
