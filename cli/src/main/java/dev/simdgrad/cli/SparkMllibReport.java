@@ -72,6 +72,22 @@ final class SparkMllibReport {
         }
         sb.append("Speed-up per epoch (MLlib s/epoch / simdgrad s/epoch) and accuracy difference (simdgrad minus"
                 + " MLlib):\n").append(v.format()).append('\n');
+        if (!r.toTarget().isEmpty()) {
+            var first = r.toTarget().getFirst();
+            TextTable tt = new TextTable(List.of("library", "method", "epochs", "seconds (one fit)",
+                    "test acc", "vs " + first.library() + " " + first.method().split(",")[0]));
+            for (var x : r.toTarget()) {
+                boolean reached = x.epochs() > 0;
+                tt.add(x.library(), x.method(), reached ? String.valueOf(x.epochs()) : "not in " + c.epochs(),
+                        reached ? String.format(Locale.ROOT, "%.3f", x.seconds()) : "-",
+                        reached ? String.format(Locale.ROOT, "%.4f", x.accuracy()) : "-",
+                        reached && first.epochs() > 0 ? String.format(Locale.ROOT, "%.1fx sooner",
+                                first.seconds() / x.seconds()) : "-");
+            }
+            sb.append(String.format(Locale.ROOT, "Time to the test accuracy of %s %s after %d epochs (%.4f): the"
+                    + " fewest epochs whose fit reaches it, and that fit's wall time%n", first.library(),
+                    first.method().split(",")[0], c.epochs(), first.target())).append(tt.format()).append('\n');
+        }
         TextTable ot = new TextTable(List.of("W", "K", "rounds by", "cores", "rounds", "wall ms/round",
                 "compute ms/round (sum)",
                 "aggregate ms", "overhead ms/round", "overhead share"));

@@ -35,11 +35,16 @@ class BenchSparkMllibTest {
                 new MllibBenchmark.Line("simdgrad", "fast and good", 1, new Spread(0.1, 0.01, 3), 0.72),
                 new MllibBenchmark.Line("simdgrad", "fast but worse", 1, new Spread(0.1, 0.01, 3), 0.60),
                 new MllibBenchmark.Line("simdgrad", "slow", 40, new Spread(0.5, 0.01, 3), 0.75)),
+                List.of(new MllibBenchmark.ToTarget("MLlib", "l-bfgs, maxIter = epochs", 0.70, 10, 8.0, 0.70),
+                        new MllibBenchmark.ToTarget("simdgrad", "fast and good", 0.70, 2, 0.4, 0.71),
+                        new MllibBenchmark.ToTarget("simdgrad", "fast but worse", 0.70, 0, Double.NaN, Double.NaN)),
                 List.of(new MllibBenchmark.Overhead(2, 1, "job", 2, 39, 30, 4, 0.1, 28)));
         String t = SparkMllibReport.table(r);
         assertTrue(t.contains("10.0x") && t.contains("yes"), t);
         assertTrue(t.contains("NO (less accurate)"), t);
         assertTrue(t.contains("NO (2.0x)"), t);
         assertTrue(t.contains("93%"), t);   // 28 / (30 + 0.1)
+        assertTrue(t.contains("20.0x sooner"), t);   // 8.0 s / 0.4 s
+        assertTrue(t.contains("not in 10"), t);
     }
 }

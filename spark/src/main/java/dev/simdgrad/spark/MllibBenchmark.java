@@ -20,8 +20,10 @@ import java.util.function.IntFunction;
  * MLlib's {@code MultilayerPerceptronClassifier} beside {@link SimdgradClassifier} (mean aggregator) in one Spark
  * session, on one DataFrame, with the same widths: seconds per epoch (mean +- sd over repeated fits, each after a
  * warm-up fit) and test accuracy after the same number of epochs, evaluated by the same MLlib evaluator on the same
- * test frame. Then the round overhead of simdgrad's synchronous rounds at several W: per round, the wall time of the
- * Spark job (broadcast, tasks, collect) against the workers' compute inside it.
+ * test frame. Then the time to a target accuracy, l-bfgs's after the config's epochs: per method, the fewest epochs
+ * whose fit reaches it and that fit's wall time (the per-epoch speed-up alone says nothing about how many epochs a
+ * method needs). Then the round overhead of simdgrad's synchronous rounds at several W: per round, the wall time of
+ * the Spark job (broadcast, tasks, collect) against the workers' compute inside it.
  *
  * <p>An epoch is one pass over the training set. MLlib's solvers are full-batch: an l-bfgs iteration is one
  * distributed gradient of the whole set plus line-search evaluations, a gd iteration one gradient (maxIter = epochs).
@@ -115,6 +117,22 @@ public final class MllibBenchmark {
     }
 
     /**
+     * How soon a method reaches the target accuracy (MLlib's default solver's test accuracy after the config's
+     * epochs): the fewest epochs e (1, 2, ..., up to the config's epochs) whose fit of e epochs reaches it, timed as
+     * one fit (after the method's warm-up).
+     *
+     * @param library  "MLlib" or "simdgrad"
+     * @param method   as in its {@link Line}
+     * @param target   the accuracy to reach
+     * @param epochs   the fewest epochs that reached it, 0 if none up to the config's epochs
+     * @param seconds  the wall time of that fit (NaN if none reached it)
+     * @param accuracy the test accuracy of that fit (NaN if none reached it)
+     */
+    public record ToTarget(String library, String method, double target, int epochs, double seconds,
+                           double accuracy) {
+    }
+
+    /**
      * The outcome.
      *
      * @param config    what ran
@@ -122,11 +140,20 @@ public final class MllibBenchmark {
      * @param master    the master and its cores
      * @param partitions the partitions of the training frame (= simdgrad's W in the comparison)
      * @param lines     MLlib's methods, then simdgrad's
+     * @param toTarget  the time to the target accuracy, per method (all but simdgrad's job per round, which gives
+     *                  the barrier job's bits more slowly)
      * @param overheads one per W of the config
      */
     public record Result(Config config, String source, String master, int partitions, List<Line> lines,
-                         List<Overhead> overheads) {
+                         List<ToTarget> toTarget, List<Overhead> overheads) {
     }
+
+    /** A method of the comparison: how to fit it for e epochs. */
+    private record Method(String library, String method, double roundsPerEpoch, IntFunction<Model<?>> fit) {
+    }
+
+    /** The end of the method name of simdgrad's job-per-round line. */
+    private static final String JOB_PER_ROUND = "a Spark job per round";
 
     /**
      * Runs the comparison and the overhead measurement; {@code progress} counts fits.
@@ -148,33 +175,43 @@ public final class MllibBenchmark {
             long shard = (n + cores - 1) / cores;
             long stepsPerEpoch = (shard + c.batch() - 1) / c.batch();
             double fullLr = 0.5;
-            List<Line> lines = new ArrayList<>();
+            List<Method> methods = new ArrayList<>();
             MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(layers).setSeed(1)
                     .setTol(0).setBlockSize(128);
-            lines.add(time("MLlib", "l-bfgs (default solver), maxIter = epochs", 1, c, progress, test,
+            methods.add(new Method("MLlib", "l-bfgs (default solver), maxIter = epochs", 1,
                     e -> mlp.copy(ParamMap.empty()).setMaxIter(e).fit(train)));
-            lines.add(time("MLlib", "gd, stepSize " + fullLr + ", maxIter = epochs", 1, c, progress, test,
+            methods.add(new Method("MLlib", "gd, stepSize " + fullLr + ", maxIter = epochs", 1,
                     e -> mlp.copy(ParamMap.empty()).setSolver("gd").setStepSize(fullLr).setMaxIter(e).fit(train)));
             SimdgradClassifier ours = new SimdgradClassifier().setLayers(layers).setActivation("tanh")
                     .setNumWorkers(cores).setAggregator("mean").setSeed(1);
             for (String mode : new String[]{"job", "barrier"}) {
-                lines.add(time("simdgrad", "minibatch SGD, K = 1, B = " + c.batch() + ", lr 0.1, " + (mode.equals("job")
-                        ? "a Spark job per round" : "one barrier job, rounds over TCP"), stepsPerEpoch, c, progress,
-                        test, e -> ours.copy(ParamMap.empty()).setRoundMode(mode).setLocalSteps(1)
-                                .setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(e).fit(train)));
+                methods.add(new Method("simdgrad", "minibatch SGD, K = 1, B = " + c.batch() + ", lr 0.1, "
+                        + (mode.equals("job") ? JOB_PER_ROUND : "one barrier job, rounds over TCP"), stepsPerEpoch,
+                        e -> ours.copy(ParamMap.empty()).setRoundMode(mode).setLocalSteps(1).setBatchSize(c.batch())
+                                .setLearningRate(0.1).setEpochs(e).fit(train)));
             }
             // the classic SGD setting (momentum 0.9, lr 0.01), fixed before looking at this comparison's accuracy
-            lines.add(time("simdgrad", "minibatch SGD with momentum 0.9, K = 1, B = " + c.batch() + ", lr 0.01, one"
-                    + " barrier job, rounds over TCP", stepsPerEpoch, c, progress, test, e -> ours.copy(ParamMap.empty())
+            methods.add(new Method("simdgrad", "minibatch SGD with momentum 0.9, K = 1, B = " + c.batch() + ", lr"
+                    + " 0.01, one barrier job, rounds over TCP", stepsPerEpoch, e -> ours.copy(ParamMap.empty())
                     .setRoundMode("barrier").setLocalSteps(1).setBatchSize(c.batch()).setLearningRate(0.01)
                     .setMomentum(0.9).setEpochs(e).fit(train)));
-            lines.add(time("simdgrad", "local SGD, K = " + stepsPerEpoch + " (an epoch per round), B = " + c.batch()
-                    + ", lr 0.1", 1, c, progress, test, e -> ours.copy(ParamMap.empty())
-                    .setLocalSteps((int) stepsPerEpoch).setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(e)
-                    .fit(train)));
-            lines.add(time("simdgrad", "full-batch GD, K = 1, lr " + fullLr, 1, c, progress, test,
+            methods.add(new Method("simdgrad", "local SGD, K = " + stepsPerEpoch + " (an epoch per round), B = "
+                    + c.batch() + ", lr 0.1", 1, e -> ours.copy(ParamMap.empty()).setLocalSteps((int) stepsPerEpoch)
+                    .setBatchSize(c.batch()).setLearningRate(0.1).setEpochs(e).fit(train)));
+            methods.add(new Method("simdgrad", "full-batch GD, K = 1, lr " + fullLr, 1,
                     e -> ours.copy(ParamMap.empty()).setLocalSteps(1).setBatchSize(Integer.MAX_VALUE)
                             .setLearningRate(fullLr).setEpochs(e).fit(train)));
+            List<Line> lines = new ArrayList<>();
+            for (Method m : methods) {
+                lines.add(time(m, c, progress, test));
+            }
+            double target = lines.getFirst().testAccuracy();
+            List<ToTarget> toTarget = new ArrayList<>();
+            for (Method m : methods) {
+                if (!m.method().endsWith(JOB_PER_ROUND)) {
+                    toTarget.add(toTarget(m, target, c, progress, test));
+                }
+            }
             List<Overhead> overheads = new ArrayList<>();
             for (int w : c.workers()) {
                 for (int k : c.localSteps()) {
@@ -193,31 +230,50 @@ public final class MllibBenchmark {
             test.unpersist();
             String source = split.source() + ", first " + n + " train / " + split.test().size() + " test";
             return new Result(c, source, spark.session().sparkContext().master() + " (" + cores + " cores)",
-                    train.rdd().getNumPartitions(), lines, overheads);
+                    train.rdd().getNumPartitions(), lines, toTarget, overheads);
         }
     }
 
     /** The fits a run makes (for a progress bar). */
     public static long fits(Config c) {
         // at most: a W above the task slots runs no barrier job
-        return 7L * (1 + c.repeats()) + 4L * c.workers().size() * c.localSteps().size();
+        return 7L * (1 + c.repeats()) + 6L * c.epochs() + 4L * c.workers().size() * c.localSteps().size();
     }
 
-    private static Line time(String library, String method, double roundsPerEpoch, Config c, ProgressSink progress,
-                             org.apache.spark.sql.Dataset<Row> test, IntFunction<Model<?>> fit) {
-        progress.note(library + " " + method);
-        fit.apply(1);   // warm-up: JIT, Spark's first jobs on these frames
+    private static Line time(Method m, Config c, ProgressSink progress, org.apache.spark.sql.Dataset<Row> test) {
+        progress.note(m.library() + " " + m.method());
+        m.fit().apply(1);   // warm-up: JIT, Spark's first jobs on these frames
         progress.step(1);
         double[] perEpoch = new double[c.repeats()];
         Model<?> last = null;
         for (int i = 0; i < c.repeats(); i++) {
             long t0 = System.nanoTime();
-            last = fit.apply(c.epochs());
+            last = m.fit().apply(c.epochs());
             perEpoch[i] = (System.nanoTime() - t0) / 1e9 / c.epochs();
             progress.step(1);
         }
-        double acc = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(last.transform(test));
-        return new Line(library, method, roundsPerEpoch, Spread.of(perEpoch), acc);
+        return new Line(m.library(), m.method(), m.roundsPerEpoch(), Spread.of(perEpoch), accuracy(last, test));
+    }
+
+    /** Fits of 1, 2, ... epochs until one reaches {@code target} on the test frame (or the config's epochs end). */
+    private static ToTarget toTarget(Method m, double target, Config c, ProgressSink progress,
+                                     org.apache.spark.sql.Dataset<Row> test) {
+        progress.note(m.library() + " " + m.method() + " to accuracy " + target);
+        for (int e = 1; e <= c.epochs(); e++) {
+            long t0 = System.nanoTime();
+            Model<?> model = m.fit().apply(e);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            progress.step(1);
+            double acc = accuracy(model, test);
+            if (acc >= target) {
+                return new ToTarget(m.library(), m.method(), target, e, seconds, acc);
+            }
+        }
+        return new ToTarget(m.library(), m.method(), target, 0, Double.NaN, Double.NaN);
+    }
+
+    private static double accuracy(Model<?> model, org.apache.spark.sql.Dataset<Row> test) {
+        return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(test));
     }
 
     private static Overhead overhead(SimdgradClassifier est, org.apache.spark.sql.Dataset<Row> train, int w,

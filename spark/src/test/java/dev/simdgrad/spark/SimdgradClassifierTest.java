@@ -276,7 +276,10 @@ class SimdgradClassifierTest {
             assertTrue(l.secondsPerEpoch().mean() > 0 && l.testAccuracy() >= 0 && l.testAccuracy() <= 1,
                     l.toString());
         }
-        assertEquals(List.of("job", "barrier"), r.overheads().stream().map(MllibBenchmark.Overhead::roundMode)
+        assertEquals(6, r.toTarget().size(), "every method but the job per round");
+        assertEquals(r.lines().getFirst().testAccuracy(), r.toTarget().getFirst().target());
+        assertEquals(1, r.toTarget().getFirst().epochs(), "l-bfgs reaches its own accuracy (1 epoch here)");
+                assertEquals(List.of("job", "barrier"), r.overheads().stream().map(MllibBenchmark.Overhead::roundMode)
                 .toList(), "W = 2 fits the two slots: both modes measured");
         for (MllibBenchmark.Overhead o : r.overheads()) {
             assertEquals(2, o.workers());
