@@ -162,9 +162,7 @@ public final class AggregateDriver {
             for (int i = 0, p = go + c0; i < rows; i++, p += ldg) {
                 ROWS.add(acc, g, p, w);
             }
-            for (int j = 0, o = oo + c0; j < w; j++) {
-                out[o + j] = acc[j] / n;
-            }
+            ROWS.divide(out, oo + c0, acc, n, w);
         }
     }
 

@@ -4,7 +4,7 @@ package dev.simdgrad.kernels.internal.agg;
  * Adds one row segment into a block of column sums, {@code acc[j] += g[p + j]} or {@code acc[j] += s * g[p + j]}
  * for {@code j < w}: the inner loops of the explicit mean, which reads G row after row
  * ({@code AggregateDriver.meanByRows}), and of the robust aggregators' weighted sums of rows; and the scaled copy
- * {@code out[j] = s * g[p + j]} that writes materialized per-example gradients. Element by element,
+ * {@code out[j] = s * g[p + j]} that writes materialized per-example gradients; and the mean's final division. Element by element,
  * the scaled form a float multiply then a float add (no FMA), so every implementation gives the same bits.
  */
 public interface RowSum {
@@ -19,6 +19,12 @@ public interface RowSum {
      * materialized per-example gradient {@code d x}, a row of an outer product).
      */
     void scale(float[] out, int oo, float s, float[] g, int p, int w);
+
+    /**
+     * {@code out[oo + j] = acc[j] / n} for {@code j < w}: the mean from the column sums. A float division is
+     * correctly rounded, so every implementation gives the same bits.
+     */
+    void divide(float[] out, int oo, float[] acc, float n, int w);
 
     /** The scalar path. */
     RowSum SCALAR = new RowSum() {
@@ -40,6 +46,13 @@ public interface RowSum {
         public void scale(float[] out, int oo, float s, float[] g, int p, int w) {
             for (int j = 0; j < w; j++) {
                 out[oo + j] = s * g[p + j];
+            }
+        }
+
+        @Override
+        public void divide(float[] out, int oo, float[] acc, float n, int w) {
+            for (int j = 0; j < w; j++) {
+                out[oo + j] = acc[j] / n;
             }
         }
     };

@@ -70,4 +70,17 @@ final class VectorRowSum implements RowSum {
             out[oo + j] = s * g[p + j];
         }
     }
+
+    @Override
+    public void divide(float[] out, int oo, float[] acc, float n, int w) {
+        // C2 leaves the scalar loop unvectorized (out and acc may be the same array): 81 us for the 50,890
+        // coordinates of a 784-64-10 network, the whole cost of a 2-row mean
+        int j = 0;
+        for (; j <= w - L; j += L) {
+            FloatVector.fromArray(S, acc, j).div(n).intoArray(out, oo + j);
+        }
+        for (; j < w; j++) {
+            out[oo + j] = acc[j] / n;
+        }
+    }
 }
