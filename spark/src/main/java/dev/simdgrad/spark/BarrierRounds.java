@@ -194,8 +194,10 @@ final class BarrierRounds {
             DenseNetwork net = stepper.network();
             float[] velocity = velocities.value()[shard.worker];
             int p = net.trainableCount();
-            byte[] bytes = new byte[4 * p];
-            float[] next = new float[p];
+            // in the driver's JVM (local mode) the parameters are handed over in memory, not sent
+            RoundServer local = RoundServer.inThisJvm(token);
+            byte[] bytes = local != null ? null : new byte[4 * p];
+            float[] next = local != null ? null : new float[p];
             try (Socket s = new Socket(host, port)) {
                 s.setTcpNoDelay(true);
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
@@ -204,6 +206,7 @@ final class BarrierRounds {
                 out.writeLong(token);
                 out.writeInt(attempt);
                 out.writeInt(shard.worker);
+                out.writeBoolean(local != null);
                 out.flush();
                 for (int r = from; r < to; r++) {
                     long first = (long) r * config.localSteps();
@@ -224,13 +227,20 @@ final class BarrierRounds {
                     if (hook != null && hook.fail(r, shard.worker, attempt + ctx.attemptNumber())) {
                         throw new IllegalStateException("injected failure: round " + r + ", worker " + shard.worker);
                     }
+                    if (local != null) {
+                        local.handOver(attempt, shard.worker, r, res.trainable());
+                    }
                     out.writeInt(RoundServer.RESULT);
                     out.writeInt(r);
                     out.writeDouble(res.loss());
                     out.writeLong(res.nanos());
-                    out.writeInt(p);
-                    ByteBuffer.wrap(bytes).asFloatBuffer().put(res.trainable());
-                    out.write(bytes);
+                    if (local != null) {
+                        out.writeInt(RoundServer.IN_MEMORY);
+                    } else {
+                        out.writeInt(p);
+                        ByteBuffer.wrap(bytes).order(RoundServer.ORDER).asFloatBuffer().put(res.trainable());
+                        out.write(bytes);
+                    }
                     out.flush();
                     int kind = in.readInt();
                     if (kind == RoundServer.STOP) {
@@ -239,9 +249,17 @@ final class BarrierRounds {
                     if (kind != RoundServer.NEXT || in.readInt() != r) {
                         throw new IllegalStateException("round channel: unexpected message " + kind + " in round " + r);
                     }
-                    in.readFully(bytes);
-                    ByteBuffer.wrap(bytes).asFloatBuffer().get(next);
-                    Trainable.scatter(next, net);
+                    int n = in.readInt();
+                    if (n == RoundServer.IN_MEMORY && local != null) {
+                        Trainable.scatter(local.published(attempt, r), net);
+                    } else if (n == p && local == null) {
+                        in.readFully(bytes);
+                        ByteBuffer.wrap(bytes).order(RoundServer.ORDER).asFloatBuffer().get(next);
+                        Trainable.scatter(next, net);
+                    } else {
+                        throw new IllegalStateException("round channel: " + n + " parameters in round " + r
+                                + ", expected " + (local != null ? "them in memory" : p));
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("round channel to " + host + ":" + port + ", worker " + shard.worker

@@ -13,7 +13,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,10 +26,18 @@ import java.util.function.BooleanSupplier;
  * answers about once a second (measured: 0.82-0.98 s per call in local mode, whatever the message size), which is
  * longer than a round.
  *
- * <p><b>Protocol</b> (big-endian, one connection per task attempt): the task sends HELLO (the fit's random token,
- * the stage attempt, the worker); then per round it sends RESULT (round, mean loss, compute nanoseconds, P floats) or
- * DIVERGED (round, message), and reads NEXT (round, P floats) or STOP. Results are read in worker order, so the
- * driver's aggregation sees the same matrix as a job per round would give it.
+ * <p><b>Protocol</b> (one connection per task attempt; ints big-endian, parameters little-endian floats, which x86
+ * and ARM copy without swapping bytes): the task sends HELLO (the fit's random token, the stage attempt, the worker,
+ * whether it runs in the driver's JVM); then per round it sends RESULT (round, mean loss, compute nanoseconds, n, n
+ * floats) or DIVERGED (round, message), and reads NEXT (round, n, n floats) or STOP. Results are read in worker order,
+ * so the driver's aggregation sees the same matrix as a job per round would give it.
+ *
+ * <p><b>In the driver's JVM</b> (local mode, where every task is a thread of the driver's process) the parameters do
+ * not go through the socket: the task hands its result array to this server in memory and sends n =
+ * {@link #IN_MEMORY} instead of the P floats, and reads the driver's aggregate the same way. The messages, and so the
+ * rounds, the attempts and the failures, are those of the TCP path; only the copies are gone (measured in the MLlib
+ * comparison's fits: 0.8 of a round's 1.7 ms went to writing, reading and converting the two 200 KB vectors of
+ * each worker). On a cluster, executors are other processes and never find the server here.
  *
  * <p><b>Attempts.</b> If a task of the barrier stage fails, Spark kills the others and runs the whole stage again. The
  * server notices a broken connection (end of stream, or a HELLO from a later stage attempt), closes every connection
@@ -37,6 +48,16 @@ import java.util.function.BooleanSupplier;
 final class RoundServer implements Closeable {
     static final int HELLO = 0x53474831;   // "SGH1"
     static final int RESULT = 1, DIVERGED = 2, NEXT = 3, STOP = 4;
+    /** The length sent instead of P when the parameters were handed over in memory. */
+    static final int IN_MEMORY = -1;
+    /** The byte order of the parameters on the wire. */
+    static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /** The open servers of this JVM, by token: a task in the driver's JVM finds its server here. */
+    private static final ConcurrentHashMap<Long, RoundServer> IN_THIS_JVM = new ConcurrentHashMap<>();
+    /** Test hook: false makes tasks in the driver's JVM send their parameters over TCP too. */
+    static volatile boolean handOverInMemory = true;
+    /** Results handed over in memory since the JVM started (what a test checks to see that path taken). */
+    static final java.util.concurrent.atomic.LongAdder HANDED_OVER = new java.util.concurrent.atomic.LongAdder();
     /** How long a blocking accept or read waits before checking whether the job is still running. */
     private static final int POLL_MILLIS = 200;
     /** How long the rest of a message may take once its first byte came. */
@@ -49,6 +70,10 @@ final class RoundServer implements Closeable {
         }
     }
 
+    /** Parameters handed over in memory, with the stage attempt and round they belong to. */
+    private record Handover(int attempt, int round, float[] values) {
+    }
+
     /** One round's message from a worker: a result, or the reason its training diverged. */
     record Message(int worker, int round, double loss, long nanos, float[] trainable, String diverged) {
     }
@@ -59,7 +84,13 @@ final class RoundServer implements Closeable {
     private final Socket[] sockets;
     private final DataInputStream[] in;
     private final DataOutputStream[] out;
-    private int attempt = -1;
+    private volatile int attempt = -1;
+    /** Per worker, whether its task runs in this JVM (hands its parameters over in memory). */
+    private final boolean[] inMemory;
+    /** Per worker, the result its task handed over last. */
+    private final AtomicReferenceArray<Handover> results;
+    /** The aggregate the driver published last, for the tasks in this JVM. */
+    private volatile Handover published;
     private byte[] bytes = new byte[0];
     /** Per worker, the array its results are read into (reused: a round's rows are copied out before the next). */
     private final float[][] rows;
@@ -75,14 +106,50 @@ final class RoundServer implements Closeable {
         this.in = new DataInputStream[workers];
         this.out = new DataOutputStream[workers];
         this.rows = new float[workers][];
-        this.token = new SecureRandom().nextLong();
+        this.inMemory = new boolean[workers];
+        this.results = new AtomicReferenceArray<>(workers);
+        long t;
+        do {
+            t = new SecureRandom().nextLong();
+        } while (IN_THIS_JVM.putIfAbsent(t, this) != null);
+        this.token = t;
         try {
             server = new ServerSocket();
             server.bind(new InetSocketAddress(InetAddress.getByName(host), 0), workers);
             server.setSoTimeout(POLL_MILLIS);
         } catch (IOException e) {
+            IN_THIS_JVM.remove(token);
             throw new UncheckedIOException("cannot listen for the round channel on " + host, e);
         }
+    }
+
+    /** The server of {@code token} if it runs in this JVM (the task is a thread of the driver), else null. */
+    static RoundServer inThisJvm(long token) {
+        return handOverInMemory ? IN_THIS_JVM.get(token) : null;
+    }
+
+    /**
+     * A task in this JVM hands over its result for {@code round} (before it sends the RESULT message); the array is
+     * the driver's to read until the task receives the next message.
+     */
+    void handOver(int attempt, int worker, int round, float[] values) {
+        results.set(worker, new Handover(attempt, round, values));
+        HANDED_OVER.increment();
+    }
+
+    /**
+     * For a task in this JVM that received NEXT for {@code round}: the aggregate, which it must copy before it sends
+     * its next result (the driver reuses the array for the round after).
+     *
+     * @throws IllegalStateException if the driver published none for that attempt and round
+     */
+    float[] published(int attempt, int round) {
+        Handover h = published;
+        if (h == null || h.attempt() != attempt || h.round() != round) {
+            throw new IllegalStateException("round channel: no parameters in memory for attempt " + attempt
+                    + ", round " + round);
+        }
+        return h.values();
     }
 
     /** The port the tasks connect to. */
@@ -121,11 +188,13 @@ final class RoundServer implements Closeable {
             s.setSoTimeout(POLL_MILLIS * 10);
             int magic, att, worker;
             long tok;
+            boolean local;
             try {
                 magic = din.readInt();
                 tok = din.readLong();
                 att = din.readInt();
                 worker = din.readInt();
+                local = din.readBoolean();
             } catch (IOException e) {
                 s.close();
                 continue;
@@ -145,6 +214,7 @@ final class RoundServer implements Closeable {
             }
             s.setSoTimeout(POLL_MILLIS);
             sockets[worker] = s;
+            inMemory[worker] = local;
             in[worker] = din;
             out[worker] = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
             connected++;
@@ -177,12 +247,20 @@ final class RoundServer implements Closeable {
             double loss = d.readDouble();
             long nanos = d.readLong();
             int n = d.readInt();
-            if (n != p) {
+            float[] v;
+            if (n == IN_MEMORY && inMemory[worker]) {
+                Handover h = results.get(worker);
+                if (h == null || h.attempt() != attempt || h.round() != round || h.values().length != p) {
+                    throw new AttemptBroken("worker " + worker + " handed over no parameters for round " + round);
+                }
+                v = h.values();
+            } else if (n == p) {
+                v = rows[worker] == null || rows[worker].length != p ? rows[worker] = new float[p] : rows[worker];
+                d.readFully(buffer(4 * p), 0, 4 * p);
+                ByteBuffer.wrap(bytes, 0, 4 * p).order(ORDER).asFloatBuffer().get(v);
+            } else {
                 throw new AttemptBroken("worker " + worker + " sent " + n + " parameters, expected " + p);
             }
-            float[] v = rows[worker] == null || rows[worker].length != p ? rows[worker] = new float[p] : rows[worker];
-            d.readFully(buffer(4 * p), 0, 4 * p);
-            ByteBuffer.wrap(bytes, 0, 4 * p).asFloatBuffer().get(v);
             sockets[worker].setSoTimeout(POLL_MILLIS);
             return new Message(worker, r, loss, nanos, v, null);
         } catch (IOException e) {
@@ -190,14 +268,28 @@ final class RoundServer implements Closeable {
         }
     }
 
-    /** Sends every worker the next trainable parameters of {@code round}. */
+    /**
+     * Sends every worker the next trainable parameters of {@code round}; the tasks in this JVM read {@code trainable}
+     * itself, so the caller must not change it before every worker's next result came in.
+     */
     void sendNext(int round, float[] trainable) throws AttemptBroken {
-        ByteBuffer.wrap(buffer(4 * trainable.length), 0, 4 * trainable.length).asFloatBuffer().put(trainable);
+        int n = trainable.length;
+        boolean encoded = false;
+        published = new Handover(attempt, round, trainable);
         for (int w = 0; w < workers; w++) {
             try {
                 out[w].writeInt(NEXT);
                 out[w].writeInt(round);
-                out[w].write(bytes, 0, 4 * trainable.length);
+                if (inMemory[w]) {
+                    out[w].writeInt(IN_MEMORY);
+                } else {
+                    if (!encoded) {
+                        ByteBuffer.wrap(buffer(4 * n), 0, 4 * n).order(ORDER).asFloatBuffer().put(trainable);
+                        encoded = true;
+                    }
+                    out[w].writeInt(n);
+                    out[w].write(bytes, 0, 4 * n);
+                }
                 out[w].flush();
             } catch (IOException e) {
                 throw new AttemptBroken("worker " + w + ": " + e);
@@ -265,6 +357,7 @@ final class RoundServer implements Closeable {
 
     @Override
     public void close() {
+        IN_THIS_JVM.remove(token);
         try {
             dropAll();
             server.close();

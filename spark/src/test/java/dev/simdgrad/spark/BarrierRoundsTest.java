@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Rounds carried by one barrier job give the bits of a job per round: with attacks and distance-based aggregators,
- * across checkpoints, when a task fails mid-run and Spark re-runs the stage, and they report divergence and a
- * cluster too small for them plainly.
+ * with the parameters handed over in memory (local mode) and sent over TCP (as on a cluster), across checkpoints,
+ * when a task fails mid-run and Spark re-runs the stage, and they report divergence and a cluster too small for them
+ * plainly.
  */
 class BarrierRoundsTest {
     private static SparkSession spark;
@@ -42,6 +43,7 @@ class BarrierRoundsTest {
     void clearHooks() {
         DataParallelTrainer.faultHook = null;
         DataParallelTrainer.roundListener = null;
+        RoundServer.handOverInMemory = true;
     }
 
     private static SimdgradClassifier small() {
@@ -70,9 +72,17 @@ class BarrierRoundsTest {
             float[] job = fit(clf, data, "job");
             AtomicInteger rounds = new AtomicInteger();
             DataParallelTrainer.roundListener = (r, wall, compute, agg) -> rounds.incrementAndGet();
+            long handedOver = RoundServer.HANDED_OVER.sum();
             assertArrayEquals(job, fit(clf, data, "barrier"), clf.getAggregator() + " W=" + clf.getNumWorkers());
             assertTrue(rounds.get() > 1, "rounds run: " + rounds.get());
+            assertEquals((long) rounds.get() * clf.getNumWorkers(), RoundServer.HANDED_OVER.sum() - handedOver,
+                    "in local mode every result was handed over in memory");
             DataParallelTrainer.roundListener = null;
+            RoundServer.handOverInMemory = false;
+            handedOver = RoundServer.HANDED_OVER.sum();
+            assertArrayEquals(job, fit(clf, data, "barrier"), "parameters over TCP, " + clf.getAggregator());
+            assertEquals(handedOver, RoundServer.HANDED_OVER.sum(), "none handed over in memory");
+            RoundServer.handOverInMemory = true;
             assertArrayEquals(job, fit(clf, data, "auto"), "auto picks barrier here, same bits");
         }
     }
@@ -87,6 +97,10 @@ class BarrierRoundsTest {
                 round == 2 && worker == 1 && attempt == 0 && injected.incrementAndGet() > 0;
         assertArrayEquals(plain, fit(clf, data, "barrier"));
         assertEquals(1, injected.get(), "the failure was injected once and the stage re-run");
+        RoundServer.handOverInMemory = false;   // the same over TCP
+        injected.set(0);
+        assertArrayEquals(plain, fit(clf, data, "barrier"));
+        assertEquals(1, injected.get(), "over TCP too");
     }
 
     @Test
