@@ -16,8 +16,8 @@ import java.util.Iterator;
 final class Shard implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** One example as it travels from the input rows to its worker: features (null if missing) and label. */
-    record Example(float[] x, double label) implements Serializable {
+    /** One example as read from an input row: features (null if missing) and label (NaN if missing). */
+    record Example(float[] x, double label) {
     }
 
     /**
@@ -51,35 +51,110 @@ final class Shard implements Serializable {
     }
 
     /**
-     * Gathers a worker's examples, given as (global row index, example) in increasing index order, checking each:
-     * features present, of length d, finite as floats; label an integer in [0, classes).
+     * The rows of one input partition that go to one worker, packed: what the shuffle that builds the shards moves
+     * (a few arrays per partition and worker instead of an object per row).
+     *
+     * @param partition  the input partition
+     * @param rows       the number of rows
+     * @param x          their features, rows x d row-major (null once a row was bad)
+     * @param labels     their labels (null once a row was bad)
+     * @param problemRow the global row index of the first bad row, -1 if none
+     * @param problem    what is wrong with it, null if none
      */
-    static Shard build(int worker, Iterator<Tuple2<Long, Example>> rows, int d, int classes) {
-        java.util.ArrayList<Example> kept = new java.util.ArrayList<>();
-        long badRow = -1;
-        String bad = null;
-        while (rows.hasNext()) {
-            Tuple2<Long, Example> t = rows.next();
-            Example e = t._2();
-            if (bad == null) {
-                bad = check(e, d, classes);
-                if (bad != null) {
-                    badRow = t._1();
-                }
+    record Piece(int partition, int rows, float[] x, int[] labels, long problemRow, String problem)
+            implements Serializable {
+    }
+
+    /**
+     * Splits input partition {@code partition}, whose first row has global index {@code offset}, into W pieces:
+     * piece w holds the rows whose global index is w mod W, in order, each checked as it is read (features present,
+     * of length d, finite as floats; label an integer in [0, classes)).
+     *
+     * @return (worker, piece) for every worker, empty pieces included (they carry the partition's row count)
+     */
+    static Iterator<Tuple2<Integer, Piece>> split(int partition, long offset, Iterator<Example> rows, int workers,
+                                                  int d, int classes) {
+        int[] n = new int[workers];
+        float[][] x = new float[workers][];
+        int[][] labels = new int[workers][];
+        long[] badRow = new long[workers];
+        String[] bad = new String[workers];
+        java.util.Arrays.fill(badRow, -1);
+        int w = (int) Math.floorMod(offset, (long) workers);
+        for (long i = offset; rows.hasNext(); i++, w = w + 1 == workers ? 0 : w + 1) {
+            Example e = rows.next();
+            int k = n[w]++;
+            if (bad[w] != null) {
+                continue;
             }
-            kept.add(e);
+            String problem = check(e, d, classes);
+            if (problem != null) {
+                bad[w] = problem;
+                badRow[w] = i;
+                x[w] = null;
+                labels[w] = null;
+                continue;
+            }
+            if (x[w] == null) {
+                x[w] = new float[16 * d];
+                labels[w] = new int[16];
+            } else if (k == labels[w].length) {
+                int cap = (int) Math.min(2L * k, (Integer.MAX_VALUE - 8) / d);
+                if (cap <= k) {
+                    throw new IllegalArgumentException("input partition " + partition + " gives worker " + w
+                            + " more than " + k + " rows of " + d + " features, more than a Java array holds;"
+                            + " use more workers (numWorkers)");
+                }
+                x[w] = java.util.Arrays.copyOf(x[w], cap * d);
+                labels[w] = java.util.Arrays.copyOf(labels[w], cap);
+            }
+            System.arraycopy(e.x(), 0, x[w], k * d, d);
+            labels[w][k] = (int) e.label();
         }
-        int n = kept.size();
-        if (bad != null) {
-            return new Shard(worker, n, d, classes, null, null, badRow, bad);
+        java.util.List<Tuple2<Integer, Piece>> out = new java.util.ArrayList<>(workers);
+        for (int v = 0; v < workers; v++) {
+            boolean ok = bad[v] == null;
+            out.add(new Tuple2<>(v, new Piece(partition, n[v],
+                    ok ? (n[v] == 0 ? new float[0] : java.util.Arrays.copyOf(x[v], n[v] * d)) : null,
+                    ok ? (n[v] == 0 ? new int[0] : java.util.Arrays.copyOf(labels[v], n[v])) : null,
+                    badRow[v], bad[v])));
         }
-        float[] x = new float[n * d];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(kept.get(i).x(), 0, x, i * d, d);
-            y[i] = (int) kept.get(i).label();
+        return out.iterator();
+    }
+
+    /**
+     * Gathers a worker's examples from its pieces (one per input partition, in any order): the pieces in partition
+     * order, so the rows in global row order. A bad row in any piece makes a shard that records the first (lowest
+     * row index) and holds no examples.
+     */
+    static Shard build(int worker, Iterator<Tuple2<Integer, Piece>> pieces, int d, int classes) {
+        java.util.List<Piece> list = new java.util.ArrayList<>();
+        pieces.forEachRemaining(t -> list.add(t._2()));
+        list.sort(java.util.Comparator.comparingInt(Piece::partition));
+        long n = 0;
+        Piece firstBad = null;
+        for (Piece p : list) {
+            n += p.rows();
+            if (p.problem() != null && (firstBad == null || p.problemRow() < firstBad.problemRow())) {
+                firstBad = p;
+            }
         }
-        return new Shard(worker, n, d, classes, x, y, -1, null);
+        if (n * d > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("worker " + worker + " would hold " + n + " examples of " + d
+                    + " features, more than a Java array holds; use more workers (numWorkers)");
+        }
+        if (firstBad != null) {
+            return new Shard(worker, (int) n, d, classes, null, null, firstBad.problemRow(), firstBad.problem());
+        }
+        float[] x = new float[(int) n * d];
+        int[] y = new int[(int) n];
+        int at = 0;
+        for (Piece p : list) {
+            System.arraycopy(p.x(), 0, x, at * d, p.rows() * d);
+            System.arraycopy(p.labels(), 0, y, at, p.rows());
+            at += p.rows();
+        }
+        return new Shard(worker, (int) n, d, classes, x, y, -1, null);
     }
 
     private static String check(Example e, int d, int classes) {
