@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "spark-mllib", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"MLlib MultilayerPerceptronClassifier vs simdgrad on Spark (local mode, same session, same"
             + " DataFrame, same widths): seconds per epoch (mean +- sd over repeated fits) and test accuracy after the"
-            + " same number of epochs; then simdgrad's round overhead (a job per round, or a barrier job's TCP"
+            + " same number of epochs; then simdgrad's round overhead (a job per round, or a barrier job's"
             + " exchange, against compute) at W = 2 and 8 and K = 1 and 8. Run it through the ./simdgrad launcher,"
             + " which adds Spark. About 3 minutes on 2 cores."})
 final class BenchSparkMllibCommand implements Callable<Integer> {

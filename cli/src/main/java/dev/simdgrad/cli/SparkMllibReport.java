@@ -101,7 +101,7 @@ final class SparkMllibReport {
         sb.append("Round overhead of simdgrad's rounds (K local steps of B = ").append(c.batch()).append(", mean"
                 + " over one epoch's rounds after a warm-up fit): a round's wall time (job: the Spark job with its"
                 + " broadcast, scheduling, tasks and collect; barrier: from the parameters sent to the W results"
-                + " received over TCP) against the workers' local steps inside it; overhead = wall - compute /"
+                + " received; in local mode the messages go over TCP, the parameters in memory) against the workers' local steps inside it; overhead = wall - compute /"
                 + " min(W, cores)\n")
                 .append(ot.format());
         return sb.toString();

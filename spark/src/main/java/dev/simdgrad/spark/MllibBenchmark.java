@@ -98,7 +98,7 @@ public final class MllibBenchmark {
      * @param workers         W
      * @param localSteps      K, the local steps per round
      * @param roundMode       how the rounds ran: {@code job} (a Spark job per round) or {@code barrier} (one barrier
-     *                        job, rounds over TCP)
+     *                        job, rounds over a TCP channel, the parameters in memory in local mode)
      * @param cores           the cores running the tasks
      * @param rounds          rounds measured
      * @param wallMs          job: the Spark job (broadcast, scheduling, W tasks, collect); barrier: from the previous
@@ -187,14 +187,14 @@ public final class MllibBenchmark {
                     .setNumWorkers(cores).setAggregator("mean").setSeed(1);
             for (String mode : new String[]{"job", "barrier"}) {
                 methods.add(new Method("simdgrad", "minibatch SGD, K = 1, B = " + c.batch() + ", lr 0.1, "
-                        + (mode.equals("job") ? "a Spark job per round" : "one barrier job, rounds over TCP"),
+                        + (mode.equals("job") ? "a Spark job per round" : "one barrier job"),
                         stepsPerEpoch, mode.equals("barrier"), e -> ours.copy(ParamMap.empty()).setRoundMode(mode).setLocalSteps(1).setBatchSize(c.batch())
                                 .setLearningRate(0.1).setEpochs(e).fit(train)));
             }
             // SGD's classic setting (momentum 0.9, lr 0.01), added after plain SGD at lr 0.1 ended below l-bfgs here;
             // not the best of the learning rates tried with it (the README gives them)
             methods.add(new Method("simdgrad", "minibatch SGD with momentum 0.9, K = 1, B = " + c.batch() + ", lr"
-                    + " 0.01, one barrier job, rounds over TCP", stepsPerEpoch, true, e -> ours.copy(ParamMap.empty())
+                    + " 0.01, one barrier job", stepsPerEpoch, true, e -> ours.copy(ParamMap.empty())
                     .setRoundMode("barrier").setLocalSteps(1).setBatchSize(c.batch()).setLearningRate(0.01)
                     .setMomentum(0.9).setEpochs(e).fit(train)));
             methods.add(new Method("simdgrad", "local SGD, K = " + stepsPerEpoch + " (an epoch per round), B = "

@@ -15,7 +15,7 @@ enum RoundMode {
     /**
      * One barrier job per run of rounds (the whole fit, or the rounds between two checkpoints): the W tasks start
      * together, stay alive, and exchange each round's results and parameters with the driver over a TCP connection
-     * ({@link RoundServer}). Needs W free task slots at once; a failed task makes Spark re-run the whole stage, and the
+     * ({@link RoundServer}; tasks in the driver's JVM, as in local mode, hand the parameters over in memory). Needs W free task slots at once; a failed task makes Spark re-run the whole stage, and the
      * driver restarts that run of rounds from its first, so a retry changes nothing.
      */
     BARRIER,

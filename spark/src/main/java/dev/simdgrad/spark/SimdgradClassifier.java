@@ -48,8 +48,9 @@ import java.util.Locale;
  * {@code weightDecay} ({@link WorkerOptimizer}).
  *
  * <p><b>Rounds.</b> {@code roundMode} chooses how rounds reach the workers: a Spark job per round, or one Spark
- * barrier job whose W tasks stay alive and exchange each round with the driver over TCP (tens of milliseconds of
- * scheduling per round saved; needs W task slots at once); {@code auto} (the default) takes the barrier job when the
+ * barrier job whose W tasks stay alive and exchange each round with the driver over TCP (in local mode the messages
+ * go over TCP and the parameters are handed over in memory; tens of milliseconds of scheduling per round saved;
+ * needs W task slots at once); {@code auto} (the default) takes the barrier job when the
  * cluster has the slots. The bits are the same.
  *
  * <p><b>Determinism.</b> The fitted parameters are a function of the rows' order, W and the params only: bitwise
@@ -102,7 +103,7 @@ public final class SimdgradClassifier
         attack = new Param<>(this, "attack", "what the Byzantine workers send: " + Attack.KNOWN);
         checkpointDir = new Param<>(this, "checkpointDir", "driver-side directory for checkpoints; empty: none");
         roundMode = new Param<>(this, "roundMode", "how rounds reach the workers: auto (barrier when W tasks fit at"
-                + " once, else job), job (a Spark job per round), barrier (one barrier job, rounds over TCP)");
+                + " once, else job), job (a Spark job per round), barrier (one barrier job, rounds over a TCP channel)");
         numWorkers = new IntParam(this, "numWorkers", "W, the workers; 0: the input's number of partitions");
         localSteps = new IntParam(this, "localSteps", "K >= 1, SGD steps per worker per round");
         batchSize = new IntParam(this, "batchSize", "B >= 1, examples per local step");
