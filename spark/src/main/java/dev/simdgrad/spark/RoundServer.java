@@ -36,8 +36,9 @@ import java.util.function.BooleanSupplier;
  * not go through the socket: the task hands its result array to this server in memory and sends n =
  * {@link #IN_MEMORY} instead of the P floats, and reads the driver's aggregate the same way. The messages, and so the
  * rounds, the attempts and the failures, are those of the TCP path; only the copies are gone (measured in the MLlib
- * comparison's fits: 0.8 of a round's 1.7 ms went to writing, reading and converting the two 200 KB vectors of
- * each worker). On a cluster, executors are other processes and never find the server here.
+ * comparison's 10-epoch fits, the two paths alternating: the 400 rounds took 0.86 s with each worker's two 200 KB
+ * vectors written, read and converted, 0.61 s handed over). On a cluster, executors are other processes and never
+ * find the server here.
  *
  * <p><b>Attempts.</b> If a task of the barrier stage fails, Spark kills the others and runs the whole stage again. The
  * server notices a broken connection (end of stream, or a HELLO from a later stage attempt), closes every connection
