@@ -3,7 +3,7 @@ package dev.simdgrad.spark;
 import dev.simdgrad.nn.Architecture;
 import dev.simdgrad.nn.DenseNetwork;
 import dev.simdgrad.nn.strategy.GradientStrategy;
-import org.apache.spark.Partitioner;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -542,8 +542,8 @@ final class DataParallelTrainer {
         long[] offsets = new long[data.partitions()];
         long counted = offsets(data.rdd, offsets);
         JavaRDD<Shard> shards = JavaPairRDD.fromJavaRDD(data.rdd.mapPartitionsWithIndex((p, rows) -> Shard.split(p,
-                        offsets[p], new MappedIterator<>(rows, InputRows::example), w, d, classes), true))
-                .partitionBy(new WorkerOfPiece(w))
+                        offsets[p], rows, w, d, classes), true))
+                .partitionBy(new HashPartitioner(w))   // an Integer key k in [0, W) goes to partition k
                 .mapPartitionsWithIndex((i, pieces) -> Collections.singletonList(Shard.build(i, pieces, d, classes))
                         .iterator(), true)
                 .persist(StorageLevel.MEMORY_ONLY());
@@ -606,20 +606,6 @@ final class DataParallelTrainer {
         return total;
     }
 
-    /** An iterator that maps another's elements as they are read. */
-    private record MappedIterator<A, B>(java.util.Iterator<A> in, java.util.function.Function<A, B> f)
-            implements java.util.Iterator<B> {
-        @Override
-        public boolean hasNext() {
-            return in.hasNext();
-        }
-
-        @Override
-        public B next() {
-            return f.apply(in.next());
-        }
-    }
-
     /**
      * One round as one Spark job: every worker's local steps from theta (and, with momentum, from its velocity kept
      * on the executors), its parameters collected to the driver in worker order.
@@ -667,36 +653,6 @@ final class DataParallelTrainer {
             throw new IllegalStateException("injected failure: round " + round + ", worker " + shard.worker);
         }
         return result;
-    }
-
-    /** A piece to its worker, the key (Spark's HashPartitioner would agree, by the hash code of an Integer). */
-    private static final class WorkerOfPiece extends Partitioner {
-        private static final long serialVersionUID = 1L;
-        private final int workers;
-
-        WorkerOfPiece(int workers) {
-            this.workers = workers;
-        }
-
-        @Override
-        public int numPartitions() {
-            return workers;
-        }
-
-        @Override
-        public int getPartition(Object key) {
-            return (Integer) key;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof WorkerOfPiece r && r.workers == workers;
-        }
-
-        @Override
-        public int hashCode() {
-            return workers;
-        }
     }
 
     /** The shard sizes, after checking every summary and the strategy's batch sizes. */

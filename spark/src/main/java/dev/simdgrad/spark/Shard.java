@@ -1,6 +1,7 @@
 package dev.simdgrad.spark;
 
 import dev.simdgrad.nn.data.Dataset;
+import org.apache.spark.sql.catalyst.InternalRow;
 import scala.Tuple2;
 
 import java.io.Serializable;
@@ -66,13 +67,14 @@ final class Shard implements Serializable {
     }
 
     /**
-     * Splits input partition {@code partition}, whose first row has global index {@code offset}, into W pieces:
+     * Splits the rows of input partition {@code partition} ({@link InputRows}), whose first row has global index
+     * {@code offset}, into W pieces:
      * piece w holds the rows whose global index is w mod W, in order, each checked as it is read (features present,
      * of length d, finite as floats; label an integer in [0, classes)).
      *
      * @return (worker, piece) for every worker, empty pieces included (they carry the partition's row count)
      */
-    static Iterator<Tuple2<Integer, Piece>> split(int partition, long offset, Iterator<Example> rows, int workers,
+    static Iterator<Tuple2<Integer, Piece>> split(int partition, long offset, Iterator<InternalRow> rows, int workers,
                                                   int d, int classes) {
         int[] n = new int[workers];
         float[][] x = new float[workers][];
@@ -82,7 +84,7 @@ final class Shard implements Serializable {
         java.util.Arrays.fill(badRow, -1);
         int w = (int) Math.floorMod(offset, (long) workers);
         for (long i = offset; rows.hasNext(); i++, w = w + 1 == workers ? 0 : w + 1) {
-            Example e = rows.next();
+            Example e = InputRows.example(rows.next());
             int k = n[w]++;
             if (bad[w] != null) {
                 continue;

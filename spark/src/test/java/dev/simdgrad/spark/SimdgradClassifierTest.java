@@ -158,6 +158,12 @@ class SimdgradClassifierTest {
         assertMessage(() -> small().setLayers(new int[]{784, 16, 5}).fit(good), "not a class in 0..4");
         assertMessage(() -> small().setLayers(new int[]{100, 16, 10}).fit(good), "input width");
         assertMessage(() -> small().fit(withRow(good, Vectors.dense(nanFeatures()), 1.0)), "feature 3 is NaN");
+        // two bad rows, one for each worker, in the input's last partition: the first is named, by its global index
+        assertMessage(() -> small().setNumWorkers(2).fit(withRow(withRow(good, Vectors.dense(nanFeatures()), 1.0),
+                Vectors.dense(new double[784]), 12.0)), "row 40 of the training data");
+        assertMessage(() -> small().setNumWorkers(2).fit(withRow(withRow(good, Vectors.dense(new double[784]), 1.0),
+                Vectors.dense(new double[784]), 12.0)), "row 41 of the training data (0-based, in its row order): the"
+                + " label 12.0");
         assertMessage(() -> small().setNumWorkers(4).setAggregator("krum:1").fit(good), "W >= 2f + 3");
         assertMessage(() -> small().setNumWorkers(6).setAggregator("bulyan:1").fit(good), "W >= 4f + 3");
         assertMessage(() -> small().setNumWorkers(3).setByzantineWorkers(4).fit(good), "byzantineWorkers=4");
