@@ -15,7 +15,8 @@ import java.util.function.UnaryOperator;
  *   <li>L1: the KC x NR micro-panel of B is reused by every MR x KC micro-panel of A that streams past it. A takes
  *       {@code C_A = floor((W1 - 1) / (1 + NR/MR))} ways, B the proportionally larger rest, one way is left for the
  *       C tile and other traffic; then {@code KC = C_A wayBytes1 / (MR S)}, rounded down to the micro-kernel's
- *       depth unroll (4).</li>
+ *       depth unroll (4); raised to {@link #KC_FLOOR} when it gives less (see there why L1 residency of B is not
+ *       needed at the tiles we use, and the measurement).</li>
  *   <li>L2: the MC x KC block of A is reused by every B micro-panel; the micro-panel takes
  *       {@code ceil(KC NR S / wayBytes2)} ways, one way is left, A takes the remaining {@code C_A2} ways:
  *       {@code MC = C_A2 wayBytes2 / (KC S)}, rounded down to a multiple of MR.</li>
@@ -36,6 +37,20 @@ public final class BlockingModel {
     static final int NC_MAX = 4096;
     /** Smallest KC: below it the C tile's load and store per KC block costs more than 5 % of the multiply-adds. */
     static final int KC_MIN = 32;
+    /**
+     * The depth the L1 part of the model is raised to when it gives less (and the L2 holds four B micro-panels that
+     * deep). The L1 rule keeps the KC x NR micro-panel of B in L1; with a tile much wider than tall (12 x 32) on an
+     * 8-way L1 it leaves A one way, and on the Zen 4 (32 KiB) it gives KC = 84. That is not needed there: per depth
+     * step the 12 x 32 tile reads 176 bytes for 24 vector multiply-adds, 7 bytes per cycle at one 512-bit FMA per
+     * cycle, well within what L2 delivers, so the micro-panel may stream from L2. What a shallow block does cost is
+     * a pass over C per block: the tile's load, add and store every KC steps, from L3 or memory once C outgrows L2.
+     * Measured on the Zen 4 (2026-12-04, 1 thread, JMH 2 forks x 4 iterations, GFLOP/s, MC from the L2 rule):
+     * KC 84 (MC 2340) / 256 (MC 768) / 384 / 512: NN 256^3 75.1 / 95.6 / 93.2 / 90.2, 1024^3 75.1 / 93.8 / 93.9 /
+     * 93.0, 2048^3 63.1 / 93.0 / 90.5 / 98.3, NN 256x784x512 74.8 / 89.5 / 91.2 / 87.3, NT 256x512x784 78.8 / 89.2 /
+     * 87.7 / 72.7, TN 784x256x512 96.7 / 103.9 / 103.6 / 100.6. 256 is also the depth hand-tuned on the Xeon, where
+     * the L1 rule gives it unraised.
+     */
+    static final int KC_FLOOR = 256;
     private static final int S = Float.BYTES;
 
     private BlockingModel() {
@@ -45,7 +60,9 @@ public final class BlockingModel {
     public static SgemmBlocking derive(CpuCaches caches, int mr, int nr) {
         CpuCaches.Level l1 = caches.l1(), l2 = caches.l2(), l3 = caches.l3();
         int aWays1 = Math.max(1, (int) Math.floor((l1.ways() - 1) / (1.0 + (double) nr / mr)));
-        int kc = Math.max(KC_MIN, (aWays1 * l1.wayBytes() / (mr * S)) & ~3);
+        int kcL1 = (aWays1 * l1.wayBytes() / (mr * S)) & ~3;
+        int kcFloor = Math.min(KC_FLOOR, (int) (l2.bytes() / (4L * nr * S)) & ~3);
+        int kc = Math.max(KC_MIN, Math.max(kcL1, kcFloor));
         int bWays2 = ceilDiv((long) kc * nr * S, l2.wayBytes());
         int aWays2 = Math.max(1, l2.ways() - 1 - bWays2);
         int mc = Math.max(mr, (int) ((long) aWays2 * l2.wayBytes() / ((long) kc * S)) / mr * mr);

@@ -45,20 +45,27 @@ class BlockingModelTest {
     }
 
     @Test
-    void onZen4TheSmallerL1GivesAShallowerBlock() {
-        // L1: floor(7 / 3.67) = 1 way of 4 KiB: KC = 4096 / 48 = 85, rounded down to the unroll 4: 84.
-        // L2: 84 x 32 floats (10.5 KiB) take one of eight 128 KiB ways, A takes 6: MC = 6 * 131072 / 336 = 2340.
+    void onZen4TheShallowL1DepthIsRaisedToTheFloor() {
+        // L1: floor(7 / 3.67) = 1 way of 4 KiB: KC = 4096 / 48 = 85, rounded down to the unroll 4: 84, below
+        // KC_FLOOR = 256 (four 32 KiB micro-panels fit the 1 MiB L2 many times over), so 256.
+        // L2: 256 x 32 floats (32 KiB) take one of eight 128 KiB ways, A takes 6: MC = 6 * 131072 / 1024 = 768.
+        // L3: a 2 MiB way shared by 2 CPUs is 1 MiB; A's 768 KiB take one way, B 14: NC = min(4096, 14336).
         SgemmBlocking b = BlockingModel.derive(ZEN4, 12, 32);
-        assertEquals(84, b.kc());
-        assertEquals(2340, b.mc());
+        assertEquals(256, b.kc());
+        assertEquals(768, b.mc());
         assertEquals(BlockingModel.NC_MAX, b.nc());
+        // 256-bit tile 6 x 16: the L1 rule gives 4096 / 24 = 170 -> 168, raised to 256 too; MC 768 (a multiple of 6).
+        SgemmBlocking b256 = BlockingModel.derive(ZEN4, 6, 16);
+        assertEquals(256, b256.kc());
+        assertEquals(768, b256.mc());
     }
 
     @Test
     void theFallbackCachesGiveBlocksThatFitThem() {
         SgemmBlocking b = BlockingModel.derive(CpuCaches.FALLBACK, 12, 32);
-        CpuCaches.Level l1 = CpuCaches.FALLBACK.l1(), l2 = CpuCaches.FALLBACK.l2();
-        assertTrue(b.kc() * 32 * 4 + b.kc() * 12 * 4 <= l1.bytes(), b::toString);
+        CpuCaches.Level l2 = CpuCaches.FALLBACK.l2();
+        // KC at the floor: the B micro-panel (32 KiB) streams from L2, where it fits beside the A block.
+        assertEquals(BlockingModel.KC_FLOOR, b.kc());
         assertTrue((long) b.mc() * b.kc() * 4 + (long) b.kc() * 32 * 4 <= l2.bytes(), b::toString);
         assertEquals(0, b.mc() % 12);
         assertEquals(0, b.nc() % 32);
@@ -66,7 +73,8 @@ class BlockingModelTest {
 
     @Test
     void aTinyCacheStillGivesUsableBlocks() {
-        // L1: one 1 KiB way would give KC = 20; the floor KC_MIN = 32 holds. L2: no way is left for A, one is taken
+        // L1: one 1 KiB way would give KC = 20; KC_FLOOR is capped at a quarter of L2 over a micro-panel's row
+        // (16384 / 4 / 128 = 32), and the floor KC_MIN = 32 holds. L2: no way is left for A, one is taken
         // anyway: MC = 8192 / 128 = 64, rounded down to 60. L3: a 32 KiB way shared by 4 CPUs: NC = 8192 / 128 = 64.
         CpuCaches tiny = new CpuCaches(new Level(2 << 10, 2, 64, 1), new Level(16 << 10, 2, 64, 1),
                 new Level(64 << 10, 2, 64, 4), "tiny");
