@@ -11,6 +11,13 @@ public interface RowSum {
     /** {@code acc[0 .. w) += g[p .. p + w)}. */
     void add(float[] acc, float[] g, int p, int w);
 
+    /**
+     * Four rows {@code ld} apart added in row order: {@code acc[j] = (((acc[j] + g[p + j]) + g[p + ld + j]) +
+     * g[p + 2 ld + j]) + g[p + 3 ld + j]}, the same four roundings as four calls of {@link #add}, so the same bits.
+     * Four sequential streams at once, and the sums loaded and stored once per four rows.
+     */
+    void add4(float[] acc, float[] g, int p, int ld, int w);
+
     /** {@code acc[j] = acc[j] + fl(s * g[p + j])} for {@code j < w}. */
     void addScaled(float[] acc, int ao, float s, float[] g, int p, int w);
 
@@ -32,6 +39,13 @@ public interface RowSum {
         public void add(float[] acc, float[] g, int p, int w) {
             for (int j = 0; j < w; j++) {
                 acc[j] += g[p + j];
+            }
+        }
+
+        @Override
+        public void add4(float[] acc, float[] g, int p, int ld, int w) {
+            for (int j = 0; j < w; j++) {
+                acc[j] = (((acc[j] + g[p + j]) + g[p + ld + j]) + g[p + 2 * ld + j]) + g[p + 3 * ld + j];
             }
         }
 

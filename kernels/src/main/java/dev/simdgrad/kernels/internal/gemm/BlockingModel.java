@@ -44,7 +44,8 @@ public final class BlockingModel {
      * step the 12 x 32 tile reads 176 bytes for 24 vector multiply-adds, 7 bytes per cycle at one 512-bit FMA per
      * cycle, well within what L2 delivers, so the micro-panel may stream from L2. What a shallow block does cost is
      * a pass over C per block: the tile's load, add and store every KC steps, from L3 or memory once C outgrows L2.
-     * Measured on the Zen 4 (2026-12-04, 1 thread, JMH 2 forks x 4 iterations, GFLOP/s, MC from the L2 rule):
+     * Measured on the Zen 4 (2026-12-04, 1 thread, JMH 2 forks x 4 iterations, the KC 84 column from a run of
+     * the whole suite minutes before with 5 iterations; GFLOP/s, MC from the L2 rule):
      * KC 84 (MC 2340) / 256 (MC 768) / 384 / 512: NN 256^3 75.1 / 95.6 / 93.2 / 90.2, 1024^3 75.1 / 93.8 / 93.9 /
      * 93.0, 2048^3 63.1 / 93.0 / 90.5 / 98.3, NN 256x784x512 74.8 / 89.5 / 91.2 / 87.3, NT 256x512x784 78.8 / 89.2 /
      * 87.7 / 72.7, TN 784x256x512 96.7 / 103.9 / 103.6 / 100.6. 256 is also the depth hand-tuned on the Xeon, where

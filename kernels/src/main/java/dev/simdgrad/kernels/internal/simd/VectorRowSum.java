@@ -37,6 +37,28 @@ final class VectorRowSum implements RowSum {
     }
 
     @Override
+    public void add4(float[] acc, float[] g, int p, int ld, int w) {
+        int p1 = p + ld, p2 = p + 2 * ld, p3 = p + 3 * ld;
+        int j = 0;
+        for (; j <= w - 2 * L; j += 2 * L) {
+            FloatVector a = FloatVector.fromArray(S, acc, j), b = FloatVector.fromArray(S, acc, j + L);
+            a = a.add(FloatVector.fromArray(S, g, p + j));
+            b = b.add(FloatVector.fromArray(S, g, p + j + L));
+            a = a.add(FloatVector.fromArray(S, g, p1 + j));
+            b = b.add(FloatVector.fromArray(S, g, p1 + j + L));
+            a = a.add(FloatVector.fromArray(S, g, p2 + j));
+            b = b.add(FloatVector.fromArray(S, g, p2 + j + L));
+            a = a.add(FloatVector.fromArray(S, g, p3 + j));
+            b = b.add(FloatVector.fromArray(S, g, p3 + j + L));
+            a.intoArray(acc, j);
+            b.intoArray(acc, j + L);
+        }
+        for (; j < w; j++) {
+            acc[j] = (((acc[j] + g[p + j]) + g[p1 + j]) + g[p2 + j]) + g[p3 + j];
+        }
+    }
+
+    @Override
     public void addScaled(float[] acc, int ao, float s, float[] g, int p, int w) {
         FloatVector sv = FloatVector.broadcast(S, s);
         int j = 0;
