@@ -17,12 +17,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SGEMM under the blocking another machine derives (see {@code BlockingModel}), forced here by the system properties,
- * each in its own JVM: the Xeon's depth for the 256-bit 6 x 16 tile (KC 512; its MC 894 rounded up to 900, a multiple of
- * every tile's MR, as a forced MC is), the model's fallback caches'
- * for the 12 x 32 tile (KC 256, MC 384, NC 1536), the L1 rule's depth on the Zen 4 before the floor (KC 84, MC
- * 2340), and a deliberately small one (KC 98, MC 60, NC 96: many blocks of every loop, KC not a multiple of the
- * unroll). Each child checks the block-edge and thread-determinism cases at its own sizes against
- * the reference bound, and the scalar and 512-bit kernels must still agree bit for bit under the foreign KC. So the
+ * each in its own JVM: the Xeon's depth for the 256-bit 6 x 16 tile (KC 512; its MC 894 rounded up to 900, a
+ * multiple of every tile's MR, as a forced MC is), the model's fallback caches' for the 12 x 32 tile (KC 256, MC 384,
+ * NC 1536), the L1 rule's depth on the Zen 4 before the floor (KC 84, MC 2340), and a deliberately small one (KC 98,
+ * MC 60, NC 96: many blocks of every loop, KC not a multiple of the unroll). Each child checks the block-edge and
+ * thread-determinism cases at its own sizes against the reference bound, and the scalar and 512-bit kernels must still agree bit for bit under the foreign KC. So the
  * sizes a machine we cannot measure on derives are tested on this one.
  *
  * <p>Runs once, in the suite's default-width JVM: it starts its own JVMs.
