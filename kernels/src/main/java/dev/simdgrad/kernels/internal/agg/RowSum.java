@@ -1,11 +1,12 @@
 package dev.simdgrad.kernels.internal.agg;
 
 /**
- * Adds one row segment into a block of column sums, {@code acc[j] += g[p + j]} or {@code acc[j] += s * g[p + j]}
- * for {@code j < w}: the inner loops of the explicit mean, which reads G row after row
- * ({@code AggregateDriver.meanByRows}), and of the robust aggregators' weighted sums of rows; and the scaled copy
- * {@code out[j] = s * g[p + j]} that writes materialized per-example gradients; and the mean's final division. Element by element,
- * the scaled form a float multiply then a float add (no FMA), so every implementation gives the same bits.
+ * Adds row segments into a block of column sums, {@code acc[j] += g[p + j]} (one row, or four rows in row order) or
+ * {@code acc[j] += s * g[p + j]} for {@code j < w}: the inner loops of the explicit mean, which reads G four rows at a
+ * time ({@code AggregateDriver.meanByRows}), and of the robust aggregators' weighted sums of rows; and the scaled copy
+ * {@code out[j] = s * g[p + j]} that writes materialized per-example gradients; and the mean's final division.
+ * Element by element, the scaled form a float multiply then a float add (no FMA), so every implementation gives the
+ * same bits.
  */
 public interface RowSum {
     /** {@code acc[0 .. w) += g[p .. p + w)}. */
