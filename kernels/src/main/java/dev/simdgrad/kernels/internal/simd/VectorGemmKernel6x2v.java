@@ -329,7 +329,7 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
     @Override
     public void packB(boolean trans, float[] b, int bo, int ldb, int kc, int nc, float[] dst, int dOff) {
         if (trans) {
-            GemmKernel.packTransposed(b, bo, ldb, kc, nc, NR, dst, dOff);
+            transposed(b, bo, ldb, kc, nc, NR, dst, dOff);
             return;
         }
         int d = dOff;
@@ -358,10 +358,18 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
     @Override
     public void packA(boolean trans, float[] a, int ao, int lda, int mc, int kc, float[] dst) {
         if (!trans) {
-            GemmKernel.packTransposed(a, ao, lda, kc, mc, MR, dst, 0);
+            transposed(a, ao, lda, kc, mc, MR, dst, 0);
             return;
         }
         GemmKernel.packCopy(a, ao, lda, kc, mc, MR, dst, 0);
+    }
+
+    private static void transposed(float[] src, int off, int ld, int kc, int count, int r, float[] dst, int dOff) {
+        if (L == 16 && VectorTranspose.takes(r)) {
+            VectorTranspose.pack(src, off, ld, kc, count, r, dst, dOff);
+        } else {
+            GemmKernel.packTransposed(src, off, ld, kc, count, r, dst, dOff);
+        }
     }
 
     @Override
