@@ -149,7 +149,11 @@ final class VectorTranspose {
         v15.intoArray(dst, t + 15 * 12, FIRST_12);
     }
 
-    /** 16 lines x 16 depth steps at {@code src[s + j*ld + l]} to {@code dst[t + l*stride + j]} ({@code stride >= 16}). */
+    /**
+     * 16 lines x 16 depth steps at {@code src[s + j*ld + l]} to {@code dst[t + l*stride + j]} ({@code stride >= 16}).
+     * The network of {@link #block12} with every line present, spelled out again: C2 keeps vectors in registers only
+     * as locals, and a shared helper over an array of vectors would box them.
+     */
     private static void block16(float[] src, int s, int ld, float[] dst, int t, int stride) {
         FloatVector v0 = FloatVector.fromArray(S, src, s), v1 = FloatVector.fromArray(S, src, s + ld);
         FloatVector v2 = FloatVector.fromArray(S, src, s + 2 * ld), v3 = FloatVector.fromArray(S, src, s + 3 * ld);
