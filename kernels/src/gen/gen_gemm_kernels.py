@@ -25,6 +25,7 @@ import os
 
 SHAPES = [6, 12]  # MR of each generated micro-kernel
 NV = 2        # vectors per row of the tile: NR = NV * lanes
+ROW_VARIANTS = [4, 8]  # kernels for a last panel of A of at most this many rows (kernelRows)
 UNROLL = 4    # depth-loop unroll: C2 does not unroll a loop this big itself, and without it the kernel runs at half speed
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'main', 'java', 'dev', 'simdgrad', 'kernels',
@@ -73,11 +74,13 @@ def gen(mr):
     w('    @Override public int nr() { return NR; }')
     w('    @Override public int vectorBits() { return S.vectorBitSize(); }')
     w('')
-    def micro_kernel(signature, arr, base, stride):
-        """A micro-kernel body: op(A) element (r, l) at arr[base + l * stride + r] (packed: stride MR)."""
-        w('    @Override')
-        w(f'    public void {signature} {{')
-        for i in range(mr):
+    def micro_kernel(signature, arr, base, stride, rows=mr, override=True):
+        """A micro-kernel body: op(A) element (r, l) at arr[base + l * stride + r] (packed: stride MR), for the
+        first `rows` rows of the tile (rows < mr: the last, partial panel of A)."""
+        if override:
+            w('    @Override')
+        w(f'    {"public" if override else "private"} void {signature} {{')
+        for i in range(rows):
             w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i]) + ';')
         w('        int l = 0;')
 
@@ -88,7 +91,7 @@ def gen(mr):
             w(f'{indent}    int pa = {pa}, pb = {pb};')
             for v in range(NV):
                 w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, bp, pb{vec(v)});')
-            for i in range(mr):
+            for i in range(rows):
                 idx = f'pa + {i}' if i else 'pa'
                 w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, {arr}[{idx}]);')
                 for v in range(NV):
@@ -106,7 +109,7 @@ def gen(mr):
         # Why: C1 (tier 3) inlines every @ForceInline Vector API call, and a kernel that also did the update ran out
         # of C1's virtual registers; the method then stayed at tier 2, ~100x slower, and often never reached C2.
         # The extra 2 x MR x NV vector moves per call are ~1% of a KC = 256 call.
-        for i in range(mr):
+        for i in range(rows):
             for v in range(NV):
                 w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
         w('    }')
@@ -118,6 +121,23 @@ def gen(mr):
     # checks C2 merges into one. The same broadcasts in the same order as kernel(), so the same bits. (A variant for
     # A as stored, reading MR rows as MR strided streams, ran slower than packing at 64..128 columns: see GemmDriver.)
     micro_kernel('kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile)', 'a', 'ao', 'lda')
+    # The last panel of A has m % MR rows, zero-padded to MR: the full kernel spends MR rows of FMAs on it. Kernels of
+    # fewer rows (ROW_VARIANTS) read the same packed panel (stride MR) and write the first rows of the tile, with the
+    # same products in the same order per element, so the same bits. Measured: see GemmDriver.
+    variants = [r for r in ROW_VARIANTS if r < mr]
+    w('    @Override')
+    w('    public void kernelRows(int rows, int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {')
+    for r in variants:
+        w(f'        if (rows <= {r}) {{')
+        w(f'            kernel{r}(kc, ap, apo, bp, bpo, tile);')
+        w('            return;')
+        w('        }')
+    w('        kernel(kc, ap, apo, bp, bpo, tile);')
+    w('    }')
+    w('')
+    for r in variants:
+        micro_kernel(f'kernel{r}(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile)', 'ap', 'apo', 'MR',
+                     rows=r, override=False)
     w('    @Override')
     w('    public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {')
     w('        FloatVector va = FloatVector.broadcast(S, alpha);')

@@ -34,6 +34,16 @@ public interface GemmKernel {
     void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile);
 
     /**
+     * {@link #kernel} for a micro-panel of A of which only the first {@code rows} rows ({@code 1 <= rows <= MR}) are
+     * wanted (the last panel of a block, zero-padded): writes at least those rows of the tile, each element with the
+     * products of {@link #kernel} in the same order, so the same bits. A kernel may spend fewer multiply-adds on
+     * the padding; by default it computes the whole tile.
+     */
+    default void kernelRows(int rows, int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+        kernel(kc, ap, apo, bp, bpo, tile);
+    }
+
+    /**
      * Writes a full MR x NR tile into C: {@code C := (tile * alpha) + (C * beta')} with {@code beta' = first ? beta
      * : 1}, every operation rounded to float (so {@link #updateEdge} repeats it bit for bit). When
      * {@code first && beta == 0}, C is not read.

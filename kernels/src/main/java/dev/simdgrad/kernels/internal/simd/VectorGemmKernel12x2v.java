@@ -524,6 +524,301 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
     }
 
     @Override
+    public void kernelRows(int rows, int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+        if (rows <= 4) {
+            kernel4(kc, ap, apo, bp, bpo, tile);
+            return;
+        }
+        if (rows <= 8) {
+            kernel8(kc, ap, apo, bp, bpo, tile);
+            return;
+        }
+        kernel(kc, ap, apo, bp, bpo, tile);
+    }
+
+    private void kernel4(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        int l = 0;
+        for (; l <= kc - 4; l += 4) {
+            {
+                int pa = apo + l * MR, pb = bpo + l * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+            {
+                int pa = apo + (l + 1) * MR, pb = bpo + (l + 1) * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+            {
+                int pa = apo + (l + 2) * MR, pb = bpo + (l + 2) * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+            {
+                int pa = apo + (l + 3) * MR, pb = bpo + (l + 3) * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+        }
+        for (; l < kc; l++) {
+            {
+                int pa = apo + l * MR, pb = bpo + l * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, NR);
+        c1_1.intoArray(tile, NR + L);
+        c2_0.intoArray(tile, 2 * NR);
+        c2_1.intoArray(tile, 2 * NR + L);
+        c3_0.intoArray(tile, 3 * NR);
+        c3_1.intoArray(tile, 3 * NR + L);
+    }
+
+    private void kernel8(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        int l = 0;
+        for (; l <= kc - 4; l += 4) {
+            {
+                int pa = apo + l * MR, pb = bpo + l * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+            }
+            {
+                int pa = apo + (l + 1) * MR, pb = bpo + (l + 1) * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+            }
+            {
+                int pa = apo + (l + 2) * MR, pb = bpo + (l + 2) * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+            }
+            {
+                int pa = apo + (l + 3) * MR, pb = bpo + (l + 3) * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+            }
+        }
+        for (; l < kc; l++) {
+            {
+                int pa = apo + l * MR, pb = bpo + l * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+                FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+                c6_0 = a6.fma(b0, c6_0);
+                c6_1 = a6.fma(b1, c6_1);
+                FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+                c7_0 = a7.fma(b0, c7_0);
+                c7_1 = a7.fma(b1, c7_1);
+            }
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, NR);
+        c1_1.intoArray(tile, NR + L);
+        c2_0.intoArray(tile, 2 * NR);
+        c2_1.intoArray(tile, 2 * NR + L);
+        c3_0.intoArray(tile, 3 * NR);
+        c3_1.intoArray(tile, 3 * NR + L);
+        c4_0.intoArray(tile, 4 * NR);
+        c4_1.intoArray(tile, 4 * NR + L);
+        c5_0.intoArray(tile, 5 * NR);
+        c5_1.intoArray(tile, 5 * NR + L);
+        c6_0.intoArray(tile, 6 * NR);
+        c6_1.intoArray(tile, 6 * NR + L);
+        c7_0.intoArray(tile, 7 * NR);
+        c7_1.intoArray(tile, 7 * NR + L);
+    }
+
+    @Override
     public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         if (first && beta == 0f) {

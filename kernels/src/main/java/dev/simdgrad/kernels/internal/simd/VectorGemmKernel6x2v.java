@@ -308,6 +308,120 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
     }
 
     @Override
+    public void kernelRows(int rows, int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+        if (rows <= 4) {
+            kernel4(kc, ap, apo, bp, bpo, tile);
+            return;
+        }
+        kernel(kc, ap, apo, bp, bpo, tile);
+    }
+
+    private void kernel4(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        int l = 0;
+        for (; l <= kc - 4; l += 4) {
+            {
+                int pa = apo + l * MR, pb = bpo + l * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+            {
+                int pa = apo + (l + 1) * MR, pb = bpo + (l + 1) * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+            {
+                int pa = apo + (l + 2) * MR, pb = bpo + (l + 2) * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+            {
+                int pa = apo + (l + 3) * MR, pb = bpo + (l + 3) * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+        }
+        for (; l < kc; l++) {
+            {
+                int pa = apo + l * MR, pb = bpo + l * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+            }
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, NR);
+        c1_1.intoArray(tile, NR + L);
+        c2_0.intoArray(tile, 2 * NR);
+        c2_1.intoArray(tile, 2 * NR + L);
+        c3_0.intoArray(tile, 3 * NR);
+        c3_1.intoArray(tile, 3 * NR + L);
+    }
+
+    @Override
     public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         if (first && beta == 0f) {
