@@ -56,7 +56,9 @@ public final class GemmDriver {
      * GFLOP/s (1.12, quartiles 1.08-1.17), 40x48x33 1.55; beyond it packing and the 12 x 32 register tile win: 64^3
      * 0.89, 96^3 0.73. JMH with {@link #SMALL_COLUMNS} (SgemmBenchmark.simdgrad, 1 thread, -f 2 -wi 2 -i 4 -r 1s,
      * against the code before both rules in the same session): 40^3 4.7 +- 0.9 to 15.6 +- 2.3 GFLOP/s, 48^3 26.1 +-
-     * 14.0 to 41.9 +- 17.3 (OpenBLAS 37.9-39.1 and 58.7-70.1 in the same runs).
+     * 14.0 to 41.9 +- 17.3 (OpenBLAS 37.9-39.1 and 58.7-70.1 in the same runs). All of it measured against the
+     * scalar transposing pack; the packed path has been faster since (VectorTranspose, kernelRows, 2026-12-04), so
+     * the crossover may now lie below 48^3: not re-measured.
      */
     static final long SMALL_WORK = 48L * 48 * 48;
 
@@ -80,7 +82,9 @@ public final class GemmDriver {
      * (2026-12-03, 512 bits, 1 thread, noisy host; in place / packed, paired in one JVM, median of 400 alternating
      * batches by thread CPU time): TN 64^3 1.43, 128^3 1.36, 512^3 1.17, 1024^3 1.02, 784x256x512 1.29; the NN
      * variant 48^3 1.21, 64^3 0.98 and 0.84, 96^3 0.58 and 0.71, 128^3 0.75 and 0.67, 64x256x784 0.91, 1024x64x1024
-     * 1.39. By shape only, never by thread count (and the bits are the same either way).
+     * 1.39. By shape only, never by thread count (and the bits are the same either way). (Measured with the scalar
+     * transposing pack; the vector pack of 2026-12-04 makes packing A as stored cheaper still, so that choice stands;
+     * the transposed case packs by copies, which it does not change.)
      */
     static boolean readsAInPlace(boolean ta) {
         return ta;
