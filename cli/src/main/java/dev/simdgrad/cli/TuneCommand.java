@@ -153,14 +153,17 @@ final class TuneCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** KC/2, KC, 2 KC (multiples of 4 in 32..1024) x MC, MC/4 (multiples of MR), NC as now; the current first. */
+    /**
+     * KC/2, KC, 2 KC (multiples of 4 in 32..1024) x MC, MC/4 (MC counts columns of the B block in L2: multiples of
+     * NR), NC as now; the current first.
+     */
     static List<Candidate> candidates(SgemmBlocking b, int mr, int nr) {
         LinkedHashSet<Candidate> set = new LinkedHashSet<>();
         set.add(new Candidate(b.kc(), b.mc(), b.nc()));
         for (int kc : new int[] {b.kc(), b.kc() / 2, 2 * b.kc()}) {
             int k = Math.max(32, Math.min(1024, kc & ~3));
             for (int mc : new int[] {b.mc(), b.mc() / 4}) {
-                set.add(new Candidate(k, Math.max(mr, mc / mr * mr), b.nc()));
+                set.add(new Candidate(k, Math.max(nr, mc / nr * nr), b.nc()));
             }
         }
         return List.copyOf(set);

@@ -27,21 +27,22 @@ class TuneCommandTest {
     @TempDir
     Path dir;
 
-    private static final SgemmBlocking XEON = new SgemmBlocking(256, 1788, 4096, "12x32",
+    private static final SgemmBlocking XEON = new SgemmBlocking(256, 1792, 4092, "12x32",
             "L1d 48 KiB 12-way, L2 2 MiB 16-way, L3 105 MiB 15-way shared by 2", "model");
 
     @Test
     void candidatesAreTheCurrentSizesFirstThenHalfAndTwiceKcAndAQuarterMc() {
         List<TuneCommand.Candidate> c = TuneCommand.candidates(XEON, 12, 32);
-        assertEquals(new TuneCommand.Candidate(256, 1788, 4096), c.getFirst());
-        assertEquals(List.of(new TuneCommand.Candidate(256, 1788, 4096), new TuneCommand.Candidate(256, 444, 4096),
-                new TuneCommand.Candidate(128, 1788, 4096), new TuneCommand.Candidate(128, 444, 4096),
-                new TuneCommand.Candidate(512, 1788, 4096), new TuneCommand.Candidate(512, 444, 4096)), c);
+        assertEquals(new TuneCommand.Candidate(256, 1792, 4092), c.getFirst());
+        // MC / 4 = 448, a multiple of NR = 32 (MC counts columns of the B block).
+        assertEquals(List.of(new TuneCommand.Candidate(256, 1792, 4092), new TuneCommand.Candidate(256, 448, 4092),
+                new TuneCommand.Candidate(128, 1792, 4092), new TuneCommand.Candidate(128, 448, 4092),
+                new TuneCommand.Candidate(512, 1792, 4092), new TuneCommand.Candidate(512, 448, 4092)), c);
         // A small model KC is kept at 32 or more and a multiple of 4; duplicates collapse.
         List<TuneCommand.Candidate> small = TuneCommand.candidates(
-                new SgemmBlocking(40, 12, 32, "12x32", "tiny", "model"), 12, 32);
-        assertEquals(List.of(new TuneCommand.Candidate(40, 12, 32), new TuneCommand.Candidate(32, 12, 32),
-                new TuneCommand.Candidate(80, 12, 32)), small);
+                new SgemmBlocking(40, 32, 12, "12x32", "tiny", "model"), 12, 32);
+        assertEquals(List.of(new TuneCommand.Candidate(40, 32, 12), new TuneCommand.Candidate(32, 32, 12),
+                new TuneCommand.Candidate(80, 32, 12)), small);
     }
 
     @Test

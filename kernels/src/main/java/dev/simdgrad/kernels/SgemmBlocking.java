@@ -2,12 +2,14 @@ package dev.simdgrad.kernels;
 
 /**
  * The cache blocking {@link Sgemm} uses in this JVM (the outer loops of BLIS): the depth of a packed block
- * {@code kc}, the rows of a packed A block {@code mc} and the columns of a packed B block {@code nc}.
+ * {@code kc}, the size {@code mc} of the block kept in L2 and the size {@code nc} of the block kept in L3.
  *
- * <p>Derived once per JVM from this CPU's caches and its preferred register tile by the analytical model of Low et
- * al. (2016), "Analytical modeling is enough for high-performance BLIS": a KC x NR micro-panel of B stays in L1
- * beside the streamed MR x KC micro-panel of A, the MC x KC block of A in L2 beside one B micro-panel, the KC x NC
- * block of B in this core's share of L3. Each of the system properties {@code simdgrad.gemm.kc}, {@code
+ * <p>Row-major SGEMM runs BLIS's loops on the transposed product {@code C^T = B^T A^T}, so the names keep BLIS's
+ * cache roles with the operands swapped: {@code mc} is the number of columns of a packed KC x MC block of B (in
+ * L2), {@code nc} the number of rows of a packed NC x KC block of A (in L3). Derived once per JVM from this CPU's
+ * caches and its preferred register tile by the analytical model of Low et al. (2016), "Analytical modeling is
+ * enough for high-performance BLIS": an MR x KC micro-panel of A stays in L1 beside the streamed KC x NR
+ * micro-panels of B, the B block in L2 beside one A micro-panel, the A block in this core's share of L3. Each of the system properties {@code simdgrad.gemm.kc}, {@code
  * simdgrad.gemm.mc} and {@code simdgrad.gemm.nc} overrides one of them (a bad value is ignored with a warning), and
  * {@link #TUNING_PROPERTY} names sizes measured by {@code ./simdgrad tune} on this machine.
  *
@@ -17,8 +19,8 @@ package dev.simdgrad.kernels;
  * different caches may not. {@code mc} and {@code nc} change only the speed.
  *
  * @param kc     depth of a packed block, at least 4
- * @param mc     rows of a packed A block, a multiple of the tile's MR
- * @param nc     columns of a packed B block, a multiple of the tile's NR
+ * @param mc     columns of a packed B block (kept in L2), a multiple of the tile's NR
+ * @param nc     rows of a packed A block (kept in L3), a multiple of the tile's MR
  * @param tile   the register tile the sizes were derived for, MR x NR floats, e.g. "12x32" (the preferred width's)
  * @param caches the caches they were derived for, e.g. "L1d 48 KiB 12-way, L2 2 MiB 16-way, L3 ..."
  * @param source how the sizes were chosen (model, tuning file, properties), for logs and {@code ./simdgrad info}
@@ -46,7 +48,7 @@ public record SgemmBlocking(int kc, int mc, int nc, String tile, String caches, 
         }
     }
 
-    /** One line for logs: "KC 256, MC 1788, NC 4096 (...)". */
+    /** One line for logs: "KC 256, MC 1792, NC 4092 (...)". */
     @Override
     public String toString() {
         return "KC " + kc + ", MC " + mc + ", NC " + nc + " (" + source + ")";

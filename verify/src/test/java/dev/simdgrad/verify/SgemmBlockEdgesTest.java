@@ -8,8 +8,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The outer loops of the BLIS driver at their block edges, beyond the properties' 0..300: several depth blocks
- * (KC; k is split into equal blocks, so 2 KC + 1 gives three), two and three packed A blocks (MC rows) and packed B
- * blocks (NC columns), at this machine's sizes ({@link Simd#sgemmBlocking()}, the same at every width). The other two
+ * (KC; k is split into equal blocks, so 2 KC + 1 gives three), two and three packed B blocks (MC columns, kept in
+ * L2) and packed A blocks (NC rows, kept in L3), at this machine's sizes ({@link Simd#sgemmBlocking()}, the same at every width). The other two
  * dimensions stay small so the reference stays cheap; every transpose combination, a beta that reads C, padded and
  * offset storage.
  */
@@ -20,11 +20,12 @@ class SgemmBlockEdgesTest {
     private static final int[][] SHAPES = {
             {7, 9, 2 * KC - 1}, {7, 9, 2 * KC}, {7, 9, 2 * KC + 1},   // two and three depth blocks
             {5, 3, 3 * KC - 1}, {5, 3, 3 * KC}, {5, 3, 3 * KC + 1}, {3, 5, 4 * KC + 1},
-            {2 * MC - 1, 5, 3}, {2 * MC, 5, 3}, {2 * MC + 1, 5, 3},   // two and three packed A blocks
-            {3 * MC + 1, 2, 2},
-            {3, NC - 1, 5}, {3, NC, 5}, {3, NC + 1, 5},               // one and two packed B blocks
-            {2, 2 * NC + 1, 3},                                       // three packed B blocks
-            {13, NC + 3, KC + 1},                                     // B and depth blocks together, ragged tiles
+            {5, 2 * MC - 1, 3}, {5, 2 * MC, 3}, {5, 2 * MC + 1, 3},   // two and three packed B blocks
+            {2, 3 * MC + 1, 2},
+            {NC - 1, 3, 5}, {NC, 3, 5}, {NC + 1, 3, 5},               // one and two packed A blocks
+            {2 * NC + 1, 2, 3},                                       // three packed A blocks
+            {NC + 3, 13, KC + 1},                                     // A and depth blocks together, ragged tiles
+            {NC + 5, MC + 7, 9},                                      // A and B blocks together, ragged tiles
     };
 
     static List<SgemmCase> cases() {

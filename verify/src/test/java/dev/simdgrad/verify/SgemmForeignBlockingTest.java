@@ -17,10 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SGEMM under the blocking another machine derives (see {@code BlockingModel}), forced here by the system properties,
- * each in its own JVM: the Xeon's depth for the 256-bit 6 x 16 tile (KC 512; its MC 894 rounded up to 900, a
- * multiple of every tile's MR, as a forced MC is), the model's fallback caches' for the 12 x 32 tile (KC 256, MC 384,
- * NC 1536), the L1 rule's depth on the Zen 4 before the floor (KC 84, MC 2340), and a deliberately small one (KC 98,
- * MC 60, NC 96: many blocks of every loop, KC not a multiple of the unroll). Each child checks the block-edge and
+ * each in its own JVM: the Xeon's for the 256-bit 6 x 16 tile (KC 512, MC 896, NC 4092; multiples of every tile's
+ * NR and MR, as forced sizes are rounded to), the model's fallback caches' for the 12 x 32 tile (KC 256, MC 384,
+ * NC 1536), the L1 rule's depth on the Zen 4 before the floor (KC 160, MC 1216), and a deliberately small one (KC 98,
+ * MC 64, NC 96: many blocks of every loop, KC not a multiple of the unroll). Each child checks the block-edge and
  * thread-determinism cases at its own sizes against the reference bound, and the scalar and 512-bit kernels must still agree bit for bit under the foreign KC. So the
  * sizes a machine we cannot measure on derives are tested on this one.
  *
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SgemmForeignBlockingTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"512/900/4096", "256/384/1536", "84/2340/4096", "98/60/96"})
+    @ValueSource(strings = {"512/896/4092", "256/384/1536", "160/1216/4092", "98/64/96"})
     void blockEdgesThreadsAndWidthsHoldUnderAnotherMachinesBlocking(String kcMcNc) throws Exception {
         String forced = System.getProperty("simdgrad.vector.bits");
         Assumptions.assumeTrue(forced == null || forced.isBlank(), "runs in the default-width execution only");

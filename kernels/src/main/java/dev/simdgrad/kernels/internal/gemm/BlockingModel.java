@@ -11,18 +11,22 @@ import java.util.function.UnaryOperator;
  * Quintana-Orti (ACM TOMS 2016, section 5), in floats ({@code S = 4} bytes). A cache of W ways is W slices of
  * {@code wayBytes} each; with LRU replacement, data that must survive a stream of other data keeps its own ways.
  *
+ * <p>{@link GemmDriver} runs BLIS's loops on the transposed (column-major) product, so the model's roles are BLIS's
+ * with the tile transposed: BLIS's {@code m_r} (the streamed micro-panel, the vector dimension) is our NR columns
+ * of B, its {@code n_r} (the micro-panel kept in L1, the broadcast dimension) our MR rows of A, its MC x KC block in
+ * L2 our KC x MC block of B, its KC x NC block in L3 our NC x KC block of A.
+ *
  * <ul>
- *   <li>L1: the KC x NR micro-panel of B is reused by every MR x KC micro-panel of A that streams past it. A takes
- *       {@code C_A = floor((W1 - 1) / (1 + NR/MR))} ways, B the proportionally larger rest, one way is left for the
- *       C tile and other traffic; then {@code KC = C_A wayBytes1 / (MR S)}, rounded down to the micro-kernel's
- *       depth unroll (4); raised to {@link #KC_FLOOR} when it gives less (see there why L1 residency of B is not
- *       needed at the tiles we use, and the measurement).</li>
- *   <li>L2: the MC x KC block of A is reused by every B micro-panel; the micro-panel takes
- *       {@code ceil(KC NR S / wayBytes2)} ways, one way is left, A takes the remaining {@code C_A2} ways:
- *       {@code MC = C_A2 wayBytes2 / (KC S)}, rounded down to a multiple of MR.</li>
- *   <li>L3: the KC x NC block of B is reused by every A block; the same reasoning on this core's share of L3
- *       (its capacity divided by the CPUs sharing it) gives NC, rounded down to a multiple of NR and capped at
- *       {@link #NC_MAX}.</li>
+ *   <li>L1: the MR x KC micro-panel of A is reused by every KC x NR micro-panel of B that streams past it. B takes
+ *       {@code C_B = floor((W1 - 1) / (1 + MR/NR))} ways, A the proportionally smaller rest, one way is left for the
+ *       C tile and other traffic; then {@code KC = C_B wayBytes1 / (NR S)}, rounded down to the micro-kernel's
+ *       depth unroll (4); raised to {@link #KC_FLOOR} when it gives less (see there why).</li>
+ *   <li>L2: the KC x MC block of B is reused by every A micro-panel; the micro-panel takes
+ *       {@code ceil(KC MR S / wayBytes2)} ways, one way is left, B takes the remaining {@code C_B2} ways:
+ *       {@code MC = C_B2 wayBytes2 / (KC S)}, rounded down to a multiple of NR.</li>
+ *   <li>L3: the NC x KC block of A is reused by every B block; the same reasoning on this core's share of L3
+ *       (its capacity divided by the CPUs sharing it) gives NC, capped at {@link #NC_MAX} and rounded down to a
+ *       multiple of MR.</li>
  * </ul>
  *
  * Worked by hand, the same formulas in doubles give MC = 96 for Sandy Bridge's 256 KiB 8-way L2 at KC = 256 and an
@@ -31,21 +35,20 @@ import java.util.function.UnaryOperator;
  */
 public final class BlockingModel {
     /**
-     * Largest NC. An A block is packed once per NC columns, so its cost is {@code 1/NC} of the multiply-adds: 0.02 %
-     * at 4096. A larger NC only grows the packed B buffer (KC x NC floats, twice when threads share it).
+     * Largest NC (before rounding to MR). A B block is packed once per NC rows of A, so its cost is {@code 1/NC} of
+     * the multiply-adds: 0.02 % at 4096. A larger NC only grows each worker's packed A buffer (NC x KC floats).
      */
     static final int NC_MAX = 4096;
     /** Smallest KC: below it the C tile's load and store per KC block costs more than 5 % of the multiply-adds. */
     static final int KC_MIN = 32;
     /**
      * The depth the L1 part of the model is raised to when it gives less (and the L2 holds four B micro-panels that
-     * deep). The L1 rule keeps the KC x NR micro-panel of B in L1; with a tile much wider than tall (12 x 32) on an
-     * 8-way L1 it leaves A one way, and on the Zen 4 (32 KiB) it gives KC = 84. That is not needed there: per depth
-     * step the 12 x 32 tile reads 176 bytes for 24 vector multiply-adds, 7 bytes per cycle at one 512-bit FMA per
-     * cycle, well within what L2 delivers, so the micro-panel may stream from L2. What a shallow block does cost is
-     * a pass over C per block: the tile's load, add and store every KC steps, from L3 or memory once C outgrows L2.
-     * Measured on the Zen 4 (2026-12-04, 1 thread, JMH 2 forks x 4 iterations, the KC 84 column from a run of
-     * the whole suite minutes before with 5 iterations; GFLOP/s, MC from the L2 rule):
+     * deep). A shallow block costs a pass over C per block: the tile's load, add and store every KC steps, from L3
+     * or memory once C outgrows L2, while the micro-panels may stream from L2: per depth step the 12 x 32 tile reads
+     * 176 bytes for 24 vector multiply-adds, 7 bytes per cycle at one 512-bit FMA per cycle, well within what L2
+     * delivers. Measured on the Zen 4 with the earlier loop order (B's micro-panel meant for L1, where the L1 rule
+     * gave KC = 84; 2026-12-04, 1 thread, JMH 2 forks x 4 iterations, the KC 84 column from a run of the whole suite
+     * minutes before with 5 iterations; GFLOP/s, MC from the L2 rule of that order):
      * KC 84 (MC 2340) / 256 (MC 768) / 384 / 512: NN 256^3 75.1 / 95.6 / 93.2 / 90.2, 1024^3 75.1 / 93.8 / 93.9 /
      * 93.0, 2048^3 63.1 / 93.0 / 90.5 / 98.3, NN 256x784x512 74.8 / 89.5 / 91.2 / 87.3, NT 256x512x784 78.8 / 89.2 /
      * 87.7 / 72.7, TN 784x256x512 96.7 / 103.9 / 103.6 / 100.6. 256 is also the depth hand-tuned on the Xeon, where
@@ -60,31 +63,31 @@ public final class BlockingModel {
     /** The model's sizes for these caches and an MR x NR tile of floats. */
     public static SgemmBlocking derive(CpuCaches caches, int mr, int nr) {
         CpuCaches.Level l1 = caches.l1(), l2 = caches.l2(), l3 = caches.l3();
-        int aWays1 = Math.max(1, (int) Math.floor((l1.ways() - 1) / (1.0 + (double) nr / mr)));
-        int kcL1 = (aWays1 * l1.wayBytes() / (mr * S)) & ~3;
+        int bWays1 = Math.max(1, (int) Math.floor((l1.ways() - 1) / (1.0 + (double) mr / nr)));
+        int kcL1 = (bWays1 * l1.wayBytes() / (nr * S)) & ~3;
         int kcFloor = Math.min(KC_FLOOR, (int) (l2.bytes() / (4L * nr * S)) & ~3);
         int kc = Math.max(KC_MIN, Math.max(kcL1, kcFloor));
-        int bWays2 = ceilDiv((long) kc * nr * S, l2.wayBytes());
-        int aWays2 = Math.max(1, l2.ways() - 1 - bWays2);
-        int mc = Math.max(mr, (int) ((long) aWays2 * l2.wayBytes() / ((long) kc * S)) / mr * mr);
+        int aWays2 = ceilDiv((long) kc * mr * S, l2.wayBytes());
+        int bWays2 = Math.max(1, l2.ways() - 1 - aWays2);
+        int mc = Math.max(nr, (int) ((long) bWays2 * l2.wayBytes() / ((long) kc * S)) / nr * nr);
         long share3 = l3.wayBytes() / l3.sharedBy();
-        int aWays3 = ceilDiv((long) mc * kc * S, Math.max(1, share3));
-        int bWays3 = Math.max(1, l3.ways() - 1 - aWays3);
-        int nc = (int) Math.min(NC_MAX, Math.max(nr, bWays3 * share3 / ((long) kc * S) / nr * nr));
+        int bWays3 = ceilDiv((long) mc * kc * S, Math.max(1, share3));
+        int aWays3 = Math.max(1, l3.ways() - 1 - bWays3);
+        int nc = (int) Math.max(mr, Math.min(NC_MAX, aWays3 * share3 / ((long) kc * S)) / mr * mr);
         return new SgemmBlocking(kc, mc, nc, mr + "x" + nr, caches.signature(), "model for the " + mr + "x" + nr + " tile on " + caches);
     }
 
     /**
      * The blocking with the system properties applied: each of {@link SgemmBlocking#KC_PROPERTY}, {@code MC} and
-     * {@code NC} that is set replaces the model's size (MC rounded up to a multiple of MR, NC of NR). A value that is
+     * {@code NC} that is set replaces the model's size (MC rounded up to a multiple of NR, NC of MR). A value that is
      * not an integer in range is ignored and reported through {@code warn}, never an error: failing would leave
      * SGEMM unusable in this JVM for a setting that only changes speed and rounding.
      */
     public static SgemmBlocking withOverrides(SgemmBlocking model, int mr, int nr, UnaryOperator<String> property,
                                               java.util.function.Consumer<String> warn) {
         int kc = override(property, SgemmBlocking.KC_PROPERTY, model.kc(), 4, 1 << 16, 1, warn);
-        int mc = override(property, SgemmBlocking.MC_PROPERTY, model.mc(), 1, 1 << 16, mr, warn);
-        int nc = override(property, SgemmBlocking.NC_PROPERTY, model.nc(), 1, 1 << 20, nr, warn);
+        int mc = override(property, SgemmBlocking.MC_PROPERTY, model.mc(), 1, 1 << 16, nr, warn);
+        int nc = override(property, SgemmBlocking.NC_PROPERTY, model.nc(), 1, 1 << 20, mr, warn);
         if (kc == model.kc() && mc == model.mc() && nc == model.nc()) {
             return model;
         }
@@ -132,7 +135,7 @@ public final class BlockingModel {
             if (kc < 4 || kc > 1 << 16 || mc < 1 || mc > 1 << 16 || nc < 1 || nc > 1 << 20) {
                 throw new NumberFormatException("kc " + kc + ", mc " + mc + ", nc " + nc + " out of range");
             }
-            return new SgemmBlocking(kc, ceilDiv(mc, mr) * mr, ceilDiv(nc, nr) * nr, tile, caches.signature(), "tuned by ./simdgrad tune ("
+            return new SgemmBlocking(kc, ceilDiv(mc, nr) * nr, ceilDiv(nc, mr) * mr, tile, caches.signature(), "tuned by ./simdgrad tune ("
                     + file + ") for the " + tile + " tile on " + caches.signature());
         } catch (NumberFormatException e) {
             warn.accept(SgemmBlocking.TUNING_PROPERTY + "=" + file + " ignored (kc, mc, nc: " + e.getMessage()

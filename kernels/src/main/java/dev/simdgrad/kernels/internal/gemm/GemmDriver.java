@@ -6,23 +6,38 @@ import dev.simdgrad.kernels.internal.WorkerPool;
 /**
  * The five loops of BLIS around the chosen micro-kernel, row-major: {@code C := alpha op(A) op(B) + beta C}.
  *
+ * <p>The loops are BLIS's for the column-major product {@code C^T = op(B)^T op(A)^T}, which is the row-major
+ * product as stored: the vector dimension of the register tile (NR columns of B) plays BLIS's MR, the broadcast
+ * dimension (MR rows of A) its NR. So the A micro-panel stays in L1 and the B micro-panels stream from a B block in
+ * L2, and the innermost loop walks C along its rows, where it is contiguous:
+ *
  * <pre>
- * loopFive  jc: NC columns of C and B   (the packed B block, KC x NC, lives in L3)
- * loopFour  pc: KC of the depth          (B block packed here, cooperatively by all workers)
- * loopThree ic: MC rows of C and A       (the packed A block, MC x KC, lives in L2; split among workers)
- * loopTwo   jr: NR columns               (one packed B micro-panel, KC x NR, stays in L1)
- * loopOne   ir: MR rows                  (one packed A micro-panel streamed from L2)
- *           micro-kernel: MR x NR tile in registers
+ * loopFive  ic: NC rows of C and A       (the packed A block, NC x KC, lives in L3; each worker packs its own rows)
+ * loopFour  pc: KC of the depth          (A block packed here)
+ * loopThree jc: MC columns of C and B    (the packed B block, KC x MC, lives in L2; packed by all workers)
+ * loopTwo   ir: MR rows                  (one packed A micro-panel, MR x KC, stays in L1)
+ * loopOne   jr: NR columns               (one packed B micro-panel streamed from L2)
+ *           micro-kernel: MR x NR tile in registers, then its update of C
  * </pre>
  *
- * <p>A stored transposed is not packed: loopThree passes the micro-kernel A where it is ({@link #readsAInPlace}),
+ * <p>Why this order and not the one with B's micro-panel in L1 and loopOne walking down the rows of C (the order
+ * before session 13, 2026-12-04): each micro-kernel call ends with the update of its 12 x 32 tile of C, 12 rows of
+ * 128 bytes. Walking down C, every tile is 12 new lines in 12 pages that no prefetcher predicts, and Java has no
+ * prefetch instruction to fetch them ahead; walking along the rows, each of the 12 rows is a sequential stream.
+ * Measured on the Zen 4 (2026-12-04, 512 bits, 1 thread, a plain harness of both loop nests around the same kernel
+ * and packing, KC 256, 4 rounds each, GFLOP/s old / new): NN 384^3 97.5-98.6 / 97.5-98.6, 768^3 95.6-99.0 /
+ * 100.8-102.8, 1152^3 91.5-94.7 / 96.8-98.4, 2304^3 93.4-95.7 / 98.7-100.6; the old loops with the update of C left
+ * out ran at 104-110, so the update still costs a few per cent. Loading each tile's lines of C before its
+ * micro-kernel (a touch for want of a prefetch) gained 2-3 % in the old order and nothing in this one.
+ *
+ * <p>A stored transposed is not packed: loopTwo passes the micro-kernel A where it is ({@link #readsAInPlace}),
  * and only a last panel of fewer than MR rows is packed (zero-padded). The in-place micro-kernel rounds as the packed
  * one does.
  *
  * <p>Determinism: every element of C is produced by the same micro-kernel over the same KC blocks in the same
  * order whatever the thread count, and edge tiles go through a temporary tile whose update repeats the kernel's
- * rounding exactly, so results are bitwise identical for any number of threads. Threads split ic (or jr when C
- * has few rows), never pc.
+ * rounding exactly, so results are bitwise identical for any number of threads. Threads split the rows of C (or
+ * the NR panels when C has few rows), never pc.
  *
  * <p>Unchecked: {@code Sgemm} validates arguments first. Requires {@code m, n, k > 0} and {@code alpha != 0}.
  */
@@ -31,14 +46,13 @@ public final class GemmDriver {
     private static final int MR = K.mr();
     private static final int NR = K.nr();
     /**
-     * Depth of a block (a KC x NR B micro-panel stays in L1), rows of a packed A block (in L2), columns of a packed
-     * B block (in L3): from this CPU's caches by {@link BlockingModel}, or the system properties (see {@link
-     * dev.simdgrad.kernels.SgemmBlocking}). KC depends on the machine only, never on the width, so every width and
-     * every thread count give the same bits.
+     * Depth of a block, columns of a packed B block (in L2), rows of a packed A block (in L3): from this CPU's caches
+     * by {@link BlockingModel}, or the system properties (see {@link dev.simdgrad.kernels.SgemmBlocking}). KC depends
+     * on the machine only, never on the width, so every width and every thread count give the same bits.
      */
     static final int KC = KernelProvider.choice().blocking().kc();
-    static final int MC = Math.max(MR, KernelProvider.choice().blocking().mc() / MR * MR);
-    static final int NC = Math.max(NR, KernelProvider.choice().blocking().nc() / NR * NR);
+    static final int MC = Math.max(NR, KernelProvider.choice().blocking().mc() / NR * NR);
+    static final int NC = Math.max(MR, KernelProvider.choice().blocking().nc() / MR * MR);
     /**
      * Multiply-adds each thread must get (2^20, ~8 us of work): below it, waking a worker and a barrier per KC block
      * cost more than they save. At 2^20, 128^3 runs on two threads. Measured on the Xeon (2026-12-03, NN 128^3, 2
@@ -184,8 +198,8 @@ public final class GemmDriver {
     }
 
     private static int blockB(int n, int k) {
-        int nc = Math.min(NC, n);
-        return kcFor(k) * ((nc + NR - 1) / NR) * NR;
+        int mc = Math.min(MC, n);
+        return kcFor(k) * ((mc + NR - 1) / NR) * NR;
     }
 
     /** [from, to) of {@code units} for this worker: contiguous, as even as possible, same for every run. */
@@ -194,11 +208,13 @@ public final class GemmDriver {
     }
 
     /**
-     * The five loops for one worker. With several workers splitting rows, each B block is packed cooperatively
-     * into one of two halves of {@code sharedB} (alternating), then, after one barrier, each worker computes its own
-     * rows against the whole block. One barrier per block suffices: a worker passing the barrier of block t knows
-     * everyone has finished computing block t - 1, the last reader of the half that block t + 1 will overwrite.
-     * With few rows, workers split the column panels instead, each packing its own into its own buffer: no barrier.
+     * The five loops for one worker. With several workers splitting rows, each worker packs the A block of its own
+     * rows, each B block is packed cooperatively into one of two halves of {@code sharedB} (alternating), then, after
+     * one barrier, each worker computes its own rows against the whole block. One barrier per B block suffices: a
+     * worker passing the barrier of block t knows everyone has finished computing block t - 1, the last reader of
+     * the half that block t + 1 will overwrite. Every worker runs the same blocks (loopFive over all of C's rows, its
+     * own rows intersected), so all meet the same barriers. With few rows, workers split the column panels instead,
+     * each packing its own panels into its own buffer and all of the A block: no barrier.
      */
     static void loops(boolean ta, boolean tb, int m, int n, int k, float alpha,
                       float[] a, int ao, int lda, float[] b, int bo, int ldb,
@@ -216,38 +232,42 @@ public final class GemmDriver {
             r1 = Math.min(m, splitStart(rowBlocks, worker + 1, workers) * MR);
         }
         boolean inPlace = readsAInPlace(ta);
-        float[] abuf = own.a(inPlace ? MR * kcb : Math.min(MC, Math.max(1, r1 - r0)) * kcb + MR * kcb);
+        int ownRows = Math.min(NC, Math.max(1, r1 - r0));
+        float[] abuf = own.a(inPlace ? MR * kcb : ((ownRows + MR - 1) / MR) * MR * kcb);
         int block = 0;
-        for (int jc = 0; jc < n; jc += NC) {                                 // loopFive
-            int nc = Math.min(NC, n - jc);
-            int panels = (nc + NR - 1) / NR;
-            int p0 = splitStart(panels, worker, workers), p1 = splitStart(panels, worker + 1, workers);
-            for (int pc = 0; pc < k; pc += kcb, block++) {                    // loopFour
+        for (int ic = 0; ic < m; ic += NC) {                                 // loopFive
+            int lo = Math.max(ic, r0), hi = Math.min(Math.min(m, ic + NC), r1); // this worker's rows of the block
+            for (int pc = 0; pc < k; pc += kcb) {                             // loopFour
                 int kc = Math.min(kcb, k - pc);
                 boolean first = pc == 0;
-                // Split rows: alternate halves of the shared buffer. Otherwise this worker's own buffer holds its
-                // panels [p0, p1) from index 0, and panel q sits at bBase + q * kc * NR as the macro-kernel expects.
-                int bBase = splitRows ? (block & 1) * half : -p0 * kc * NR;
-                if (p1 > p0) {
-                    int cols = Math.min(nc - p0 * NR, (p1 - p0) * NR);
-                    int src = tb ? bo + (jc + p0 * NR) * ldb + pc : bo + pc * ldb + jc + p0 * NR;
-                    K.packB(tb, b, src, ldb, kc, cols, bbuf, bBase + p0 * kc * NR);
+                int aSrc = ta ? ao + pc * lda + lo : ao + lo * lda + pc;
+                if (!inPlace && hi > lo) {
+                    K.packA(ta, a, aSrc, lda, hi - lo, kc, abuf);
                 }
-                if (splitRows) {
-                    WorkerPool.barrier(workers);
-                }
-                int q0 = splitRows ? 0 : p0, q1 = splitRows ? panels : p1;
-                if (q1 > q0) {
-                    for (int ic = r0; ic < r1; ic += MC) {                    // loopThree
-                        int mc = Math.min(MC, r1 - ic);
-                        int src = ta ? ao + pc * lda + ic : ao + ic * lda + pc;
+                for (int jc = 0; jc < n; jc += MC, block++) {                 // loopThree
+                    int mc = Math.min(MC, n - jc);
+                    int panels = (mc + NR - 1) / NR;
+                    int p0 = splitStart(panels, worker, workers), p1 = splitStart(panels, worker + 1, workers);
+                    // Split rows: alternate halves of the shared buffer. Otherwise this worker's own buffer holds its
+                    // panels [p0, p1) from index 0, and panel q sits at bBase + q * kc * NR as the macro-kernel expects.
+                    int bBase = splitRows ? (block & 1) * half : -p0 * kc * NR;
+                    if (p1 > p0) {
+                        int cols = Math.min(mc - p0 * NR, (p1 - p0) * NR);
+                        int src = tb ? bo + (jc + p0 * NR) * ldb + pc : bo + pc * ldb + jc + p0 * NR;
+                        K.packB(tb, b, src, ldb, kc, cols, bbuf, bBase + p0 * kc * NR);
+                    }
+                    if (splitRows) {
+                        WorkerPool.barrier(workers);
+                    }
+                    int q0 = splitRows ? 0 : p0, q1 = splitRows ? panels : p1;
+                    if (q1 > q0 && hi > lo) {
+                        int cBase = co + lo * ldc + jc;
                         if (inPlace) {
-                            macroKernelInPlaceA(mc, nc, kc, q0, q1, alpha, beta, first, a, src, lda, abuf,
-                                    bbuf, bBase, c, co + ic * ldc + jc, ldc, own.tile);
+                            macroKernelInPlaceA(hi - lo, mc, kc, q0, q1, alpha, beta, first, a, aSrc, lda, abuf,
+                                    bbuf, bBase, c, cBase, ldc, own.tile);
                         } else {
-                            K.packA(ta, a, src, lda, mc, kc, abuf);
-                            macroKernel(mc, nc, kc, q0, q1, alpha, beta, first, abuf, bbuf, bBase, c,
-                                    co + ic * ldc + jc, ldc, own.tile);
+                            macroKernel(hi - lo, mc, kc, q0, q1, alpha, beta, first, abuf, bbuf, bBase, c, cBase,
+                                    ldc, own.tile);
                         }
                     }
                 }
@@ -257,23 +277,23 @@ public final class GemmDriver {
 
     /**
      * {@link #macroKernel} with A stored transposed and read in place ({@code a[src]} is the top-left element of the
-     * mc x kc block of op(A)): full MR-row panels go to {@link GemmKernel#kernelAt}, which gives the packed kernel's
+     * rows x kc block of op(A)): full MR-row panels go to {@link GemmKernel#kernelAt}, which gives the packed kernel's
      * bits; a last panel of fewer than MR rows is packed (zero-padded) into {@code abuf} once and goes to {@link
-     * GemmKernel#kernel}, so no read runs past A's last column.
+     * GemmKernel#kernelRows}, so no read runs past A's last column.
      */
-    private static void macroKernelInPlaceA(int mc, int nc, int kc, int q0, int q1, float alpha, float beta,
+    private static void macroKernelInPlaceA(int rows, int cols, int kc, int q0, int q1, float alpha, float beta,
                                             boolean first, float[] a, int src, int lda, float[] abuf, float[] bbuf,
                                             int bBase, float[] c, int cBase, int ldc, float[] tile) {
-        int full = mc - mc % MR;
-        if (full < mc) {
-            K.packA(true, a, src + full, lda, mc - full, kc, abuf);
+        int full = rows - rows % MR;
+        if (full < rows) {
+            K.packA(true, a, src + full, lda, rows - full, kc, abuf);
         }
-        for (int q = q0; q < q1; q++) {                                       // loopTwo
-            int jr = q * NR;
-            int nr = Math.min(NR, nc - jr);
-            int bpo = bBase + q * kc * NR;
-            for (int ir = 0; ir < mc; ir += MR) {                             // loopOne
-                int mr = Math.min(MR, mc - ir);
+        for (int ir = 0; ir < rows; ir += MR) {                               // loopTwo
+            int mr = Math.min(MR, rows - ir);
+            for (int q = q0; q < q1; q++) {                                   // loopOne
+                int jr = q * NR;
+                int nr = Math.min(NR, cols - jr);
+                int bpo = bBase + q * kc * NR;
                 int cOff = cBase + ir * ldc + jr;
                 if (mr < MR) {
                     K.kernelRows(mr, kc, abuf, 0, bbuf, bpo, tile);
@@ -290,23 +310,24 @@ public final class GemmDriver {
     }
 
     /**
-     * loopTwo and loopOne over panels [q0, q1) of the packed B block and all MR panels of the packed A block. A last
-     * A panel of fewer than MR rows goes to {@link GemmKernel#kernelRows}, which spends 4 or 8 rows of multiply-adds
-     * on it instead of MR (same bits). Measured on the Zen 4 (2026-12-04, 512 bits, `SgemmBenchmark.simdgrad`, 1
-     * thread, -f 2 -wi 3 -i 4, old and new jars alternated twice, GFLOP/s): NN 64^3 (a 4-row last panel) 71.6, 70.3
-     * -> 77.8, 77.1; 128^3 (8 rows) 92.7, 92.1 -> 95.6, 95.4; 256^3 100.6, 99.7 -> 103.8, 103.0; 256x784x512 99.4,
-     * 98.3 -> 101.4, 101.9; NT 128x256x784 93.5, 92.7 -> 95.5, 96.1.
+     * loopTwo and loopOne over all MR panels of the packed A block ({@code rows} rows) and panels [q0, q1) of the
+     * packed B block ({@code cols} columns). A last A panel of fewer than MR rows goes to {@link
+     * GemmKernel#kernelRows}, which spends 4 or 8 rows of multiply-adds on it instead of MR (same bits). Measured on
+     * the Zen 4 (2026-12-04, 512 bits, `SgemmBenchmark.simdgrad`, 1 thread, -f 2 -wi 3 -i 4, old and new jars
+     * alternated twice, GFLOP/s): NN 64^3 (a 4-row last panel) 71.6, 70.3 -> 77.8, 77.1; 128^3 (8 rows) 92.7, 92.1 ->
+     * 95.6, 95.4; 256^3 100.6, 99.7 -> 103.8, 103.0; 256x784x512 99.4, 98.3 -> 101.4, 101.9; NT 128x256x784 93.5,
+     * 92.7 -> 95.5, 96.1.
      */
-    private static void macroKernel(int mc, int nc, int kc, int q0, int q1, float alpha, float beta, boolean first,
-                                    float[] abuf, float[] bbuf, int bBase, float[] c, int cBase, int ldc,
-                                    float[] tile) {
-        for (int q = q0; q < q1; q++) {                                       // loopTwo
-            int jr = q * NR;
-            int nr = Math.min(NR, nc - jr);
-            int bpo = bBase + q * kc * NR;
-            for (int ir = 0; ir < mc; ir += MR) {                             // loopOne
-                int mr = Math.min(MR, mc - ir);
-                int apo = ir * kc;
+    private static void macroKernel(int rows, int cols, int kc, int q0, int q1, float alpha, float beta,
+                                    boolean first, float[] abuf, float[] bbuf, int bBase, float[] c, int cBase,
+                                    int ldc, float[] tile) {
+        for (int ir = 0; ir < rows; ir += MR) {                               // loopTwo
+            int mr = Math.min(MR, rows - ir);
+            int apo = ir * kc;
+            for (int q = q0; q < q1; q++) {                                   // loopOne
+                int jr = q * NR;
+                int nr = Math.min(NR, cols - jr);
+                int bpo = bBase + q * kc * NR;
                 int cOff = cBase + ir * ldc + jr;
                 if (mr < MR) {
                     K.kernelRows(mr, kc, abuf, apo, bbuf, bpo, tile);
