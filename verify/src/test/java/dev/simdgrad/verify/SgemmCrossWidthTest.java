@@ -18,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * SGEMM gives the same bits at every width: scalar (0), 128, 256 and 512 bits, each in its own JVM (the width is
  * fixed when the kernels load), on the same {@value #CASES} random cases plus hand-picked ones (small products with a
- * depth above 256, which take the unpacked path; several depth blocks; every transpose, alpha and beta, offsets and
- * padding, and the value classes of {@link SgemmCase.Values}). Every element is the same depth-ordered FMA chain
- * over the same depth blocks whatever the tile shape, so any difference is a kernel that rounds differently.
+ * depth above 256, which take the unpacked path; narrow products, which 512 bits computes as C^T; several depth
+ * blocks; every transpose, alpha and beta, offsets and padding, and the value classes of {@link SgemmCase.Values}).
+ * Every element is the same depth-ordered FMA chain over the same depth blocks whatever the tile shape, so any
+ * difference is a kernel that rounds differently.
  *
  * <p>Runs once, in the suite's default-width JVM: it starts its own JVM per width.
  */
@@ -87,7 +88,8 @@ class SgemmCrossWidthTest {
         int[][] shapes = {{1, 1, 1000}, {3, 5, 700}, {7, 9, 513}, {4, 33, 300}, {1, 17, 2000}, {129, 200, 700},
             {37, 61, 257}, {96, 64, 512}, {13, 300, 40}, {300, 13, 9},
             {64, 96, 784}, {25, 97, 300}, {13, 48, 513},   // A transposed read in place, A as stored packed
-            {1, 16, 1000}, {3, 32, 600}, {2, 48, 1000}};   // the small path (n a multiple of 16) with depth above 256
+            {1, 16, 1000}, {3, 32, 600}, {2, 48, 1000},    // the small path (n a multiple of 16) with depth above 256
+            {128, 10, 784}, {97, 7, 513}, {300, 1, 257}};  // narrow C computed as C^T at 512 (and 256) bits
         long seed = 100;
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
