@@ -70,9 +70,12 @@ public final class GemmDriver {
      * GFLOP/s (1.12, quartiles 1.08-1.17), 40x48x33 1.55; beyond it packing and the 12 x 32 register tile win: 64^3
      * 0.89, 96^3 0.73. JMH with {@link #SMALL_COLUMNS} (SgemmBenchmark.simdgrad, 1 thread, -f 2 -wi 2 -i 4 -r 1s,
      * against the code before both rules in the same session): 40^3 4.7 +- 0.9 to 15.6 +- 2.3 GFLOP/s, 48^3 26.1 +-
-     * 14.0 to 41.9 +- 17.3 (OpenBLAS 37.9-39.1 and 58.7-70.1 in the same runs). All of it measured against the
-     * scalar transposing pack; the packed path has been faster since (VectorTranspose, kernelRows, 2026-12-04), so
-     * the crossover may now lie below 48^3: not re-measured.
+     * 14.0 to 41.9 +- 17.3 (OpenBLAS 37.9-39.1 and 58.7-70.1 in the same runs). Re-measured on the Zen 4 after the
+     * vector transposing pack, the partial-panel kernels and the loop order (2026-12-04, session 13, 512 bits, a plain
+     * harness calling the packed loops and the small path in one JVM, best of 5 rounds, two launches; time of the
+     * small path / packed): 16^3 0.31-0.33, 32^3 1.09, 40x32x40 0.97-1.09, 32x48x32 0.72-0.75, 48^3 0.89-0.90,
+     * 56x48x56 (above the limit) 0.80-0.87, 64^3 1.37-1.38. So 48^3 stands; beyond it the small path still wins where
+     * n is not a multiple of the tile's 32 columns, a rule this limit does not try to capture.
      */
     static final long SMALL_WORK = 48L * 48 * 48;
 
