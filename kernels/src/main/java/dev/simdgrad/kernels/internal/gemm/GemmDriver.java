@@ -218,16 +218,17 @@ public final class GemmDriver {
                                    float beta, float[] c, int co, int ldc, int maxThreads) {
         float[] t = BUFFERS.get().t(m * n);
         if (beta != 0f) {
-            for (int i = 0, o = co; i < m; i++, o += ldc) {
-                for (int j = 0; j < n; j++) {
-                    t[j * m + i] = c[o + j];
-                }
-            }
+            transpose(c, co, ldc, m, n, t, 0, m);
         }
         packed(!tb, !ta, n, m, k, alpha, b, bo, ldb, a, ao, lda, beta, t, 0, m, maxThreads);
-        for (int i = 0, o = co; i < m; i++, o += ldc) {
-            for (int j = 0; j < n; j++) {
-                c[o + j] = t[j * m + i];
+        transpose(t, 0, m, n, m, c, co, ldc);
+    }
+
+    /** {@code dst[dOff + j*ldd + i] = src[sOff + i*lds + j]} for the {@code rows x cols} block of src. */
+    private static void transpose(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff, int ldd) {
+        for (int i = 0, s = sOff; i < rows; i++, s += lds) {
+            for (int j = 0, d = dOff + i; j < cols; j++, d += ldd) {
+                dst[d] = src[s + j];
             }
         }
     }
