@@ -25,7 +25,7 @@ import os
 
 SHAPES = [6, 12]  # MR of each generated micro-kernel
 NV = 2        # vectors per row of the tile: NR = NV * lanes
-ROW_VARIANTS = [4, 8]  # kernels for a last panel of A of at most this many rows (kernelRows)
+ROW_VARIANTS = [4, 8]  # kernels for a last panel of A of at most this many rows (kernel(rows, ...))
 UNROLL = 4    # depth-loop unroll: C2 does not unroll a loop this big itself, and without it the kernel runs at half speed
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'main', 'java', 'dev', 'simdgrad', 'kernels',
@@ -74,26 +74,25 @@ def gen(mr):
     w('    @Override public int nr() { return NR; }')
     w('    @Override public int vectorBits() { return S.vectorBitSize(); }')
     w('')
-    def micro_kernel(signature, arr, base, stride, rows=mr, override=True):
-        """A micro-kernel body: op(A) element (r, l) at arr[base + l * stride + r] (packed: stride MR), for the
-        first `rows` rows of the tile (rows < mr: the last, partial panel of A)."""
-        if override:
-            w('    @Override')
-        w(f'    {"public" if override else "private"} void {signature} {{')
+    def micro_kernel(rows):
+        """The micro-kernel for the first `rows` rows of the tile (rows < mr: the last, partial panel of A):
+        op(A) element (r, l) at a[ao + r * rs + l * ls], B element (l, j) at b[bo + l * ldb + j]."""
+        w(f'    private static void kernel{rows}(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
+          f'float[] tile) {{')
         for i in range(rows):
             w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i]) + ';')
         w('        int l = 0;')
 
         def step(indent, koff):
-            pa = f'{base} + (l + {koff}) * {stride}' if koff else f'{base} + l * {stride}'
-            pb = f'bpo + (l + {koff}) * NR' if koff else 'bpo + l * NR'
+            pa = f'ao + (l + {koff}) * ls' if koff else 'ao + l * ls'
+            pb = f'bo + (l + {koff}) * ldb' if koff else 'bo + l * ldb'
             w(f'{indent}{{')
             w(f'{indent}    int pa = {pa}, pb = {pb};')
             for v in range(NV):
-                w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, bp, pb{vec(v)});')
+                w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, b, pb{vec(v)});')
             for i in range(rows):
-                idx = f'pa + {i}' if i else 'pa'
-                w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, {arr}[{idx}]);')
+                idx = 'pa' if i == 0 else 'pa + rs' if i == 1 else f'pa + {i} * rs'
+                w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, a[{idx}]);')
                 for v in range(NV):
                     w(f'{indent}    {acc[i][v]} = a{i}.fma(b{v}, {acc[i][v]});')
             w(f'{indent}}}')
@@ -115,29 +114,27 @@ def gen(mr):
         w('    }')
         w('')
 
-    micro_kernel('kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile)', 'ap', 'apo', 'MR')
-    # The same micro-kernel reading op(A) in place where A is stored transposed (no packed A; GemmDriver.readsAInPlace
-    # says when): element (r, l) at a[ao + l * lda + r], so each depth step reads MR consecutive floats, whose range
-    # checks C2 merges into one. The same broadcasts in the same order as kernel(), so the same bits. (A variant for
-    # A as stored, reading MR rows as MR strided streams, ran slower than packing at 64..128 columns: see GemmDriver.)
-    micro_kernel('kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile)', 'a', 'ao', 'lda')
-    # The last panel of A has m % MR rows, zero-padded to MR: the full kernel spends MR rows of FMAs on it. Kernels of
-    # fewer rows (ROW_VARIANTS) read the same packed panel (stride MR) and write the first rows of the tile, with the
-    # same products in the same order per element, so the same bits. Measured: see GemmDriver.
+    # One kernel for every layout: A packed (rs = 1, ls = MR), A stored transposed and read in place (rs = 1,
+    # ls = lda), A as stored and read in place (rs = lda, ls = 1: MR strided streams of broadcasts); B packed
+    # (ldb = NR) or read in place (ldb). The strides are arguments, not constants: measured on the Zen 4 (2026-12-04,
+    # 512 bits, a plain harness cycling 64 A x 32 B packed panels from L2), the strided kernel on packed panels ran at
+    # the rate of the one with constant strides (kc 256: 109.6-112.6 against 103.2-110.3 GFLOP/s; kc 64: 108.0-111.2
+    # against 102.5-107.2). The last panel of A has m % MR rows: kernels of fewer rows (ROW_VARIANTS) write the first
+    # rows of the tile, with the same products in the same order per element, so the same bits.
     variants = [r for r in ROW_VARIANTS if r < mr]
     w('    @Override')
-    w('    public void kernelRows(int rows, int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {')
+    w('    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
+      'float[] tile) {')
     for r in variants:
         w(f'        if (rows <= {r}) {{')
-        w(f'            kernel{r}(kc, ap, apo, bp, bpo, tile);')
+        w(f'            kernel{r}(kc, a, ao, rs, ls, b, bo, ldb, tile);')
         w('            return;')
         w('        }')
-    w('        kernel(kc, ap, apo, bp, bpo, tile);')
+    w(f'        kernel{mr}(kc, a, ao, rs, ls, b, bo, ldb, tile);')
     w('    }')
     w('')
-    for r in variants:
-        micro_kernel(f'kernel{r}(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile)', 'ap', 'apo', 'MR',
-                     rows=r, override=False)
+    for r in variants + [mr]:
+        micro_kernel(r)
     w('    @Override')
     w('    public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {')
     w('        FloatVector va = FloatVector.broadcast(S, alpha);')

@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
  * The two shape rules of the SGEMM driver for small and medium products, at their edges, against the
  * double-accumulation reference within {@link SgemmOracle}'s bound (never a looser one):
  * <ul>
- *   <li>A stored transposed is read in place, not packed ({@code GemmDriver.readsAInPlace}); only a last panel of
- *       fewer than MR rows is packed: m around MR = 4, 6, 12 and their multiples, depths around the unroll of 4 and
- *       around KC, leading dimensions of A larger than any vector, offsets. {@code InPlaceAKernelTest} (kernels)
- *       checks the in-place micro-kernels bit for bit against the packed one.</li>
- *   <li>The unpacked small path takes products of at most 48^3 multiply-adds with B not transposed and n a multiple
- *       of 16 ({@code GemmDriver.SMALL_WORK}, {@code SMALL_COLUMNS}): m n k just below, at and above 48^3 and the
- *       former 40^3, n a multiple of 16 and one off.</li>
+ *   <li>B not transposed is read in place, and then A too, as stored or transposed; A stored transposed is read in
+ *       place with B packed as well ({@code GemmDriver.readsBInPlace}, {@code readsAInPlace}); a last panel of fewer
+ *       than MR rows or NR columns is packed: m around MR = 4, 6, 12 and their multiples, n around NR, depths around
+ *       the unroll of 4 and around KC, leading dimensions larger than any vector, offsets. {@code StridedKernelTest}
+ *       (kernels) checks the micro-kernels on every layout bit for bit against the packed one.</li>
+ *   <li>The unpacked small path takes products of at most 48^3 multiply-adds with B not transposed and n an odd
+ *       multiple of 16 ({@code GemmDriver.SMALL_WORK}, {@code SMALL_COLUMNS}): m n k just below, at and above 48^3
+ *       and the former 40^3, n an odd and an even multiple of 16 and one off.</li>
  * </ul>
  * Both transposes of A and B, 1 x 1, k = 0, and n across the tails of every vector width (the surefire execution of
  * each forced width runs this class). {@link #sameBitsForOneToFourThreads} checks the in-place path with several
@@ -41,15 +42,16 @@ class SgemmSmallShapesProperties {
     /** The unrolled depth loop's remainders, and one, two and three depth blocks. */
     private static final Integer[] K_EDGES = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 41, 63, 64, 65, KC - 1, KC, KC + 1,
         2 * KC + 1};
-    /** m, n, k around the small path's limits (48^3, and 40^3 before it), n a multiple of 16 and not. */
+    /** m, n, k around the small path's limits (48^3, and 40^3 before it), n an odd or even multiple of 16 and not. */
     private static final int[][] SMALL_EDGES = {
         {48, 48, 48}, {47, 48, 48}, {49, 48, 48}, {48, 48, 47}, {48, 48, 49}, {48, 47, 48}, {48, 49, 48},
         {40, 40, 40}, {41, 40, 40}, {40, 32, 40}, {40, 32, 41}, {27, 64, 64}, {27, 64, 65}, {1, 16, 6912},
-        {1, 16, 6913}, {1, 17, 6000}, {2, 32, 1728}, {3, 16, 700}, {1, 1, 1}, {16, 16, 0}, {7, 96, 164}};
+        {1, 16, 6913}, {1, 17, 6000}, {2, 32, 1728}, {3, 16, 700}, {1, 1, 1}, {16, 16, 0}, {7, 96, 164},
+        {32, 48, 32}, {80, 16, 86}, {80, 16, 87}, {32, 32, 32}, {1, 48, 2304}, {1, 48, 2305}};
 
     /** Every shape, transpose, scalar and layout at the edges of the in-place path is within the bound. */
     @Property(tries = 1000)
-    void inPlaceAMatchesTheReferenceAtItsEdges(@ForAll("edgeCases") SgemmCase sc) {
+    void inPlaceOperandsMatchTheReferenceAtTheirEdges(@ForAll("edgeCases") SgemmCase sc) {
         float[] a = sc.a(), b = sc.b(), before = sc.c();
         float[] c = before.clone();
         sc.runSgemm(a, b, c);
@@ -58,11 +60,11 @@ class SgemmSmallShapesProperties {
 
     /** The same with leading dimensions of A, B and C padded past a 512-bit vector (16 floats) and offsets. */
     @Property(tries = 500)
-    void inPlaceAReadsOnlyItsPanelsWithWideLeadingDimensions(@ForAll("edgeCases") SgemmCase sc,
-                                                            @ForAll @IntRange(min = 17, max = 70) int aPad,
-                                                            @ForAll @IntRange(min = 17, max = 70) int bPad,
-                                                            @ForAll @IntRange(min = 0, max = 37) int aOffset,
-                                                            @ForAll @IntRange(min = 0, max = 37) int cOffset) {
+    void inPlaceOperandsReadOnlyTheirPanelsWithWideLeadingDimensions(@ForAll("edgeCases") SgemmCase sc,
+                                                                     @ForAll @IntRange(min = 17, max = 70) int aPad,
+                                                                     @ForAll @IntRange(min = 17, max = 70) int bPad,
+                                                                     @ForAll @IntRange(min = 0, max = 37) int aOffset,
+                                                                     @ForAll @IntRange(min = 0, max = 37) int cOffset) {
         SgemmCase wide = sc.withLayout(aOffset, aPad, sc.bOffset(), bPad, cOffset, sc.cPad() + 17, sc.tail());
         float[] a = wide.a(), b = wide.b(), before = wide.c();
         float[] c = before.clone();

@@ -30,9 +30,13 @@ import dev.simdgrad.kernels.internal.WorkerPool;
  * out ran at 104-110, so the update still costs a few per cent. Loading each tile's lines of C before its
  * micro-kernel (a touch for want of a prefetch) gained 2-3 % in the old order and nothing in this one.
  *
- * <p>A stored transposed is not packed: loopTwo passes the micro-kernel A where it is ({@link #readsAInPlace}),
- * and only a last panel of fewer than MR rows is packed (zero-padded). The in-place micro-kernel rounds as the packed
- * one does.
+ * <p>What is read in place and what is packed ({@link #readsAInPlace}, {@link #readsBInPlace}): B not transposed is
+ * read where it is (its rows are the micro-kernel's vector loads) when C has at most {@link #IN_PLACE_ROWS} rows,
+ * and then A too, as stored or transposed (the micro-kernel broadcasts MR strided or consecutive floats per depth
+ * step); A stored transposed is read in place with a packed B as well. Operands whose rows are a multiple of 4 KiB
+ * apart are packed. A last panel of fewer than MR rows or NR columns read in place is packed (zero-padded) into a
+ * small per-thread buffer, so no read runs past an operand. The micro-kernel takes strides, so the same products in
+ * the same order reach every element whichever way its operands were read: the same bits.
  *
  * <p>Determinism: every element of C is produced by the same micro-kernel over the same KC blocks in the same
  * order whatever the thread count, and edge tiles go through a temporary tile whose update repeats the kernel's
@@ -63,48 +67,84 @@ public final class GemmDriver {
     static final long MIN_WORK_PER_THREAD = 1L << 20;
 
     /**
-     * Products up to this many multiply-adds with B not transposed and n a multiple of {@link #SMALL_COLUMNS} skip
-     * packing. Measured on AVX-512 (NN squares, 1 thread): unpacked 5.4 / 13.5 / 26.5 GFLOP/s at 8 / 16 / 32 against
-     * packed 1.4 / 3.4 / 20.6. Raised from 40^3 to 48^3 by a paired measurement in one JVM (2026-12-03, Xeon, 512
-     * bits, noisy host; median of 400 alternating batches by thread CPU time, small path / packed): 48^3 24.6 / 22.3
-     * GFLOP/s (1.12, quartiles 1.08-1.17), 40x48x33 1.55; beyond it packing and the 12 x 32 register tile win: 64^3
-     * 0.89, 96^3 0.73. JMH with {@link #SMALL_COLUMNS} (SgemmBenchmark.simdgrad, 1 thread, -f 2 -wi 2 -i 4 -r 1s,
-     * against the code before both rules in the same session): 40^3 4.7 +- 0.9 to 15.6 +- 2.3 GFLOP/s, 48^3 26.1 +-
-     * 14.0 to 41.9 +- 17.3 (OpenBLAS 37.9-39.1 and 58.7-70.1 in the same runs). Re-measured on the Zen 4 after the
-     * vector transposing pack, the partial-panel kernels and the loop order (2026-12-04, session 13, 512 bits, a plain
-     * harness calling the packed loops and the small path in one JVM, best of 5 rounds, two launches; time of the
-     * small path / packed): 16^3 0.31-0.33, 32^3 1.09, 40x32x40 0.97-1.09, 32x48x32 0.72-0.75, 48^3 0.89-0.90,
-     * 56x48x56 (above the limit) 0.80-0.87, 64^3 1.37-1.38. So 48^3 stands; beyond it the small path still wins where
-     * n is not a multiple of the tile's 32 columns, a rule this limit does not try to capture.
+     * Products up to this many multiply-adds with B not transposed and n an odd multiple of {@link #SMALL_COLUMNS}
+     * take the small path (4 x 1-vector tiles, no edge panels) instead of the loops. Measured on AVX-512 (NN squares,
+     * 1 thread): unpacked 5.4 / 13.5 / 26.5 GFLOP/s at 8 / 16 / 32 against packed 1.4 / 3.4 / 20.6. Raised from 40^3
+     * to 48^3 by a paired measurement in one JVM (2026-12-03, Xeon, 512 bits, noisy host; median of 400 alternating
+     * batches by thread CPU time, small path / packed): 48^3 24.6 / 22.3 GFLOP/s (1.12, quartiles 1.08-1.17), 40x48x33
+     * 1.55; beyond it packing and the 12 x 32 register tile win: 64^3 0.89, 96^3 0.73. Since the loops read A and B
+     * in place ({@link #readsBInPlace}), they win wherever n is a multiple of the tile's 32 columns; the small path
+     * only where the last 32-column panel would be half padding. Measured on the Zen 4 (2026-12-04, session 14, 512
+     * bits, a plain harness calling the loops and the small path in one JVM, best of 5 rounds, two launches; time of
+     * the small path / the loops): n a multiple of 32: 32^3 1.39, 24x32x24 1.73-1.77, 40x32x40 1.55-1.58, 16x32x64
+     * 1.29, 64^3 1.66-1.68, 16x64x16 1.08-1.10; n an odd multiple of 16: 16^3 0.35, 16x16x64 0.32, 48x16x48 0.61,
+     * 80x16x80 0.63, 16x48x16 0.62, 32x48x32 0.84-0.86, 48x48x16 0.94, 24x48x64 0.90, 48^3 1.04-1.09 (at the limit),
+     * 16x80x64 0.85, 32x80x32 0.99.
      */
     static final long SMALL_WORK = 48L * 48 * 48;
 
     /**
      * The small path computes the last n % L columns of each row as scalar FMA chains, one dependent chain per
      * element, which runs at a fraction of the vector rate; so it is taken only when n is a multiple of 16 (the
-     * widest vector), a rule of the shape alone, so every width takes the same path and rounds the same way. Measured
-     * on the Xeon (2026-12-03, 512 bits, 1 thread, noisy host; small path / packed, paired in one JVM, median of 400
-     * alternating batches by thread CPU time, GFLOP/s): n a multiple of 16: 16^3 20.1 / 4.4, 32^3 26.4 / 26.4,
-     * 40x32x40 54.0 / 57.4; otherwise: 8^3 0.8 / 1.2, 20^3 4.6 / 7.4, 24^3 3.3 / 12.2, 30^3 2.5 / 13.6, 36^3 8.0 /
-     * 19.5, 40^3 6.9 / 28.8, 32x40x32 7.3 / 27.4 (33^3, one scalar column, 15.3 / 13.6, is the exception kept out).
+     * widest vector), a rule of the shape alone, so every width takes the same path and rounds the same way (odd
+     * multiples only: see {@link #SMALL_WORK}). Measured on the Xeon (2026-12-03, 512 bits, 1 thread, noisy host;
+     * small path / packed, paired in one JVM, median of 400 alternating batches by thread CPU time, GFLOP/s): n a
+     * multiple of 16: 16^3 20.1 / 4.4, 32^3 26.4 / 26.4, 40x32x40 54.0 / 57.4; otherwise: 8^3 0.8 / 1.2, 20^3 4.6 /
+     * 7.4, 24^3 3.3 / 12.2, 30^3 2.5 / 13.6, 36^3 8.0 / 19.5, 40^3 6.9 / 28.8, 32x40x32 7.3 / 27.4 (33^3, one scalar
+     * column, 15.3 / 13.6, is the exception kept out).
      */
     static final int SMALL_COLUMNS = 16;
 
     /**
-     * Whether the micro-kernel reads op(A) in place rather than from a packed copy: when A is stored transposed. Its
-     * packing copies MR floats per depth step (one {@code System.arraycopy} each), and the micro-kernel can read
-     * those MR consecutive floats where they are ({@link GemmKernel#kernelAt}, same products in the same order, so
-     * the same bits). A stored as is stays packed: reading its MR rows in place, as MR strided streams, was slower
-     * than packing them (a scalar transposition) except with one or two panels of B. Measured on the Xeon
-     * (2026-12-03, 512 bits, 1 thread, noisy host; in place / packed, paired in one JVM, median of 400 alternating
-     * batches by thread CPU time): TN 64^3 1.43, 128^3 1.36, 512^3 1.17, 1024^3 1.02, 784x256x512 1.29; the NN
-     * variant 48^3 1.21, 64^3 0.98 and 0.84, 96^3 0.58 and 0.71, 128^3 0.75 and 0.67, 64x256x784 0.91, 1024x64x1024
-     * 1.39. By shape only, never by thread count (and the bits are the same either way). (Measured with the scalar
-     * transposing pack; the vector pack of 2026-12-04 makes packing A as stored cheaper still, so that choice stands;
-     * the transposed case packs by copies, which it does not change.)
+     * Rows of C up to which B is read in place (see {@link #readsBInPlace}). Reading a micro-panel of B in place costs
+     * a little more on every sweep of loopTwo over the B block (its kc rows are kc strided lines, in as many pages,
+     * where a packed micro-panel is one contiguous run) while packing costs once per block; so in place wins where
+     * C has few rows and packing where it has many. Measured on the Zen 4 (2026-12-04, session 14, 512 bits, 1 thread,
+     * `SgemmBenchmark.simdgrad` -f 1 -wi 3 -i 4, GFLOP/s packed / in place): NN 512x784x784 94.7 / 97.5, 512^3 101.9 /
+     * 105.3 (-f 2); 1024x784x784 100.1 / 85.7, 2048x784x784 95.5 / 86.4, 2048x784x1024 98.3 / 89.2.
      */
-    static boolean readsAInPlace(boolean ta) {
-        return ta;
+    static final int IN_PLACE_ROWS = 512;
+
+    /**
+     * Whether the micro-kernel reads op(B) in place rather than from a packed block: when B is not transposed (each
+     * depth step of a micro-panel is then NR consecutive floats of a row of B), C has at most {@link #IN_PLACE_ROWS}
+     * rows, and the rows of B are not a multiple of 4 KiB apart ({@link #spreadRows}). The B block is then the KC x MC
+     * region of B itself, and a parallel run needs no shared packed block and no barrier. A rule of the shape and
+     * the layout, never of the thread count; the bits are the same either way. Measured on the Zen 4 (2026-12-04,
+     * session 14, 512 bits, 1 thread): a plain harness of these loops with both operands in place against the packed
+     * loops (k within one depth block, best of 7 rounds, same bits, GFLOP/s packed / in place): NN 64^3 77.4-78.6 /
+     * 102.5-106.1; 96^3 90.2 / 109.5; 128^3 93.9-95.8 / 108.3-109.5; 192^3 101.4 / 112.4; 256^3 100.9-102.2 /
+     * 111.3-111.8; 256x1024x256 103.8 / 106.7; 128x256x10 44.6 / 63.5; TN 64^3 89.1 / 102.5, 128^3 102.2 / 109.2,
+     * 256^3 107.5 / 110.9 (packing A and reading only B in place fell between: 88.2 at 64^3, 105.3 at 256^3). With
+     * rows of B 4 KiB apart (`SgemmBenchmark.simdgrad`, -f 1, packed / B in place): NN 128x2048x2048 88.9 / 66.7.
+     * JMH of the whole rule: see the README (How SGEMM is built).
+     */
+    static boolean readsBInPlace(boolean tb, int m, int ldb) {
+        return !tb && m <= IN_PLACE_ROWS && spreadRows(ldb);
+    }
+
+    /**
+     * Whether the micro-kernel reads op(A) in place rather than from a packed block: when A is stored transposed
+     * (a depth step of a micro-panel is then MR consecutive floats, which packing would only copy), and when B is
+     * read in place and A's rows are not a multiple of 4 KiB apart (the micro-kernel then broadcasts from MR strided
+     * rows; both operands in place beat packing A alone at every size measured, see {@link #readsBInPlace}). With B
+     * packed, A as stored stays packed: reading its MR rows in place against a packed B ran slower than packing them
+     * (Xeon, 2026-12-03, 512 bits, 1 thread, in place / packed, paired in one JVM, median of 400 alternating batches:
+     * 96^3 0.58 and 0.71, 128^3 0.75 and 0.67; TN, A transposed: 64^3 1.43, 128^3 1.36, 512^3 1.17, 784x256x512
+     * 1.29). Rows of A 4 KiB apart, B in place (Zen 4, 2026-12-04, `SgemmBenchmark.simdgrad` -f 1, A packed / in
+     * place, GFLOP/s): NN 256x784x1024 91.9 / 76.3, 512x512x2048 93.6 / 82.0. By shape and layout only.
+     */
+    static boolean readsAInPlace(boolean ta, int lda, boolean tb, int m, int ldb) {
+        return ta || readsBInPlace(tb, m, ldb) && spreadRows(lda);
+    }
+
+    /**
+     * Whether rows {@code ld} floats apart spread over the cache sets: false when they are a multiple of 4 KiB apart,
+     * the set period of an 8-way 32 KiB L1 (and of every x86 L1 we know), where the MR rows of an A micro-panel all
+     * fall in the same sets (12 lines for 8 ways) and the rows of a B block in L2 into 32 set ranges or fewer.
+     */
+    static boolean spreadRows(int ld) {
+        return ld % 1024 != 0;
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -116,7 +156,8 @@ public final class GemmDriver {
     }
 
     /**
-     * Per-thread scratch: packed A block, packed B block (serial runs), C^T of a narrow product and an edge tile.
+     * Per-thread scratch: packed A block, packed B block (serial runs), C^T of a narrow product, an edge tile and
+     * the edge panel of B.
      * Grown, never shrunk.
      */
     static final class Buffers {
@@ -124,6 +165,8 @@ public final class GemmDriver {
         float[] b = new float[0];
         float[] t = new float[0];
         final float[] tile = new float[MR * NR];
+        /** The last, partial micro-panel of B read in place, packed and zero-padded: KC x NR. */
+        final float[] edgeB = new float[KC * NR];
 
         float[] a(int size) {
             if (a.length < size) {
@@ -180,7 +223,7 @@ public final class GemmDriver {
     public static void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha,
                              float[] a, int ao, int lda, float[] b, int bo, int ldb,
                              float beta, float[] c, int co, int ldc, int maxThreads) {
-        if (!tb && (long) m * n * k <= SMALL_WORK && n % SMALL_COLUMNS == 0
+        if (!tb && (long) m * n * k <= SMALL_WORK && n % (2 * SMALL_COLUMNS) == SMALL_COLUMNS
                 && K.smallNotTransB(ta, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc)) {
             return;
         }
@@ -243,7 +286,7 @@ public final class GemmDriver {
             try {
                 j.ta = ta; j.tb = tb; j.m = m; j.n = n; j.k = k; j.alpha = alpha; j.beta = beta;
                 j.a = a; j.ao = ao; j.lda = lda; j.b = b; j.bo = bo; j.ldb = ldb; j.c = c; j.co = co; j.ldc = ldc;
-                j.sharedB = SHARED.b(2 * blockB(n, k)); // two halves: see loops
+                j.sharedB = readsBInPlace(tb, m, ldb) ? null : SHARED.b(2 * blockB(n, k)); // two halves: see loops
                 WorkerPool.run(j, threads);
             } finally {
                 j.a = j.b = j.c = j.sharedB = null; // do not keep the caller's arrays alive
@@ -281,7 +324,8 @@ public final class GemmDriver {
      * worker passing the barrier of block t knows everyone has finished computing block t - 1, the last reader of
      * the half that block t + 1 will overwrite. Every worker runs the same blocks (loopFive over all of C's rows, its
      * own rows intersected), so all meet the same barriers. With few rows, workers split the column panels instead,
-     * each packing its own panels into its own buffer and all of the A block: no barrier.
+     * each packing its own panels into its own buffer and all of the A block: no barrier. B read in place needs
+     * neither the shared block nor the barrier.
      */
     static void loops(boolean ta, boolean tb, int m, int n, int k, float alpha,
                       float[] a, int ao, int lda, float[] b, int bo, int ldb,
@@ -292,114 +336,102 @@ public final class GemmDriver {
         int rowBlocks = (m + MR - 1) / MR;
         // Split rows when every worker gets at least two MR blocks; otherwise split column panels.
         boolean splitRows = workers > 1 && rowBlocks >= 2 * workers;
-        float[] bbuf = splitRows ? sharedB : own.b(half);
+        boolean aInPlace = readsAInPlace(ta, lda, tb, m, ldb), bInPlace = readsBInPlace(tb, m, ldb);
+        float[] bbuf = bInPlace ? null : splitRows ? sharedB : own.b(half);
         int r0 = 0, r1 = m;
         if (splitRows) {
             r0 = Math.min(m, splitStart(rowBlocks, worker, workers) * MR);
             r1 = Math.min(m, splitStart(rowBlocks, worker + 1, workers) * MR);
         }
-        boolean inPlace = readsAInPlace(ta);
         int ownRows = Math.min(NC, Math.max(1, r1 - r0));
-        float[] abuf = own.a(inPlace ? MR * kcb : ((ownRows + MR - 1) / MR) * MR * kcb);
+        float[] abuf = own.a(aInPlace ? MR * kcb : ((ownRows + MR - 1) / MR) * MR * kcb);
+        // op(A) element (r, l) of the block at aSrc: a[aSrc + r*rs + l*ls] in place, abuf[panel*MR*kc + l*MR + r] packed
+        int rs = ta ? 1 : lda, ls = ta ? lda : 1;
         int block = 0;
         for (int ic = 0; ic < m; ic += NC) {                                 // loopFive
             int lo = Math.max(ic, r0), hi = Math.min(Math.min(m, ic + NC), r1); // this worker's rows of the block
             for (int pc = 0; pc < k; pc += kcb) {                             // loopFour
                 int kc = Math.min(kcb, k - pc);
                 boolean first = pc == 0;
-                int aSrc = ta ? ao + pc * lda + lo : ao + lo * lda + pc;
-                if (!inPlace && hi > lo) {
-                    K.packA(ta, a, aSrc, lda, hi - lo, kc, abuf);
+                int aSrc = ao + lo * rs + pc * ls;
+                if (hi > lo) {
+                    int partial = (hi - lo) % MR;
+                    if (!aInPlace) {
+                        K.packA(ta, a, aSrc, lda, hi - lo, kc, abuf);
+                    } else if (partial > 0) { // the last panel, zero-padded, so the kernel reads no row past A's
+                        K.packA(ta, a, aSrc + (hi - lo - partial) * rs, lda, partial, kc, abuf);
+                    }
                 }
                 for (int jc = 0; jc < n; jc += MC, block++) {                 // loopThree
                     int mc = Math.min(MC, n - jc);
                     int panels = (mc + NR - 1) / NR;
                     int p0 = splitStart(panels, worker, workers), p1 = splitStart(panels, worker + 1, workers);
-                    // Split rows: alternate halves of the shared buffer. Otherwise this worker's own buffer holds its
-                    // panels [p0, p1) from index 0, and panel q sits at bBase + q * kc * NR as the macro-kernel expects.
-                    int bBase = splitRows ? (block & 1) * half : -p0 * kc * NR;
-                    if (p1 > p0) {
-                        int cols = Math.min(mc - p0 * NR, (p1 - p0) * NR);
-                        int src = tb ? bo + (jc + p0 * NR) * ldb + pc : bo + pc * ldb + jc + p0 * NR;
-                        K.packB(tb, b, src, ldb, kc, cols, bbuf, bBase + p0 * kc * NR);
-                    }
-                    if (splitRows) {
-                        WorkerPool.barrier(workers);
-                    }
                     int q0 = splitRows ? 0 : p0, q1 = splitRows ? panels : p1;
-                    if (q1 > q0 && hi > lo) {
-                        int cBase = co + lo * ldc + jc;
-                        if (inPlace) {
-                            macroKernelInPlaceA(hi - lo, mc, kc, q0, q1, alpha, beta, first, a, aSrc, lda, abuf,
-                                    bbuf, bBase, c, cBase, ldc, own.tile);
-                        } else {
-                            macroKernel(hi - lo, mc, kc, q0, q1, alpha, beta, first, abuf, bbuf, bBase, c, cBase,
-                                    ldc, own.tile);
+                    // Panel q of the B block: b[bSrc + q*bStep + l*bld + j] in place. Packed with split rows: the
+                    // halves of the shared buffer alternate. Packed otherwise: this worker's own buffer holds its
+                    // panels [p0, p1) from index 0, panel q at bSrc + q * kc * NR.
+                    int bSrc, bStep, bld;
+                    if (bInPlace) {
+                        bSrc = bo + pc * ldb + jc;
+                        bStep = NR;
+                        bld = ldb;
+                        if (mc % NR != 0 && q1 == panels && hi > lo) { // the last panel, zero-padded
+                            K.packB(false, b, bSrc + (panels - 1) * NR, ldb, kc, mc % NR, own.edgeB, 0);
+                        }
+                    } else {
+                        bSrc = splitRows ? (block & 1) * half : -p0 * kc * NR;
+                        bStep = kc * NR;
+                        bld = NR;
+                        if (p1 > p0) {
+                            int cols = Math.min(mc - p0 * NR, (p1 - p0) * NR);
+                            int src = tb ? bo + (jc + p0 * NR) * ldb + pc : bo + pc * ldb + jc + p0 * NR;
+                            K.packB(tb, b, src, ldb, kc, cols, bbuf, bSrc + p0 * kc * NR);
+                        }
+                        if (splitRows) {
+                            WorkerPool.barrier(workers);
                         }
                     }
+                    if (q1 > q0 && hi > lo) {
+                        macroKernel(hi - lo, mc, kc, q0, q1, alpha, beta, first,
+                                aInPlace ? a : abuf, aInPlace ? aSrc : 0, aInPlace ? MR * rs : MR * kc,
+                                aInPlace ? rs : 1, aInPlace ? ls : MR, aInPlace ? abuf : null,
+                                bInPlace ? b : bbuf, bSrc, bStep, bld, bInPlace ? own.edgeB : null,
+                                c, co + lo * ldc + jc, ldc, own.tile);
+                    }
                 }
             }
         }
     }
 
     /**
-     * {@link #macroKernel} with A stored transposed and read in place ({@code a[src]} is the top-left element of the
-     * rows x kc block of op(A)): full MR-row panels go to {@link GemmKernel#kernelAt}, which gives the packed kernel's
-     * bits; a last panel of fewer than MR rows is packed (zero-padded) into {@code abuf} once and goes to {@link
-     * GemmKernel#kernelRows}, so no read runs past A's last column.
-     */
-    private static void macroKernelInPlaceA(int rows, int cols, int kc, int q0, int q1, float alpha, float beta,
-                                            boolean first, float[] a, int src, int lda, float[] abuf, float[] bbuf,
-                                            int bBase, float[] c, int cBase, int ldc, float[] tile) {
-        int full = rows - rows % MR;
-        if (full < rows) {
-            K.packA(true, a, src + full, lda, rows - full, kc, abuf);
-        }
-        for (int ir = 0; ir < rows; ir += MR) {                               // loopTwo
-            int mr = Math.min(MR, rows - ir);
-            for (int q = q0; q < q1; q++) {                                   // loopOne
-                int jr = q * NR;
-                int nr = Math.min(NR, cols - jr);
-                int bpo = bBase + q * kc * NR;
-                int cOff = cBase + ir * ldc + jr;
-                if (mr < MR) {
-                    K.kernelRows(mr, kc, abuf, 0, bbuf, bpo, tile);
-                } else {
-                    K.kernelAt(kc, a, src + ir, lda, bbuf, bpo, tile);
-                }
-                if (mr == MR && nr == NR) {
-                    K.update(tile, alpha, beta, first, c, cOff, ldc);
-                } else {
-                    GemmKernel.updateEdge(tile, NR, mr, nr, alpha, beta, first, c, cOff, ldc);
-                }
-            }
-        }
-    }
-
-    /**
-     * loopTwo and loopOne over all MR panels of the packed A block ({@code rows} rows) and panels [q0, q1) of the
-     * packed B block ({@code cols} columns). A last A panel of fewer than MR rows goes to {@link
-     * GemmKernel#kernelRows}, which spends 4 or 8 rows of multiply-adds on it instead of MR (same bits). Measured on
-     * the Zen 4 (2026-12-04, 512 bits, `SgemmBenchmark.simdgrad`, 1 thread, -f 2 -wi 3 -i 4, old and new jars
-     * alternated twice, GFLOP/s): NN 64^3 (a 4-row last panel) 71.6, 70.3 -> 77.8, 77.1; 128^3 (8 rows) 92.7, 92.1 ->
-     * 95.6, 95.4; 256^3 100.6, 99.7 -> 103.8, 103.0; 256x784x512 99.4, 98.3 -> 101.4, 101.9; NT 128x256x784 93.5,
-     * 92.7 -> 95.5, 96.1.
+     * loopTwo and loopOne over the MR panels of a block of {@code rows} rows of op(A) and panels [q0, q1) of a block
+     * of {@code cols} columns of op(B). A panel p: element (r, l) at {@code a[aSrc + p*aStep + r*rs + l*ls]}, except
+     * a last panel of fewer than MR rows when A is read in place: that one is in {@code aEdge} (null otherwise),
+     * packed (rs 1, ls MR). B panel q: element (l, j) at {@code b[bSrc + q*bStep + l*bld + j]}, except a last panel
+     * of fewer than NR columns when B is read in place: that one is in {@code bEdge} (null otherwise), packed (row
+     * stride NR). A last A panel of fewer than MR rows runs a kernel variant of 4 or 8 rows instead of MR (same
+     * bits). Measured on the Zen 4 (2026-12-04, 512 bits, `SgemmBenchmark.simdgrad`, 1 thread, -f 2 -wi 3 -i 4, old
+     * and new jars alternated twice, GFLOP/s): NN 64^3 (a 4-row last panel) 71.6, 70.3 -> 77.8, 77.1; 128^3 (8 rows)
+     * 92.7, 92.1 -> 95.6, 95.4; 256^3 100.6, 99.7 -> 103.8, 103.0; 256x784x512 99.4, 98.3 -> 101.4, 101.9; NT
+     * 128x256x784 93.5, 92.7 -> 95.5, 96.1 (all packed then).
      */
     private static void macroKernel(int rows, int cols, int kc, int q0, int q1, float alpha, float beta,
-                                    boolean first, float[] abuf, float[] bbuf, int bBase, float[] c, int cBase,
-                                    int ldc, float[] tile) {
-        for (int ir = 0; ir < rows; ir += MR) {                               // loopTwo
+                                    boolean first, float[] a, int aSrc, int aStep, int rs, int ls, float[] aEdge,
+                                    float[] b, int bSrc, int bStep, int bld, float[] bEdge,
+                                    float[] c, int cBase, int ldc, float[] tile) {
+        for (int ir = 0, p = 0; ir < rows; ir += MR, p++) {                  // loopTwo
             int mr = Math.min(MR, rows - ir);
-            int apo = ir * kc;
+            boolean packedRows = mr < MR && aEdge != null;
+            float[] pa = packedRows ? aEdge : a;
+            int pao = packedRows ? 0 : aSrc + p * aStep, prs = packedRows ? 1 : rs, pls = packedRows ? MR : ls;
             for (int q = q0; q < q1; q++) {                                   // loopOne
                 int jr = q * NR;
                 int nr = Math.min(NR, cols - jr);
-                int bpo = bBase + q * kc * NR;
                 int cOff = cBase + ir * ldc + jr;
-                if (mr < MR) {
-                    K.kernelRows(mr, kc, abuf, apo, bbuf, bpo, tile);
+                if (nr < NR && bEdge != null) {
+                    K.kernel(mr, kc, pa, pao, prs, pls, bEdge, 0, NR, tile);
                 } else {
-                    K.kernel(kc, abuf, apo, bbuf, bpo, tile);
+                    K.kernel(mr, kc, pa, pao, prs, pls, b, bSrc + q * bStep, bld, tile);
                 }
                 if (mr == MR && nr == NR) {
                     K.update(tile, alpha, beta, first, c, cOff, ldc);

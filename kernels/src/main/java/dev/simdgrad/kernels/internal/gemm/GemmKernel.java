@@ -21,27 +21,18 @@ public interface GemmKernel {
     int vectorBits();
 
     /**
-     * The micro-kernel: {@code tile[0:MR*NR] := Ap * Bp} (row-major, row stride NR), where Ap is one packed MR x kc
-     * micro-panel and Bp one packed kc x NR micro-panel, accumulated with FMA in depth order.
+     * The micro-kernel: the first {@code rows} rows of {@code tile[0:MR*NR]} (row-major, row stride NR) := A B,
+     * each element one FMA chain in depth order, where A is a rows x kc block with element {@code (r, l)} at
+     * {@code a[ao + r*rs + l*ls]} and B a kc x NR block with element {@code (l, j)} at {@code b[bo + l*ldb + j]}.
+     * The layouts the driver passes: A packed ({@code rs = 1, ls = MR}), stored transposed and read in place
+     * ({@code rs = 1, ls = lda}) or stored as is and read in place ({@code rs = lda, ls = 1}); B packed
+     * ({@code ldb = NR}) or read in place ({@code ldb}). Each element gets the same products in the same order
+     * whatever the layout and the row count, so where A and B were read never shows in C.
+     *
+     * <p>{@code rows} is MR, or the row count of a packed, zero-padded last panel ({@code 1 <= rows < MR}): a kernel
+     * may read and compute padding rows past {@code rows} (up to its next row variant) and write them to the tile.
      */
-    void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile);
-
-    /**
-     * {@link #kernel} with op(A) read in place instead of from a packed micro-panel, for A stored transposed: element
-     * {@code (r, l)} of the MR x kc micro-panel at {@code a[ao + l*lda + r]}. The same products in the same order as
-     * {@link #kernel} on the packed copy, so the same bits: whether A was packed never shows in C.
-     */
-    void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile);
-
-    /**
-     * {@link #kernel} for a micro-panel of A of which only the first {@code rows} rows ({@code 1 <= rows <= MR}) are
-     * wanted (the last panel of a block, zero-padded): writes at least those rows of the tile, each element with the
-     * products of {@link #kernel} in the same order, so the same bits. A kernel may spend fewer multiply-adds on
-     * the padding; by default it computes the whole tile.
-     */
-    default void kernelRows(int rows, int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
-        kernel(kc, ap, apo, bp, bpo, tile);
-    }
+    void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile);
 
     /**
      * Writes a full MR x NR tile into C: {@code C := (tile * alpha) + (C * beta')} with {@code beta' = first ? beta

@@ -26,29 +26,26 @@ public final class ScalarGemmKernel implements GemmKernel {
     @Override public int nr() { return NR; }
     @Override public int vectorBits() { return 0; }
 
+    /** Always the full 4 x 4 tile ({@code rows} is at most MR, and padding rows are readable by contract). */
     @Override
-    public void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
-        kernelAt(kc, ap, apo, MR, bp, bpo, tile);   // a packed micro-panel: MR floats per depth step
-    }
-
-    /** {@link #kernel} on an A micro-panel read in place (A stored transposed), with FMA or without as it does. */
-    @Override
-    public void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {
+    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
         if (fma) {
-            kernelFma(kc, a, ao, lda, bp, bpo, tile);
+            kernelFma(kc, a, ao, rs, ls, b, bo, ldb, tile);
         } else {
-            kernelMulAdd(kc, a, ao, lda, bp, bpo, tile);
+            kernelMulAdd(kc, a, ao, rs, ls, b, bo, ldb, tile);
         }
     }
 
-    /** op(A) element (r, l) at {@code a[ao + l * lda + r]}; one FMA chain per element of C, in depth order. */
-    private static void kernelFma(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {
+    /** op(A) element (r, l) at {@code a[ao + r*rs + l*ls]}, B's (l, j) at {@code b[bo + l*ldb + j]}; one FMA chain per
+     * element of C, in depth order. */
+    private static void kernelFma(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
+                                  float[] tile) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int l = 0; l < kc; l++) {
-            int pa = ao + l * lda, pb = bpo + l * NR;
-            float b0 = bp[pb], b1 = bp[pb + 1], b2 = bp[pb + 2], b3 = bp[pb + 3];
-            float a0 = a[pa], a1 = a[pa + 1], a2 = a[pa + 2], a3 = a[pa + 3];
+            int pa = ao + l * ls, pb = bo + l * ldb;
+            float b0 = b[pb], b1 = b[pb + 1], b2 = b[pb + 2], b3 = b[pb + 3];
+            float a0 = a[pa], a1 = a[pa + rs], a2 = a[pa + 2 * rs], a3 = a[pa + 3 * rs];
             c00 = Math.fma(a0, b0, c00); c01 = Math.fma(a0, b1, c01);
             c02 = Math.fma(a0, b2, c02); c03 = Math.fma(a0, b3, c03);
             c10 = Math.fma(a1, b0, c10); c11 = Math.fma(a1, b1, c11);
@@ -65,13 +62,14 @@ public final class ScalarGemmKernel implements GemmKernel {
     }
 
     /** {@link #kernelFma} with a separate multiply and add (no hardware FMA). */
-    private static void kernelMulAdd(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {
+    private static void kernelMulAdd(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
+                                     float[] tile) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int l = 0; l < kc; l++) {
-            int pa = ao + l * lda, pb = bpo + l * NR;
-            float b0 = bp[pb], b1 = bp[pb + 1], b2 = bp[pb + 2], b3 = bp[pb + 3];
-            float a0 = a[pa], a1 = a[pa + 1], a2 = a[pa + 2], a3 = a[pa + 3];
+            int pa = ao + l * ls, pb = bo + l * ldb;
+            float b0 = b[pb], b1 = b[pb + 1], b2 = b[pb + 2], b3 = b[pb + 3];
+            float a0 = a[pa], a1 = a[pa + rs], a2 = a[pa + 2 * rs], a3 = a[pa + 3 * rs];
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
             c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;

@@ -24,299 +24,15 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
     @Override public int vectorBits() { return S.vectorBitSize(); }
 
     @Override
-    public void kernel(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-        int l = 0;
-        for (; l <= kc - 4; l += 4) {
-            {
-                int pa = apo + l * MR, pb = bpo + l * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            {
-                int pa = apo + (l + 1) * MR, pb = bpo + (l + 1) * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            {
-                int pa = apo + (l + 2) * MR, pb = bpo + (l + 2) * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            {
-                int pa = apo + (l + 3) * MR, pb = bpo + (l + 3) * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-        }
-        for (; l < kc; l++) {
-            {
-                int pa = apo + l * MR, pb = bpo + l * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-        }
-        c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, L);
-        c1_0.intoArray(tile, NR);
-        c1_1.intoArray(tile, NR + L);
-        c2_0.intoArray(tile, 2 * NR);
-        c2_1.intoArray(tile, 2 * NR + L);
-        c3_0.intoArray(tile, 3 * NR);
-        c3_1.intoArray(tile, 3 * NR + L);
-        c4_0.intoArray(tile, 4 * NR);
-        c4_1.intoArray(tile, 4 * NR + L);
-        c5_0.intoArray(tile, 5 * NR);
-        c5_1.intoArray(tile, 5 * NR + L);
-    }
-
-    @Override
-    public void kernelAt(int kc, float[] a, int ao, int lda, float[] bp, int bpo, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-        int l = 0;
-        for (; l <= kc - 4; l += 4) {
-            {
-                int pa = ao + l * lda, pb = bpo + l * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, a[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            {
-                int pa = ao + (l + 1) * lda, pb = bpo + (l + 1) * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, a[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            {
-                int pa = ao + (l + 2) * lda, pb = bpo + (l + 2) * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, a[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            {
-                int pa = ao + (l + 3) * lda, pb = bpo + (l + 3) * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, a[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-        }
-        for (; l < kc; l++) {
-            {
-                int pa = ao + l * lda, pb = bpo + l * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, a[pa + 1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-        }
-        c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, L);
-        c1_0.intoArray(tile, NR);
-        c1_1.intoArray(tile, NR + L);
-        c2_0.intoArray(tile, 2 * NR);
-        c2_1.intoArray(tile, 2 * NR + L);
-        c3_0.intoArray(tile, 3 * NR);
-        c3_1.intoArray(tile, 3 * NR + L);
-        c4_0.intoArray(tile, 4 * NR);
-        c4_1.intoArray(tile, 4 * NR + L);
-        c5_0.intoArray(tile, 5 * NR);
-        c5_1.intoArray(tile, 5 * NR + L);
-    }
-
-    @Override
-    public void kernelRows(int rows, int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
         if (rows <= 4) {
-            kernel4(kc, ap, apo, bp, bpo, tile);
+            kernel4(kc, a, ao, rs, ls, b, bo, ldb, tile);
             return;
         }
-        kernel(kc, ap, apo, bp, bpo, tile);
+        kernel6(kc, a, ao, rs, ls, b, bo, ldb, tile);
     }
 
-    private void kernel4(int kc, float[] ap, int apo, float[] bp, int bpo, float[] tile) {
+    private static void kernel4(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -324,89 +40,89 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
         int l = 0;
         for (; l <= kc - 4; l += 4) {
             {
-                int pa = apo + l * MR, pb = bpo + l * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
                 c1_0 = a1.fma(b0, c1_0);
                 c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
                 c2_0 = a2.fma(b0, c2_0);
                 c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
                 c3_0 = a3.fma(b0, c3_0);
                 c3_1 = a3.fma(b1, c3_1);
             }
             {
-                int pa = apo + (l + 1) * MR, pb = bpo + (l + 1) * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                int pa = ao + (l + 1) * ls, pb = bo + (l + 1) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
                 c1_0 = a1.fma(b0, c1_0);
                 c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
                 c2_0 = a2.fma(b0, c2_0);
                 c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
                 c3_0 = a3.fma(b0, c3_0);
                 c3_1 = a3.fma(b1, c3_1);
             }
             {
-                int pa = apo + (l + 2) * MR, pb = bpo + (l + 2) * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                int pa = ao + (l + 2) * ls, pb = bo + (l + 2) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
                 c1_0 = a1.fma(b0, c1_0);
                 c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
                 c2_0 = a2.fma(b0, c2_0);
                 c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
                 c3_0 = a3.fma(b0, c3_0);
                 c3_1 = a3.fma(b1, c3_1);
             }
             {
-                int pa = apo + (l + 3) * MR, pb = bpo + (l + 3) * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                int pa = ao + (l + 3) * ls, pb = bo + (l + 3) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
                 c1_0 = a1.fma(b0, c1_0);
                 c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
                 c2_0 = a2.fma(b0, c2_0);
                 c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
                 c3_0 = a3.fma(b0, c3_0);
                 c3_1 = a3.fma(b1, c3_1);
             }
         }
         for (; l < kc; l++) {
             {
-                int pa = apo + l * MR, pb = bpo + l * NR;
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
                 c0_0 = a0.fma(b0, c0_0);
                 c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
                 c1_0 = a1.fma(b0, c1_0);
                 c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
                 c2_0 = a2.fma(b0, c2_0);
                 c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
                 c3_0 = a3.fma(b0, c3_0);
                 c3_1 = a3.fma(b1, c3_1);
             }
@@ -419,6 +135,147 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
         c2_1.intoArray(tile, 2 * NR + L);
         c3_0.intoArray(tile, 3 * NR);
         c3_1.intoArray(tile, 3 * NR + L);
+    }
+
+    private static void kernel6(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        int l = 0;
+        for (; l <= kc - 4; l += 4) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+            }
+            {
+                int pa = ao + (l + 1) * ls, pb = bo + (l + 1) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+            }
+            {
+                int pa = ao + (l + 2) * ls, pb = bo + (l + 2) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+            }
+            {
+                int pa = ao + (l + 3) * ls, pb = bo + (l + 3) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+            }
+        }
+        for (; l < kc; l++) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                c0_1 = a0.fma(b1, c0_1);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                c1_1 = a1.fma(b1, c1_1);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                c2_1 = a2.fma(b1, c2_1);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                c3_1 = a3.fma(b1, c3_1);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                c4_1 = a4.fma(b1, c4_1);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                c5_1 = a5.fma(b1, c5_1);
+            }
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, NR);
+        c1_1.intoArray(tile, NR + L);
+        c2_0.intoArray(tile, 2 * NR);
+        c2_1.intoArray(tile, 2 * NR + L);
+        c3_0.intoArray(tile, 3 * NR);
+        c3_1.intoArray(tile, 3 * NR + L);
+        c4_0.intoArray(tile, 4 * NR);
+        c4_1.intoArray(tile, 4 * NR + L);
+        c5_0.intoArray(tile, 5 * NR);
+        c5_1.intoArray(tile, 5 * NR + L);
     }
 
     @Override
