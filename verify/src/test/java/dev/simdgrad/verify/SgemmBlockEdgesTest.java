@@ -27,7 +27,7 @@ class SgemmBlockEdgesTest {
             {2 * NC + 1, 2, 3},                                       // three packed A blocks
             {NC + 3, 13, KC + 1},                                     // A and depth blocks together, ragged tiles
             {NC + 5, MC + 7, 9},                                      // A and B blocks together, ragged tiles
-            {512, 45, 21}, {513, 45, 21},                             // B and A read in place up to 512 rows
+            {512, 45, 21}, {513, 45, 21}, {600, 20, 33},              // B and A in place up to 512 rows, or n < NR
     };
     /**
      * m, n, k of shapes whose A and B are stored with rows 4 KiB (1024 floats) apart, which the driver packs instead

@@ -108,7 +108,9 @@ public final class GemmDriver {
     /**
      * Whether the micro-kernel reads op(B) in place rather than from a packed block: when B is not transposed (each
      * depth step of a micro-panel is then NR consecutive floats of a row of B), C has at most {@link #IN_PLACE_ROWS}
-     * rows, and the rows of B are not a multiple of 4 KiB apart ({@link #spreadRows}). The B block is then the KC x MC
+     * rows or fewer than NR columns (B's only panel is then the packed edge panel, and A is read in place with it:
+     * NN 1000x16x100, `SgemmBenchmark.simdgrad` -f 2, 35.3-35.8 GFLOP/s with A packed, 50.1 in place), and the rows
+     * of B are not a multiple of 4 KiB apart ({@link #spreadRows}). The B block is then the KC x MC
      * region of B itself, and a parallel run needs no shared packed block and no barrier. A rule of the shape and
      * the layout, never of the thread count; the bits are the same either way. Measured on the Zen 4 (2026-12-04,
      * session 14, 512 bits, 1 thread): a plain harness of these loops with both operands in place against the packed
@@ -119,8 +121,8 @@ public final class GemmDriver {
      * rows of B 4 KiB apart (`SgemmBenchmark.simdgrad`, -f 1, packed / B in place): NN 128x2048x2048 88.9 / 66.7.
      * JMH of the whole rule: see the README (How SGEMM is built).
      */
-    static boolean readsBInPlace(boolean tb, int m, int ldb) {
-        return !tb && m <= IN_PLACE_ROWS && spreadRows(ldb);
+    static boolean readsBInPlace(boolean tb, int m, int n, int ldb) {
+        return !tb && (m <= IN_PLACE_ROWS || n < NR) && spreadRows(ldb);
     }
 
     /**
@@ -134,8 +136,8 @@ public final class GemmDriver {
      * 1.29). Rows of A 4 KiB apart, B in place (Zen 4, 2026-12-04, `SgemmBenchmark.simdgrad` -f 1, A packed / in
      * place, GFLOP/s): NN 256x784x1024 91.9 / 76.3, 512x512x2048 93.6 / 82.0. By shape and layout only.
      */
-    static boolean readsAInPlace(boolean ta, int lda, boolean tb, int m, int ldb) {
-        return ta || readsBInPlace(tb, m, ldb) && spreadRows(lda);
+    static boolean readsAInPlace(boolean ta, int lda, boolean tb, int m, int n, int ldb) {
+        return ta || readsBInPlace(tb, m, n, ldb) && spreadRows(lda);
     }
 
     /**
@@ -286,7 +288,7 @@ public final class GemmDriver {
             try {
                 j.ta = ta; j.tb = tb; j.m = m; j.n = n; j.k = k; j.alpha = alpha; j.beta = beta;
                 j.a = a; j.ao = ao; j.lda = lda; j.b = b; j.bo = bo; j.ldb = ldb; j.c = c; j.co = co; j.ldc = ldc;
-                j.sharedB = readsBInPlace(tb, m, ldb) ? null : SHARED.b(2 * blockB(n, k)); // two halves: see loops
+                j.sharedB = readsBInPlace(tb, m, n, ldb) ? null : SHARED.b(2 * blockB(n, k)); // two halves: see loops
                 WorkerPool.run(j, threads);
             } finally {
                 j.a = j.b = j.c = j.sharedB = null; // do not keep the caller's arrays alive
@@ -336,7 +338,7 @@ public final class GemmDriver {
         int rowBlocks = (m + MR - 1) / MR;
         // Split rows when every worker gets at least two MR blocks; otherwise split column panels.
         boolean splitRows = workers > 1 && rowBlocks >= 2 * workers;
-        boolean aInPlace = readsAInPlace(ta, lda, tb, m, ldb), bInPlace = readsBInPlace(tb, m, ldb);
+        boolean aInPlace = readsAInPlace(ta, lda, tb, m, n, ldb), bInPlace = readsBInPlace(tb, m, n, ldb);
         float[] bbuf = bInPlace ? null : splitRows ? sharedB : own.b(half);
         int r0 = 0, r1 = m;
         if (splitRows) {
