@@ -19,11 +19,12 @@ import org.junit.jupiter.api.Test;
  * The two shape rules of the SGEMM driver for small and medium products, at their edges, against the
  * double-accumulation reference within {@link SgemmOracle}'s bound (never a looser one):
  * <ul>
- *   <li>B not transposed is read in place, and then A too, as stored or transposed; A stored transposed is read in
- *       place with B packed as well ({@code GemmDriver.readsBInPlace}, {@code readsAInPlace}); a last panel of fewer
- *       than MR rows or NR columns is packed: m around MR = 4, 6, 12 and their multiples, n around NR, depths around
- *       the unroll of 4 and around KC, leading dimensions larger than any vector, offsets. {@code StridedKernelTest}
- *       (kernels) checks the micro-kernels on every layout bit for bit against the packed one.</li>
+ *   <li>Up to 512 rows of C, B not transposed is read in place, and A too, as stored or transposed, with B in place
+ *       or packed; A stored transposed always ({@code GemmDriver.readsBInPlace}, {@code readsAInPlace}); a last panel
+ *       of fewer than MR rows or NR columns is packed: m around MR = 4, 6, 12 and their multiples, n around NR, depths
+ *       around the unroll of 4 and around KC, leading dimensions larger than any vector, offsets.
+ *       {@code StridedKernelTest} (kernels) checks the micro-kernels on every layout bit for bit against the packed
+ *       one.</li>
  *   <li>The unpacked small path takes products of at most 48^3 multiply-adds with B not transposed and n an odd
  *       multiple of 16 ({@code GemmDriver.SMALL_WORK}, {@code SMALL_COLUMNS}): m n k just below, at and above 48^3
  *       and the former 40^3, n an odd and an even multiple of 16 and one off.</li>

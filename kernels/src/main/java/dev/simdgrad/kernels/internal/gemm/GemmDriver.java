@@ -30,13 +30,14 @@ import dev.simdgrad.kernels.internal.WorkerPool;
  * out ran at 104-110, so the update still costs a few per cent. Loading each tile's lines of C before its
  * micro-kernel (a touch for want of a prefetch) gained 2-3 % in the old order and nothing in this one.
  *
- * <p>What is read in place and what is packed ({@link #readsAInPlace}, {@link #readsBInPlace}): B not transposed is
- * read where it is (its rows are the micro-kernel's vector loads) when C has at most {@link #IN_PLACE_ROWS} rows,
- * and then A too, as stored or transposed (the micro-kernel broadcasts MR strided or consecutive floats per depth
- * step); A stored transposed is read in place with a packed B as well. Operands whose rows are a multiple of 4 KiB
- * apart are packed. A last panel of fewer than MR rows or NR columns read in place is packed (zero-padded) into a
- * small per-thread buffer, so no read runs past an operand. The micro-kernel takes strides, so the same products in
- * the same order reach every element whichever way its operands were read: the same bits.
+ * <p>What is read in place and what is packed ({@link #readsAInPlace}, {@link #readsBInPlace}): when C has at most
+ * {@link #IN_PLACE_ROWS} rows (or fewer than NR columns), B not transposed is read where it is (its rows are the
+ * micro-kernel's vector loads) and A too, as stored or transposed (the micro-kernel broadcasts MR strided or
+ * consecutive floats per depth step); A stored transposed is read in place whatever the shape. B stored transposed
+ * is always packed (a transposition), and so are operands whose rows are a multiple of 4 KiB apart. A last panel of
+ * fewer than MR rows or NR columns read in place is packed (zero-padded) into a small per-thread buffer, so no read
+ * runs past an operand. The micro-kernel takes strides, so the same products in the same order reach every element
+ * whichever way its operands were read: the same bits.
  *
  * <p>Determinism: every element of C is produced by the same micro-kernel over the same KC blocks in the same
  * order whatever the thread count, and edge tiles go through a temporary tile whose update repeats the kernel's
@@ -127,17 +128,19 @@ public final class GemmDriver {
 
     /**
      * Whether the micro-kernel reads op(A) in place rather than from a packed block: when A is stored transposed
-     * (a depth step of a micro-panel is then MR consecutive floats, which packing would only copy), and when B is
-     * read in place and A's rows are not a multiple of 4 KiB apart (the micro-kernel then broadcasts from MR strided
-     * rows; both operands in place beat packing A alone at every size measured, see {@link #readsBInPlace}). With B
-     * packed, A as stored stays packed: reading its MR rows in place against a packed B ran slower than packing them
-     * (Xeon, 2026-12-03, 512 bits, 1 thread, in place / packed, paired in one JVM, median of 400 alternating batches:
-     * 96^3 0.58 and 0.71, 128^3 0.75 and 0.67; TN, A transposed: 64^3 1.43, 128^3 1.36, 512^3 1.17, 784x256x512
-     * 1.29). Rows of A 4 KiB apart, B in place (Zen 4, 2026-12-04, `SgemmBenchmark.simdgrad` -f 1, A packed / in
-     * place, GFLOP/s): NN 256x784x1024 91.9 / 76.3, 512x512x2048 93.6 / 82.0. By shape and layout only.
+     * (a depth step of a micro-panel is then MR consecutive floats, which packing would only copy), and under the row
+     * rule of {@link #readsBInPlace} (at most {@link #IN_PLACE_ROWS} rows of C, or fewer than NR columns) when A's rows
+     * are not a multiple of 4 KiB apart: the micro-kernel then broadcasts from MR strided rows, whether B is read in
+     * place or packed. On the Xeon (2026-12-03, scalar transposing pack) reading A as stored in place against a packed
+     * B had run slower than packing it (in place / packed, paired in one JVM: 96^3 0.58 and 0.71, 128^3 0.75 and
+     * 0.67), so A was packed with B until session 14. On the Zen 4 (2026-12-04, 512 bits, 1 thread,
+     * `SgemmBenchmark.simdgrad` -f 1 -wi 3 -i 4, two runs each, GFLOP/s packed / in place, B transposed and packed):
+     * NT 64^3 75.5, 72.2 / 85.6, 86.5; 128^3 92.9, 94.4 / 99.9, 99.2; 128x256x784 (the 784-256-10 step's forward)
+     * 94.8, 93.3 / 100.2, 99.2; 256x512x784 96.8, 101.9 / 101.1, 103.5. Rows of A 4 KiB apart (B in place, A packed /
+     * in place): NN 256x784x1024 91.9 / 76.3, 512x512x2048 93.6 / 82.0. By shape and layout only.
      */
-    static boolean readsAInPlace(boolean ta, int lda, boolean tb, int m, int n, int ldb) {
-        return ta || readsBInPlace(tb, m, n, ldb) && spreadRows(lda);
+    static boolean readsAInPlace(boolean ta, int m, int n, int lda) {
+        return ta || (m <= IN_PLACE_ROWS || n < NR) && spreadRows(lda);
     }
 
     /**
@@ -338,7 +341,7 @@ public final class GemmDriver {
         int rowBlocks = (m + MR - 1) / MR;
         // Split rows when every worker gets at least two MR blocks; otherwise split column panels.
         boolean splitRows = workers > 1 && rowBlocks >= 2 * workers;
-        boolean aInPlace = readsAInPlace(ta, lda, tb, m, n, ldb), bInPlace = readsBInPlace(tb, m, n, ldb);
+        boolean aInPlace = readsAInPlace(ta, m, n, lda), bInPlace = readsBInPlace(tb, m, n, ldb);
         float[] bbuf = bInPlace ? null : splitRows ? sharedB : own.b(half);
         int r0 = 0, r1 = m;
         if (splitRows) {
