@@ -21,11 +21,9 @@ class StridedKernelTest {
 
     @Test
     void everyLayoutGivesThePackedBits() {
-        List<GemmKernel> kernels = List.of(KernelProvider.gemmKernel(), new ScalarGemmKernel(true),
-                new ScalarGemmKernel(false));
         SplittableRandom r = new SplittableRandom(14_1);
         int checked = 0;
-        for (GemmKernel kern : kernels) {
+        for (GemmKernel kern : kernels()) {
             int mr = kern.mr(), nr = kern.nr();
             float[] packedTile = new float[mr * nr], tile = new float[mr * nr];
             for (int kc : DEPTHS) {
@@ -59,11 +57,9 @@ class StridedKernelTest {
 
     @Test
     void partialPanelsGiveTheFullKernelsBits() {
-        List<GemmKernel> kernels = List.of(KernelProvider.gemmKernel(), new ScalarGemmKernel(true),
-                new ScalarGemmKernel(false));
         SplittableRandom r = new SplittableRandom(12_04);
         int checked = 0;
-        for (GemmKernel kern : kernels) {
+        for (GemmKernel kern : kernels()) {
             int mr = kern.mr(), nr = kern.nr();
             float[] full = new float[mr * nr], part = new float[mr * nr];
             for (int kc : DEPTHS) {
@@ -86,6 +82,11 @@ class StridedKernelTest {
         }
         int perDepth = KernelProvider.gemmKernel().mr() + 2 * new ScalarGemmKernel(true).mr();
         assertEquals(DEPTHS.length * perDepth, checked);
+    }
+
+    /** This JVM's kernel and both scalar ones, with and without FMA. */
+    private static List<GemmKernel> kernels() {
+        return List.of(KernelProvider.gemmKernel(), new ScalarGemmKernel(true), new ScalarGemmKernel(false));
     }
 
     private static void assertSameBits(float[] want, float[] got, int count, GemmKernel kern, String what) {
