@@ -123,7 +123,7 @@ public final class GemmDriver {
      * JMH of the whole rule: see the README (How SGEMM is built).
      */
     static boolean readsBInPlace(boolean tb, int m, int n, int ldb) {
-        return !tb && (m <= IN_PLACE_ROWS || n < NR) && spreadRows(ldb);
+        return !tb && fewRows(m, n) && spreadRows(ldb);
     }
 
     /**
@@ -140,7 +140,15 @@ public final class GemmDriver {
      * in place): NN 256x784x1024 91.9 / 76.3, 512x512x2048 93.6 / 82.0. By shape and layout only.
      */
     static boolean readsAInPlace(boolean ta, int m, int n, int lda) {
-        return ta || (m <= IN_PLACE_ROWS || n < NR) && spreadRows(lda);
+        return ta || fewRows(m, n) && spreadRows(lda);
+    }
+
+    /**
+     * The row rule of reading in place: at most {@link #IN_PLACE_ROWS} rows of C, or fewer columns than one micro-panel
+     * (B's only panel is then the packed edge panel, so nothing of B is swept in place).
+     */
+    private static boolean fewRows(int m, int n) {
+        return m <= IN_PLACE_ROWS || n < NR;
     }
 
     /**
@@ -367,6 +375,10 @@ public final class GemmDriver {
                         K.packA(ta, a, aSrc + (hi - lo - partial) * rs, lda, partial, kc, abuf);
                     }
                 }
+                // A's panels as the macro-kernel reads them: in place (the partial last one from abuf), or packed
+                float[] aOp = aInPlace ? a : abuf, aEdge = aInPlace ? abuf : null;
+                int aOff = aInPlace ? aSrc : 0, aStep = aInPlace ? MR * rs : MR * kc;
+                int aRs = aInPlace ? rs : 1, aLs = aInPlace ? ls : MR;
                 for (int jc = 0; jc < n; jc += MC, block++) {                 // loopThree
                     int mc = Math.min(MC, n - jc);
                     int panels = (mc + NR - 1) / NR;
@@ -397,9 +409,7 @@ public final class GemmDriver {
                         }
                     }
                     if (q1 > q0 && hi > lo) {
-                        macroKernel(hi - lo, mc, kc, q0, q1, alpha, beta, first,
-                                aInPlace ? a : abuf, aInPlace ? aSrc : 0, aInPlace ? MR * rs : MR * kc,
-                                aInPlace ? rs : 1, aInPlace ? ls : MR, aInPlace ? abuf : null,
+                        macroKernel(hi - lo, mc, kc, q0, q1, alpha, beta, first, aOp, aOff, aStep, aRs, aLs, aEdge,
                                 bInPlace ? b : bbuf, bSrc, bStep, bld, bInPlace ? own.edgeB : null,
                                 c, co + lo * ldc + jc, ldc, own.tile);
                     }
