@@ -1,5 +1,6 @@
 package dev.simdgrad.nn;
 
+import dev.simdgrad.kernels.BiasActivation;
 import dev.simdgrad.kernels.Sgemm;
 import dev.simdgrad.nn.data.Batch;
 
@@ -296,12 +297,7 @@ public sealed class DenseNetwork permits TwoLayerNet {
         int n = bsz * m;
         switch (arch.layer(l).activation()) {
             case RELU -> {
-                float sf = (float) s;
-                for (int e = 0; e < n; e++) {
-                    float z = z1[e];
-                    h[e] = z > 0 ? sf * z : 0f;
-                    p[e] = z > 0 ? sf : 0f;
-                }
+                BiasActivation.relu(z1, 0, n, (float) s, h, 0, p, 0);
             }
             case IDENTITY -> {
                 float sf = (float) s;
@@ -335,12 +331,9 @@ public sealed class DenseNetwork permits TwoLayerNet {
         }
     }
 
+    /** Z += 1 vᵀ: {@code v[vo .. vo + cols)} added to each row of the {@code rows x cols} matrix Z. */
     static void addRowVector(float[] z, int rows, int cols, float[] v, int vo) {
-        for (int i = 0; i < rows; i++) {
-            for (int c = 0; c < cols; c++) {
-                z[i * cols + c] += v[vo + c];
-            }
-        }
+        BiasActivation.addBias(z, 0, rows, cols, Math.max(1, cols), v, vo);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.simdgrad.nn.optim;
 
+import dev.simdgrad.kernels.ParameterUpdate;
 import dev.simdgrad.nn.DenseNetwork;
 
 import java.util.Objects;
@@ -60,16 +61,10 @@ public final class Sgd {
         for (DenseNetwork.Span span : net.trainableSpans()) {
             int po = span.parameterOffset(), go = span.gradientOffset(), len = span.length();
             if (momentum == 0) {
-                for (int i = 0; i < len; i++) {
-                    theta[po + i] -= lr * (gradient[go + i] + weightDecay * theta[po + i]);
-                }
+                ParameterUpdate.sgd(theta, po, gradient, go, len, lr, weightDecay);
             } else {
-                float[] v = velocity;
-                for (int i = 0; i < len; i++) {
-                    float g = gradient[go + i] + weightDecay * theta[po + i];
-                    v[go + i] = momentum * v[go + i] + g;
-                    theta[po + i] -= lr * (nesterov ? g + momentum * v[go + i] : v[go + i]);
-                }
+                ParameterUpdate.momentum(theta, po, gradient, go, velocity, go, len, lr, weightDecay, momentum,
+                        nesterov);
             }
         }
         steps++;

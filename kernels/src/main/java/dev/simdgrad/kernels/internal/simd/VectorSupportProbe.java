@@ -53,4 +53,9 @@ public final class VectorSupportProbe {
     public static dev.simdgrad.kernels.internal.gram.DistanceKernel distanceKernel() {
         return new VectorDistanceKernel();
     }
+
+    /** The elementwise passes of a training step (parameter update, bias, ReLU), at the width the provider chose. */
+    public static dev.simdgrad.kernels.internal.elementwise.ElementwiseKernel elementwiseKernel() {
+        return new VectorElementwiseKernel();
+    }
 }
