@@ -10,6 +10,7 @@ import dev.simdgrad.kernels.internal.elementwise.ElementwiseKernel;
  * <pre>
  *   sgd:       θ ← θ - η (g + λ θ)
  *   momentum:  g' = g + λ θ,   v ← μ v + g',   θ ← θ - η (Nesterov ? g' + μ v : v)
+ *   shifted:   out = θ + t v      (the perturbed parameters of F-GR, B-GR and SAM)
  * </pre>
  * so the result is the same bits at every vector width and on the scalar path. NaN and ±Inf propagate as IEEE
  * arithmetic does (λ = 0 still forms {@code 0 * θ}, so an infinite θ becomes NaN): nothing is skipped or clamped.
@@ -65,5 +66,21 @@ public final class ParameterUpdate {
         Checks.disjointOutputs("theta", theta, thetaOffset, length, "velocity", velocity, velocityOffset, length);
         ElementwiseKernel.CHOSEN.momentum(theta, thetaOffset, gradient, gradientOffset, velocity, velocityOffset,
                 length, learningRate, weightDecay, momentum, nesterov);
+    }
+
+    /**
+     * {@code out[i] = θ[i] + t v[i]} for the {@code length} elements from the offsets: the parameters moved a step t
+     * along v, written beside θ (the second point of F-GR, B-GR and SAM). One multiply and one add per element, each
+     * rounded once. {@code out} must not overlap θ or v.
+     */
+    public static void shifted(float[] theta, int thetaOffset, float[] direction, int directionOffset, int length,
+                               float t, float[] out, int outOffset) {
+        Checks.size("length", length, 0, "the parameter span");
+        Checks.vector("theta", theta, thetaOffset, length, "the parameter span");
+        Checks.vector("direction", direction, directionOffset, length, "the parameter span");
+        Checks.vector("out", out, outOffset, length, "the parameter span");
+        Checks.disjointVector("out", out, outOffset, length, "theta", theta, thetaOffset, length);
+        Checks.disjointVector("out", out, outOffset, length, "direction", direction, directionOffset, length);
+        ElementwiseKernel.CHOSEN.shifted(theta, thetaOffset, direction, directionOffset, length, t, out, outOffset);
     }
 }

@@ -30,6 +30,14 @@ public final class ReferenceElementwise {
         }
     }
 
+    /** out = x + t v, element by element. */
+    public static void shifted(float[] x, int xo, float[] v, int vo, int n, float t, float[] out, int oo) {
+        for (int i = 0; i < n; i++) {
+            float step = t * v[vo + i];
+            out[oo + i] = x[xo + i] + step;
+        }
+    }
+
     /** Z[r][c] ← Z[r][c] + b[c]. */
     public static void addBias(float[] z, int zo, int rows, int cols, int ldz, float[] b, int bo) {
         for (int r = 0; r < rows; r++) {

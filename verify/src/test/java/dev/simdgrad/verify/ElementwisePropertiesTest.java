@@ -75,6 +75,21 @@ class ElementwisePropertiesTest {
     }
 
     @Property(tries = 300)
+    void shiftedIsItsTwin(@ForAll @IntRange(min = 0, max = 200) int n, @ForAll @IntRange(min = 0, max = 17) int xo,
+                          @ForAll @IntRange(min = 0, max = 17) int vo, @ForAll @IntRange(min = 0, max = 17) int oo,
+                          @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = values(r, xo + n + 2), v = values(r, vo + n + 3), out = values(r, oo + n + 4);
+        float t = rate(r);
+        float[] want = out.clone(), xBefore = x.clone(), vBefore = v.clone();
+        ReferenceElementwise.shifted(x, xo, v, vo, n, t, want, oo);
+        ParameterUpdate.shifted(x, xo, v, vo, n, t, out, oo);
+        assertSameBits(want, out, "out (t " + t + ")");
+        assertArrayEquals(xBefore, x, "theta is read only");
+        assertArrayEquals(vBefore, v, "the direction is read only");
+    }
+
+    @Property(tries = 300)
     void addBiasIsItsTwin(@ForAll @IntRange(min = 0, max = 9) int rows, @ForAll @IntRange(min = 0, max = 70) int cols,
                           @ForAll @IntRange(min = 0, max = 5) int pad, @ForAll @IntRange(min = 0, max = 17) int zo,
                           @ForAll @IntRange(min = 0, max = 17) int bo, @ForAll long seed) {
@@ -130,6 +145,10 @@ class ElementwisePropertiesTest {
                 () -> ParameterUpdate.momentum(theta, 0, g, 0, theta, 2, 3, 1f, 0f, 0.9f, false), "overlap");
         assertMessage(IndexOutOfBoundsException.class,
                 () -> ParameterUpdate.momentum(theta, 0, g, 0, v, 1, 4, 1f, 0f, 0.9f, false), "velocity.length=4");
+        assertMessage(IllegalArgumentException.class,
+                () -> ParameterUpdate.shifted(theta, 0, g, 0, 4, 1f, theta, 2), "overlap");
+        assertMessage(IndexOutOfBoundsException.class,
+                () -> ParameterUpdate.shifted(theta, 0, g, 0, 4, 1f, v, 1), "out.length=4");
         assertArrayEquals(before, theta);
         assertArrayEquals(vBefore, v);
 

@@ -1,5 +1,6 @@
 package dev.simdgrad.nn.optim;
 
+import dev.simdgrad.kernels.ParameterUpdate;
 import dev.simdgrad.nn.DenseNetwork;
 
 /**
@@ -21,9 +22,7 @@ final class Shadow {
         for (DenseNetwork.Span s : net.trainableSpans()) {
             int po = s.parameterOffset(), go = s.gradientOffset(), n = s.length();
             System.arraycopy(src, done, dst, done, po - done);
-            for (int i = 0; i < n; i++) {
-                dst[po + i] = src[po + i] + t * v[go + i];
-            }
+            ParameterUpdate.shifted(src, po, v, go, n, t, dst, po);
             done = po + n;
         }
         System.arraycopy(src, done, dst, done, src.length - done);

@@ -4,8 +4,8 @@ import dev.simdgrad.kernels.internal.KernelProvider;
 import dev.simdgrad.kernels.internal.simd.VectorSupportProbe;
 
 /**
- * The elementwise passes of a training step around its matrix products: the optimizer's parameter update, a dense
- * layer's bias and its ReLU. Each is written as a plain loop here ({@link #SCALAR}) and on the Vector API; every
+ * The elementwise passes of a training step around its matrix products: the optimizer's parameter update, the
+ * perturbed parameters of the regularizers that evaluate a second gradient, a dense layer's bias and its ReLU. Each is written as a plain loop here ({@link #SCALAR}) and on the Vector API; every
  * element goes through the same float operations in the same order (a multiply then an add, never a fused
  * multiply-add), so every implementation gives the same bits. Arguments are checked by the public entry points.
  *
@@ -24,6 +24,9 @@ public interface ElementwiseKernel {
      */
     void momentum(float[] theta, int to, float[] g, int go, float[] v, int vo, int n, float lr, float wd, float mu,
                   boolean nesterov);
+
+    /** {@code out[oo + i] = x[xo + i] + t * v[vo + i]} for {@code i < n}. */
+    void shifted(float[] x, int xo, float[] v, int vo, int n, float t, float[] out, int oo);
 
     /** {@code z[zo + r*ldz + c] += b[bo + c]} for {@code r < rows, c < cols}. */
     void addBias(float[] z, int zo, int rows, int cols, int ldz, float[] b, int bo);
@@ -51,6 +54,13 @@ public interface ElementwiseKernel {
                 float vi = mu * v[vo + i] + gi;
                 v[vo + i] = vi;
                 theta[to + i] -= lr * (nesterov ? gi + mu * vi : vi);
+            }
+        }
+
+        @Override
+        public void shifted(float[] x, int xo, float[] v, int vo, int n, float t, float[] out, int oo) {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = x[xo + i] + t * v[vo + i];
             }
         }
 

@@ -45,6 +45,15 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
     }
 
     @Override
+    public void shifted(float[] x, int xo, float[] v, int vo, int n, float t, float[] out, int oo) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, v, vo + i).mul(t)).intoArray(out, oo + i);
+        }
+        ElementwiseKernel.SCALAR.shifted(x, xo + i, v, vo + i, n - i, t, out, oo + i);
+    }
+
+    @Override
     public void addBias(float[] z, int zo, int rows, int cols, int ldz, float[] b, int bo) {
         for (int r = 0; r < rows; r++) {
             int row = zo + r * ldz, c = 0;
