@@ -58,4 +58,9 @@ public final class VectorSupportProbe {
     public static dev.simdgrad.kernels.internal.elementwise.ElementwiseKernel elementwiseKernel() {
         return new VectorElementwiseKernel();
     }
+
+    /** SGEMM's path for C of one row, at the width the provider chose. */
+    public static dev.simdgrad.kernels.internal.gemm.RowProduct rowProduct() {
+        return new VectorRowProduct();
+    }
 }
