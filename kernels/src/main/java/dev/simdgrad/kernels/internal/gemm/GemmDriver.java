@@ -255,7 +255,7 @@ public final class GemmDriver {
             ROW.compute(n, k, kcFor(k), alpha, a, ao, ta ? lda : 1, b, bo, ldb, beta, c, co);
             return;
         }
-        if (computesTransposed(m, n)) {
+        if (computesTransposed(ta, tb, m, n, k, lda, ldb, beta != 0f)) {
             transposed(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc, maxThreads);
             return;
         }
@@ -263,14 +263,55 @@ public final class GemmDriver {
     }
 
     /**
-     * Whether C is better computed as its transpose {@code C^T = op(B)^T op(A)^T}: when C is narrow (n well below NR)
-     * the NR-column tiles are mostly padding, and the transposed product pads n to MR rows instead. Taken when the
-     * padded tiles of C hold more than 1.5 times those of C^T. A rule of the shape and the tile; the bits are the
-     * same either way (see {@link #transposed}).
+     * Whether C is better computed as its transpose {@code C^T = op(B)^T op(A)^T}, by an estimate of each product's
+     * cost in FMA lanes: the padded register tiles times the depth, plus {@link #MOVE} lanes for every float a
+     * transposing copy moves (half that for a straight copy): the operands each product packs, and for C^T the copy
+     * of C^T to C (and of C to C^T when beta reads C). Two shapes gain. Narrow C (n well below NR): the NR-column
+     * tiles are mostly padding, and the transposed product pads n to MR rows instead. And B stored transposed with
+     * fewer rows than columns in C (NT, m &lt; n): the direct product packs op(B), n k floats, where the transposed one
+     * reads B in place and packs op(A)^T, m k floats, plus the m n of C^T: the forward product X W^T of a dense layer
+     * (NT 128x256x784, the 784-256-10 step: 505-531 direct against 487-493 us, plain harness, before the copy of
+     * C^T); taken when the estimate is at least 2 % lower and C^T is small ({@link #MAX_TRANSPOSED_C}). A rule of the
+     * shape, the tile and the width; the bits are the same either way (see {@link #transposed}).
      */
-    static boolean computesTransposed(int m, int n) {
+    static boolean computesTransposed(boolean ta, boolean tb, int m, int n, int k, int lda, int ldb,
+                                      boolean readsC) {
+        long direct = cost(ta, tb, m, n, k, lda, ldb);
+        long viaTranspose = cost(!tb, !ta, n, m, k, ldb, lda) + MOVE * (long) m * n * (readsC ? 2 : 1);
+        if (50 * viaTranspose >= 49 * direct) {
+            return false;   // within 2 %: more than the estimate can tell
+        }
         long tiles = (long) ceilTo(m, MR) * ceilTo(n, NR), transposedTiles = (long) ceilTo(n, MR) * ceilTo(m, NR);
-        return 2 * tiles > 3 * transposedTiles;
+        boolean narrow = 2 * tiles > 3 * transposedTiles;
+        return narrow || (long) m * n <= MAX_TRANSPOSED_C;
+    }
+
+    /**
+     * The largest C (in floats) computed through C^T for its packing alone, not for its shape: 64 Ki floats (256 KiB,
+     * a quarter of the Zen 4's L2, beside the blocks the loops keep there). Measured on the Zen 4 (2026-12-05, 512
+     * bits, 1 thread, {@code SgemmBenchmark.simdgrad} -f 1 -wi 3 -i 4, direct and transposed jars alternated twice,
+     * GFLOP/s): NT 64x256x784 90.1, 89.9 -> 102.3, 98.3; NT 128x256x784 98.3, 98.0 -> 103.4, 100.2; NT 128x512x784
+     * 99.2, 99.2 -> 103.3, 100.7; NT 128x512x512 101.9, 98.9 -> 102.7, 102.3; TT 128x256x784 96.7, 98.3 -> 106.5,
+     * 103.3; but NT 256x512x784 (C^T of 128 Ki floats) 101.8, 104.4 -> 101.4, 100.2, and NN 256x784x512 (an estimate
+     * 0.6 % apart) 100.8, 100.2 -> 104.1, 94.3. Narrow products go through C^T whatever their size.
+     */
+    static final long MAX_TRANSPOSED_C = 1 << 16;
+
+    /**
+     * FMA lanes a float costs when a transposing copy moves it: the register transpose at 512 bits moves 200,704
+     * floats (NT 128x256x784's B) in 38.5 us, 0.19 ns or 0.7 cycles a float, in which the FMA pipes would retire 11
+     * lanes (16 per cycle at the peak); the plain-Java transposition at other widths, 0.5-0.95 ns a float
+     * ({@code VectorTranspose}'s header), about 40.
+     */
+    static final long MOVE = K.vectorBits() == 512 ? 11 : 40;
+
+    /** The estimate of {@link #computesTransposed} for the product as given. */
+    private static long cost(boolean ta, boolean tb, int m, int n, int k, int lda, int ldb) {
+        long lanes = (long) ceilTo(m, MR) * ceilTo(n, NR) * k;
+        // A as stored and B transposed are packed by a transposition; A transposed and B as stored by copies
+        long aMoves = readsAInPlace(ta, m, n, lda) ? 0 : (long) m * k * (ta ? MOVE / 2 : MOVE);
+        long bMoves = readsBInPlace(tb, m, n, ldb) ? 0 : (long) n * k * (tb ? MOVE : MOVE / 2);
+        return lanes + aMoves + bMoves;
     }
 
     private static int ceilTo(int x, int r) {
@@ -295,8 +336,15 @@ public final class GemmDriver {
         transpose(t, 0, m, n, m, c, co, ldc);
     }
 
-    /** {@code dst[dOff + j*ldd + i] = src[sOff + i*lds + j]} for the {@code rows x cols} block of src. */
+    /**
+     * {@code dst[dOff + j*ldd + i] = src[sOff + i*lds + j]} for the {@code rows x cols} block of src: in registers at
+     * 512 bits, in plain Java otherwise.
+     */
     private static void transpose(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff, int ldd) {
+        if (K.vectorBits() == 512) {
+            VectorSupportProbe.transpose512(src, sOff, lds, rows, cols, dst, dOff, ldd);
+            return;
+        }
         for (int i = 0, s = sOff; i < rows; i++, s += lds) {
             for (int j = 0, d = dOff + i; j < cols; j++, d += ldd) {
                 dst[d] = src[s + j];

@@ -63,4 +63,13 @@ public final class VectorSupportProbe {
     public static dev.simdgrad.kernels.internal.gemm.RowProduct rowProduct() {
         return new VectorRowProduct();
     }
+
+    /**
+     * {@code dst[dOff + j*ldd + i] = src[sOff + i*lds + j]} for a {@code rows x cols} block, in 16 x 16 register
+     * blocks: 512 bits only (two-vector selections of 16 lanes; see {@link VectorTranspose}).
+     */
+    public static void transpose512(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff,
+                                    int ldd) {
+        VectorTranspose.transpose(src, sOff, lds, rows, cols, dst, dOff, ldd);
+    }
 }

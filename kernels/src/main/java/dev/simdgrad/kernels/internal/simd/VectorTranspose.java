@@ -56,6 +56,32 @@ final class VectorTranspose {
     }
 
     /**
+     * {@code dst[dOff + j*ldd + i] = src[sOff + i*lds + j]} for the {@code rows x cols} block of src: C^T copied to C
+     * (and C to C^T) by SGEMM's transposed path. Whole 16 x 16 blocks in registers ({@link #block16} with the
+     * destination's row stride), the rows and columns past them in plain Java. Requires {@code ldd >= 16} whenever
+     * {@code rows >= 16} (true for a destination with {@code rows} columns).
+     */
+    static void transpose(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff, int ldd) {
+        int i = 0;
+        for (; i + 16 <= rows; i += 16) {
+            int j = 0;
+            for (; j + 16 <= cols; j += 16) {
+                block16(src, sOff + i * lds + j, lds, dst, dOff + j * ldd + i, ldd);
+            }
+            for (; j < cols; j++) {
+                for (int q = 0, d = dOff + j * ldd + i; q < 16; q++) {
+                    dst[d + q] = src[sOff + (i + q) * lds + j];
+                }
+            }
+        }
+        for (; i < rows; i++) {
+            for (int j = 0, d = dOff + i; j < cols; j++, d += ldd) {
+                dst[d] = src[sOff + i * lds + j];
+            }
+        }
+    }
+
+    /**
      * {@link GemmKernel#packTransposed}: {@code dst[dOff + p*kc*r + l*r + j] = src[off + (p*r + j)*ld + l]}, zero
      * past {@code count} lines; requires {@link #takes}(r).
      */
