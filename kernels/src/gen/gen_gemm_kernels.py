@@ -74,13 +74,15 @@ def gen(mr):
     w('    @Override public int nr() { return NR; }')
     w('    @Override public int vectorBits() { return S.vectorBitSize(); }')
     w('')
-    def micro_kernel(rows):
-        """The micro-kernel for the first `rows` rows of the tile (rows < mr: the last, partial panel of A):
+    def micro_kernel(rows, nv=NV):
+        """The micro-kernel for the first `rows` rows of the tile (rows < mr: the last, partial panel of A) and its
+        first `nv` vectors (nv = 1: the narrow kernel of a last panel of B of at most L columns):
         op(A) element (r, l) at a[ao + r * rs + l * ls], B element (l, j) at b[bo + l * ldb + j]."""
-        w(f'    private static void kernel{rows}(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
+        name = f'kernel{rows}' if nv == NV else f'kernel{rows}x{nv}v'
+        w(f'    private static void {name}(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
           f'float[] tile) {{')
         for i in range(rows):
-            w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i]) + ';')
+            w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i][:nv]) + ';')
         w('        int l = 0;')
 
         def step(indent, koff):
@@ -88,12 +90,12 @@ def gen(mr):
             pb = f'bo + (l + {koff}) * ldb' if koff else 'bo + l * ldb'
             w(f'{indent}{{')
             w(f'{indent}    int pa = {pa}, pb = {pb};')
-            for v in range(NV):
+            for v in range(nv):
                 w(f'{indent}    FloatVector b{v} = FloatVector.fromArray(S, b, pb{vec(v)});')
             for i in range(rows):
                 idx = 'pa' if i == 0 else 'pa + rs' if i == 1 else f'pa + {i} * rs'
                 w(f'{indent}    FloatVector a{i} = FloatVector.broadcast(S, a[{idx}]);')
-                for v in range(NV):
+                for v in range(nv):
                     w(f'{indent}    {acc[i][v]} = a{i}.fma(b{v}, {acc[i][v]});')
             w(f'{indent}}}')
 
@@ -109,7 +111,7 @@ def gen(mr):
         # of C1's virtual registers; the method then stayed at tier 2, ~100x slower, and often never reached C2.
         # The extra 2 x MR x NV vector moves per call are ~1% of a KC = 256 call.
         for i in range(rows):
-            for v in range(NV):
+            for v in range(nv):
                 w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
         w('    }')
         w('')
@@ -133,8 +135,25 @@ def gen(mr):
     w(f'        kernel{mr}(kc, a, ao, rs, ls, b, bo, ldb, tile);')
     w('    }')
     w('')
+    # The narrow kernels: a last panel of B of at most L columns (n = 16 at 512 bits, or the last 16 of 784) ran the
+    # full 2-vector tile with half its FMAs on padding. Same products in the same order per element, so the same bits.
+    w('    @Override public int narrowColumns() { return L; }')
+    w('')
+    w('    @Override')
+    w('    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
+      'float[] tile) {')
+    for r in variants:
+        w(f'        if (rows <= {r}) {{')
+        w(f'            kernel{r}x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);')
+        w('            return;')
+        w('        }')
+    w(f'        kernel{mr}x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);')
+    w('    }')
+    w('')
     for r in variants + [mr]:
         micro_kernel(r)
+    for r in variants + [mr]:
+        micro_kernel(r, 1)
     w('    @Override')
     w('    public void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc) {')
     w('        FloatVector va = FloatVector.broadcast(S, alpha);')

@@ -52,6 +52,15 @@ public final class GemmDriver {
     private static final int MR = K.mr();
     private static final int NR = K.nr();
     /**
+     * A last panel of B of at most this many columns runs the narrow kernel (one vector, {@link
+     * GemmKernel#kernelNarrow}); 0: none. Measured on the Zen 4 (2026-12-05, 512 bits, 1 thread,
+     * {@code SgemmBenchmark.simdgrad} -f 1 -wi 3 -i 4, jars before and after alternated twice, GFLOP/s): NN 1000x16x100
+     * 49.9, 50.2 -> 68.3, 68.3; NN 128x16x128 42.8, 43.2 -> 54.5, 57.0; NN 256x784x512 (784 = 24 x 32 + 16) 95.4,
+     * 100.7 -> 102.9, 106.8; TN 256x784x128 100.0, 103.6 -> 104.7, 105.8; NN 256^3 (no narrow panel) 111.6, 110.1 ->
+     * 110.5, 110.1.
+     */
+    private static final int NARROW = K.narrowColumns();
+    /**
      * Depth of a block, columns of a packed B block (in L2), rows of a packed A block (in L3): from this CPU's caches
      * by {@link BlockingModel}, or the system properties (see {@link dev.simdgrad.kernels.SgemmBlocking}). KC depends
      * on the machine only, never on the width, so every width and every thread count give the same bits.
@@ -506,10 +515,12 @@ public final class GemmDriver {
                 int jr = q * NR;
                 int nr = Math.min(NR, cols - jr);
                 int cOff = cBase + ir * ldc + jr;
-                if (nr < NR && bEdge != null) {
-                    K.kernel(mr, kc, pa, pao, prs, pls, bEdge, 0, NR, tile);
+                float[] pb = nr < NR && bEdge != null ? bEdge : b;
+                int pbo = pb == bEdge ? 0 : bSrc + q * bStep, pld = pb == bEdge ? NR : bld;
+                if (nr <= NARROW) {
+                    K.kernelNarrow(mr, kc, pa, pao, prs, pls, pb, pbo, pld, tile);
                 } else {
-                    K.kernel(mr, kc, pa, pao, prs, pls, b, bSrc + q * bStep, bld, tile);
+                    K.kernel(mr, kc, pa, pao, prs, pls, pb, pbo, pld, tile);
                 }
                 if (mr == MR && nr == NR) {
                     K.update(tile, alpha, beta, first, c, cOff, ldc);

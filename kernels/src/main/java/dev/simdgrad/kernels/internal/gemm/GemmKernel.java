@@ -35,6 +35,24 @@ public interface GemmKernel {
     void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile);
 
     /**
+     * Columns of the narrow kernel ({@link #kernelNarrow}), 0 if this kernel has none: a last panel of B of at most
+     * this many columns is computed by it rather than by the full tile, half of which would be padding.
+     */
+    default int narrowColumns() {
+        return 0;
+    }
+
+    /**
+     * {@link #kernel} for the first {@link #narrowColumns()} columns of the tile only (the others are not written):
+     * the same products in the same order per element, so the same bits. B's rows need only that many readable
+     * columns.
+     */
+    default void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
+                              float[] tile) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no narrow kernel");
+    }
+
+    /**
      * Writes a full MR x NR tile into C: {@code C := (tile * alpha) + (C * beta')} with {@code beta' = first ? beta
      * : 1}, every operation rounded to float (so {@link #updateEdge} repeats it bit for bit). When
      * {@code first && beta == 0}, C is not read.

@@ -36,6 +36,21 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
         kernel12(kc, a, ao, rs, ls, b, bo, ldb, tile);
     }
 
+    @Override public int narrowColumns() { return L; }
+
+    @Override
+    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+        if (rows <= 4) {
+            kernel4x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);
+            return;
+        }
+        if (rows <= 8) {
+            kernel8x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);
+            return;
+        }
+        kernel12x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);
+    }
+
     private static void kernel4(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
@@ -565,6 +580,378 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
         c10_1.intoArray(tile, 10 * NR + L);
         c11_0.intoArray(tile, 11 * NR);
         c11_1.intoArray(tile, 11 * NR + L);
+    }
+
+    private static void kernel4x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        int l = 0;
+        for (; l <= kc - 4; l += 4) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+            {
+                int pa = ao + (l + 1) * ls, pb = bo + (l + 1) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+            {
+                int pa = ao + (l + 2) * ls, pb = bo + (l + 2) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+            {
+                int pa = ao + (l + 3) * ls, pb = bo + (l + 3) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+        }
+        for (; l < kc; l++) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+        }
+        c0_0.intoArray(tile, 0);
+        c1_0.intoArray(tile, NR);
+        c2_0.intoArray(tile, 2 * NR);
+        c3_0.intoArray(tile, 3 * NR);
+    }
+
+    private static void kernel8x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S);
+        int l = 0;
+        for (; l <= kc - 4; l += 4) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+            }
+            {
+                int pa = ao + (l + 1) * ls, pb = bo + (l + 1) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+            }
+            {
+                int pa = ao + (l + 2) * ls, pb = bo + (l + 2) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+            }
+            {
+                int pa = ao + (l + 3) * ls, pb = bo + (l + 3) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+            }
+        }
+        for (; l < kc; l++) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+            }
+        }
+        c0_0.intoArray(tile, 0);
+        c1_0.intoArray(tile, NR);
+        c2_0.intoArray(tile, 2 * NR);
+        c3_0.intoArray(tile, 3 * NR);
+        c4_0.intoArray(tile, 4 * NR);
+        c5_0.intoArray(tile, 5 * NR);
+        c6_0.intoArray(tile, 6 * NR);
+        c7_0.intoArray(tile, 7 * NR);
+    }
+
+    private static void kernel12x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S);
+        int l = 0;
+        for (; l <= kc - 4; l += 4) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+                FloatVector a8 = FloatVector.broadcast(S, a[pa + 8 * rs]);
+                c8_0 = a8.fma(b0, c8_0);
+                FloatVector a9 = FloatVector.broadcast(S, a[pa + 9 * rs]);
+                c9_0 = a9.fma(b0, c9_0);
+                FloatVector a10 = FloatVector.broadcast(S, a[pa + 10 * rs]);
+                c10_0 = a10.fma(b0, c10_0);
+                FloatVector a11 = FloatVector.broadcast(S, a[pa + 11 * rs]);
+                c11_0 = a11.fma(b0, c11_0);
+            }
+            {
+                int pa = ao + (l + 1) * ls, pb = bo + (l + 1) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+                FloatVector a8 = FloatVector.broadcast(S, a[pa + 8 * rs]);
+                c8_0 = a8.fma(b0, c8_0);
+                FloatVector a9 = FloatVector.broadcast(S, a[pa + 9 * rs]);
+                c9_0 = a9.fma(b0, c9_0);
+                FloatVector a10 = FloatVector.broadcast(S, a[pa + 10 * rs]);
+                c10_0 = a10.fma(b0, c10_0);
+                FloatVector a11 = FloatVector.broadcast(S, a[pa + 11 * rs]);
+                c11_0 = a11.fma(b0, c11_0);
+            }
+            {
+                int pa = ao + (l + 2) * ls, pb = bo + (l + 2) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+                FloatVector a8 = FloatVector.broadcast(S, a[pa + 8 * rs]);
+                c8_0 = a8.fma(b0, c8_0);
+                FloatVector a9 = FloatVector.broadcast(S, a[pa + 9 * rs]);
+                c9_0 = a9.fma(b0, c9_0);
+                FloatVector a10 = FloatVector.broadcast(S, a[pa + 10 * rs]);
+                c10_0 = a10.fma(b0, c10_0);
+                FloatVector a11 = FloatVector.broadcast(S, a[pa + 11 * rs]);
+                c11_0 = a11.fma(b0, c11_0);
+            }
+            {
+                int pa = ao + (l + 3) * ls, pb = bo + (l + 3) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+                FloatVector a8 = FloatVector.broadcast(S, a[pa + 8 * rs]);
+                c8_0 = a8.fma(b0, c8_0);
+                FloatVector a9 = FloatVector.broadcast(S, a[pa + 9 * rs]);
+                c9_0 = a9.fma(b0, c9_0);
+                FloatVector a10 = FloatVector.broadcast(S, a[pa + 10 * rs]);
+                c10_0 = a10.fma(b0, c10_0);
+                FloatVector a11 = FloatVector.broadcast(S, a[pa + 11 * rs]);
+                c11_0 = a11.fma(b0, c11_0);
+            }
+        }
+        for (; l < kc; l++) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+                FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * rs]);
+                c6_0 = a6.fma(b0, c6_0);
+                FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * rs]);
+                c7_0 = a7.fma(b0, c7_0);
+                FloatVector a8 = FloatVector.broadcast(S, a[pa + 8 * rs]);
+                c8_0 = a8.fma(b0, c8_0);
+                FloatVector a9 = FloatVector.broadcast(S, a[pa + 9 * rs]);
+                c9_0 = a9.fma(b0, c9_0);
+                FloatVector a10 = FloatVector.broadcast(S, a[pa + 10 * rs]);
+                c10_0 = a10.fma(b0, c10_0);
+                FloatVector a11 = FloatVector.broadcast(S, a[pa + 11 * rs]);
+                c11_0 = a11.fma(b0, c11_0);
+            }
+        }
+        c0_0.intoArray(tile, 0);
+        c1_0.intoArray(tile, NR);
+        c2_0.intoArray(tile, 2 * NR);
+        c3_0.intoArray(tile, 3 * NR);
+        c4_0.intoArray(tile, 4 * NR);
+        c5_0.intoArray(tile, 5 * NR);
+        c6_0.intoArray(tile, 6 * NR);
+        c7_0.intoArray(tile, 7 * NR);
+        c8_0.intoArray(tile, 8 * NR);
+        c9_0.intoArray(tile, 9 * NR);
+        c10_0.intoArray(tile, 10 * NR);
+        c11_0.intoArray(tile, 11 * NR);
     }
 
     @Override

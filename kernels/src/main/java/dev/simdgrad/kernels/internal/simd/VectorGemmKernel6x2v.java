@@ -32,6 +32,17 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
         kernel6(kc, a, ao, rs, ls, b, bo, ldb, tile);
     }
 
+    @Override public int narrowColumns() { return L; }
+
+    @Override
+    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+        if (rows <= 4) {
+            kernel4x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);
+            return;
+        }
+        kernel6x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);
+    }
+
     private static void kernel4(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
@@ -276,6 +287,182 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
         c4_1.intoArray(tile, 4 * NR + L);
         c5_0.intoArray(tile, 5 * NR);
         c5_1.intoArray(tile, 5 * NR + L);
+    }
+
+    private static void kernel4x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        int l = 0;
+        for (; l <= kc - 4; l += 4) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+            {
+                int pa = ao + (l + 1) * ls, pb = bo + (l + 1) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+            {
+                int pa = ao + (l + 2) * ls, pb = bo + (l + 2) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+            {
+                int pa = ao + (l + 3) * ls, pb = bo + (l + 3) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+        }
+        for (; l < kc; l++) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+            }
+        }
+        c0_0.intoArray(tile, 0);
+        c1_0.intoArray(tile, NR);
+        c2_0.intoArray(tile, 2 * NR);
+        c3_0.intoArray(tile, 3 * NR);
+    }
+
+    private static void kernel6x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S);
+        int l = 0;
+        for (; l <= kc - 4; l += 4) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+            }
+            {
+                int pa = ao + (l + 1) * ls, pb = bo + (l + 1) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+            }
+            {
+                int pa = ao + (l + 2) * ls, pb = bo + (l + 2) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+            }
+            {
+                int pa = ao + (l + 3) * ls, pb = bo + (l + 3) * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+            }
+        }
+        for (; l < kc; l++) {
+            {
+                int pa = ao + l * ls, pb = bo + l * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector a0 = FloatVector.broadcast(S, a[pa]);
+                c0_0 = a0.fma(b0, c0_0);
+                FloatVector a1 = FloatVector.broadcast(S, a[pa + rs]);
+                c1_0 = a1.fma(b0, c1_0);
+                FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * rs]);
+                c2_0 = a2.fma(b0, c2_0);
+                FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * rs]);
+                c3_0 = a3.fma(b0, c3_0);
+                FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * rs]);
+                c4_0 = a4.fma(b0, c4_0);
+                FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * rs]);
+                c5_0 = a5.fma(b0, c5_0);
+            }
+        }
+        c0_0.intoArray(tile, 0);
+        c1_0.intoArray(tile, NR);
+        c2_0.intoArray(tile, 2 * NR);
+        c3_0.intoArray(tile, 3 * NR);
+        c4_0.intoArray(tile, 4 * NR);
+        c5_0.intoArray(tile, 5 * NR);
     }
 
     @Override

@@ -85,6 +85,45 @@ class StridedKernelTest {
     }
 
     /** This JVM's kernel and both scalar ones, with and without FMA. */
+    /**
+     * The narrow kernel (one vector of columns, for a last panel of B of at most that many) gives the first columns
+     * of the full tile bit for bit, for every row count, depth and layout of A, and writes no other column.
+     */
+    @Test
+    void narrowKernelGivesTheFirstColumnsOfTheTile() {
+        GemmKernel kern = KernelProvider.gemmKernel();
+        int w = kern.narrowColumns();
+        if (w == 0) {
+            return; // the scalar kernel (this JVM forced to width 0) has none
+        }
+        SplittableRandom r = new SplittableRandom(15_2);
+        int mr = kern.mr(), nr = kern.nr(), checked = 0;
+        float[] full = new float[mr * nr], narrow = new float[mr * nr];
+        for (int kc : DEPTHS) {
+            for (int rows = 1; rows <= mr; rows++) {
+                int ao = r.nextInt(30), bo = r.nextInt(30), lda = kc + r.nextInt(20), ldb = nr + r.nextInt(20);
+                float[] a = random(r, ao + mr * lda + 3), b = random(r, bo + kc * ldb + 3);
+                kern.kernel(rows, kc, a, ao, lda, 1, b, bo, ldb, full);
+                Arrays.fill(narrow, Float.NaN);
+                kern.kernelNarrow(rows, kc, a, ao, lda, 1, b, bo, ldb, narrow);
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < nr; j++) {
+                        int at = i * nr + j;
+                        if (j < w) {
+                            assertEquals(Float.floatToRawIntBits(full[at]), Float.floatToRawIntBits(narrow[at]),
+                                    "rows " + rows + ", kc " + kc + ": element (" + i + ", " + j + ")");
+                        } else {
+                            assertEquals(Float.floatToRawIntBits(Float.NaN), Float.floatToRawIntBits(narrow[at]),
+                                    "rows " + rows + ", kc " + kc + ": column " + j + " past the narrow kernel's");
+                        }
+                    }
+                }
+                checked++;
+            }
+        }
+        assertEquals(DEPTHS.length * mr, checked);
+    }
+
     private static List<GemmKernel> kernels() {
         return List.of(KernelProvider.gemmKernel(), new ScalarGemmKernel(true), new ScalarGemmKernel(false));
     }
