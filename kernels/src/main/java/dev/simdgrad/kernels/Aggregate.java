@@ -233,7 +233,11 @@ public final class Aggregate {
      *
      * @param nu            the smoothing, finite and {@code > 0}: distances below nu weigh as nu (no division by 0)
      * @param maxIterations {@code >= 0}; 0 returns the mean (weights fl(1/rows))
-     * @param tolerance     finite and {@code >= 0}; 0 runs every iteration unless z stops changing
+     * @param tolerance     finite and {@code >= 0}; 0 runs every iteration unless z stops changing (no
+     *                      coefficient changes). The change is estimated from the squared distances,
+     *                      {@code ||z_new - z||^2 = -delta' D delta / 2}, which cancels for a step far below the
+     *                      distances' own accuracy, so a positive tolerance below that accuracy can stop a run that
+     *                      is still creeping (for example one that starts on a row)
      * @return the number of iterations run: below maxIterations means the tolerance was met; 0 with a NaN out
      *         means a row was not finite
      */

@@ -520,6 +520,22 @@ class RobustAggregatePropertiesTest {
         assertEquals(2f, out[1], 1e-6f);
     }
 
+    /**
+     * Found by {@link #geometricMedianReachesTheReferenceOptimum} (jqwik seed -7341445568801276753): the mean of
+     * {2, 3, 3, -1, 3} is the vector 2, so Weiszfeld starts on a vector and creeps away by about nu a step; the
+     * change, estimated from the squared distances, rounded to 0 and a tolerance of 0 stopped it after one iteration
+     * at 2 (objective 6) instead of the median 3 (objective 5). With tolerance 0 only a step that changes nothing
+     * stops it now.
+     */
+    @Example
+    void geometricMedianStartingOnAVectorMovesOff() {
+        float[] g = {2, 3, 3, -1, 3};
+        float[] out = new float[1];
+        int it = Aggregate.geometricMedian(g, 0, 5, 1, 1, 3e-9, 1000, 0.0, out, 0);
+        assertTrue(it > 1, "iterations " + it);
+        assertEquals(3f, out[0], 1e-4f, "the median of the five, after " + it + " iterations");
+    }
+
     /** Hand-made values: Krum avoids the outlier, geometric median of collinear points, clipping of a far row. */
     @Example
     void smallExamples() {

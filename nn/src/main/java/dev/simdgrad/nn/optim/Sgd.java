@@ -46,7 +46,11 @@ public final class Sgd {
 
     /**
      * One step θ ← θ - η_t d on the network's trainable parameters (see the class comment); {@code gradient} is not
-     * modified.
+     * modified. The update runs as {@link dev.simdgrad.kernels.ParameterUpdate}'s vectorized kernels (the same bits
+     * as the formula evaluated element by element in float).
+     *
+     * @throws IllegalArgumentException if {@code gradient} has fewer than {@link DenseNetwork#trainableCount()}
+     *                                  entries or is the network's own parameter array
      */
     public void step(DenseNetwork net, float[] gradient) {
         int n = net.trainableCount();

@@ -185,16 +185,21 @@ public final class RobustRules {
                 wn[i] = nearest / wn[i];
                 sum += wn[i];
             }
+            boolean moved = false;
             for (int i = 0; i < n; i++) {
                 wn[i] /= sum;
                 w[i] = wn[i] - w[i]; // the change, for its norm
+                moved |= w[i] != 0;
             }
             multiply(g.d, n, w, dd);
             double change = Math.max(0.0, -dot(w, dd, n) / 2);
             System.arraycopy(wn, 0, w, 0, n);
             multiply(g.d, n, w, dw);
             double norm = Math.max(0.0, dot(w, g.norms, n) - dot(w, dw, n) / 2);
-            if (Math.sqrt(change) <= tolerance * Math.sqrt(norm)) {
+            // ||z_new - z||^2 = -delta' D delta / 2 cancels when z barely moves: from a start on one of the vectors
+            // (the mean of {2, 3, 3, -1, 3} is 2) z creeps away by ~nu a step and the estimate rounds to 0. So with
+            // tolerance 0 only coefficients that did not change at all stop the iteration (z stopped changing).
+            if ((tolerance > 0 || !moved) && Math.sqrt(change) <= tolerance * Math.sqrt(norm)) {
                 return t;
             }
         }
