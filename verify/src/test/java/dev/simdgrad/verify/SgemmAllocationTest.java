@@ -7,14 +7,17 @@ import dev.simdgrad.kernels.Sgemm;
 import org.junit.jupiter.api.Test;
 
 /**
- * SGEMM allocates nothing per call once warm, on every path: the small unpacked one, the packed one, edge tiles, and
- * operands that end exactly at the end of their arrays (a masked vector access past an array's end would leave C2's
+ * SGEMM allocates nothing per call once warm, on every path: the small unpacked one, the packed one, edge tiles, the
+ * row path, the narrow kernel, C through C^T, and operands that end exactly at the end of their arrays (a masked vector access past an array's end would leave C2's
  * intrinsic for a slow path that allocates on every call; so would a vector passed to a method C2 did not inline).
  * Measured with the JVM's per-thread allocation counter, single-threaded (workers allocate on their own counters).
  */
 class SgemmAllocationTest {
     private static final int[][] SHAPES = {
         {24, 16, 20}, {24, 5, 16}, {5, 16, 24}, {13, 37, 7}, {40, 40, 40}, {64, 64, 64}, {61, 75, 33}, {100, 10, 300},
+        // C of one row along the row (a masked last vector; four vectors, one, and a mask over two depth blocks),
+        // the narrow kernel (a last panel of 16 columns), and C through C^T for B transposed with m < n
+        {1, 10, 128}, {1, 256, 128}, {1, 100, 300}, {100, 16, 100}, {17, 300, 100},
     };
 
     @Test

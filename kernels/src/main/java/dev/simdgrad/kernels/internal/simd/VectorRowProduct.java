@@ -11,6 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link RowProduct} on the Vector API at the width the provider chose: four (then one) vectors of C's row at a
  * time, each lane its column's FMA chain per depth block, a's element broadcast; the columns past the last whole
  * vector in one masked vector (the same chains; masked lanes are neither read nor written).
+ *
+ * <p>The update of C ({@code x = acc * alpha}, then x or {@code x + c * beta'}) is written out at each use, not in a
+ * helper taking vectors: a vector passed to a method C2 does not inline is boxed, and with such a helper the path
+ * allocated 384-1,536 bytes per call in some JVMs ({@code SgemmAllocationTest}, 1 x 256 x 128 and 1 x 100 x 300).
  */
 final class VectorRowProduct implements RowProduct {
     static final VectorSpecies<Float> S =
@@ -33,11 +37,17 @@ final class VectorRowProduct implements RowProduct {
                     s2 = x.fma(FloatVector.fromArray(S, b, p + 2 * L), s2);
                     s3 = x.fma(FloatVector.fromArray(S, b, p + 3 * L), s3);
                 }
-                boolean first = pc == 0;
-                update(s0, alpha, beta, first, c, co + j);
-                update(s1, alpha, beta, first, c, co + j + L);
-                update(s2, alpha, beta, first, c, co + j + 2 * L);
-                update(s3, alpha, beta, first, c, co + j + 3 * L);
+                boolean overwrite = pc == 0 && beta == 0f;
+                float bb = pc == 0 ? beta : 1f;
+                int o = co + j;
+                (overwrite ? s0.mul(alpha) : s0.mul(alpha).add(FloatVector.fromArray(S, c, o).mul(bb)))
+                        .intoArray(c, o);
+                (overwrite ? s1.mul(alpha) : s1.mul(alpha).add(FloatVector.fromArray(S, c, o + L).mul(bb)))
+                        .intoArray(c, o + L);
+                (overwrite ? s2.mul(alpha) : s2.mul(alpha).add(FloatVector.fromArray(S, c, o + 2 * L).mul(bb)))
+                        .intoArray(c, o + 2 * L);
+                (overwrite ? s3.mul(alpha) : s3.mul(alpha).add(FloatVector.fromArray(S, c, o + 3 * L).mul(bb)))
+                        .intoArray(c, o + 3 * L);
             }
         }
         for (; j <= n - L; j += L) {
@@ -47,7 +57,9 @@ final class VectorRowProduct implements RowProduct {
                 for (int l = pc; l < end; l++) {
                     s = FloatVector.broadcast(S, a[ao + l * ls]).fma(FloatVector.fromArray(S, b, bo + l * ldb + j), s);
                 }
-                update(s, alpha, beta, pc == 0, c, co + j);
+                int o = co + j;
+                (pc == 0 && beta == 0f ? s.mul(alpha)
+                        : s.mul(alpha).add(FloatVector.fromArray(S, c, o).mul(pc == 0 ? beta : 1f))).intoArray(c, o);
             }
         }
         if (j < n) {
@@ -59,22 +71,11 @@ final class VectorRowProduct implements RowProduct {
                 for (int l = pc; l < end; l++) {
                     s = FloatVector.broadcast(S, a[ao + l * ls]).fma(FloatVector.fromArray(S, b, bo + l * ldb + j, m), s);
                 }
-                FloatVector x = s.mul(alpha);
-                boolean first = pc == 0;
-                if (!(first && beta == 0f)) {
-                    x = x.add(FloatVector.fromArray(S, c, co + j, m).mul(first ? beta : 1f));
-                }
-                x.intoArray(c, co + j, m);
+                int o = co + j;
+                (pc == 0 && beta == 0f ? s.mul(alpha)
+                        : s.mul(alpha).add(FloatVector.fromArray(S, c, o, m).mul(pc == 0 ? beta : 1f)))
+                        .intoArray(c, o, m);
             }
-        }
-    }
-
-    private static void update(FloatVector acc, float alpha, float beta, boolean first, float[] c, int o) {
-        FloatVector x = acc.mul(alpha);
-        if (first && beta == 0f) {
-            x.intoArray(c, o);
-        } else {
-            x.add(FloatVector.fromArray(S, c, o).mul(first ? beta : 1f)).intoArray(c, o);
         }
     }
 }
