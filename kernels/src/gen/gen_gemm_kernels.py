@@ -37,13 +37,6 @@ def vec(v):
     return ['', ' + L'][v] if v < 2 else f' + {v} * L'
 
 
-def tile_off(i, v):
-    """Offset of vector v of row i in the row-major tile (row stride NR)."""
-    row = '' if i == 0 else 'NR' if i == 1 else f'{i} * NR'
-    col = '' if v == 0 else 'L' if v == 1 else f'{v} * L'
-    return ' + '.join(x for x in (row, col) if x) or '0'
-
-
 def gen(mr):
     cls = f'VectorGemmKernel{mr}x{NV}v'
     acc = [[f'c{i}_{v}' for v in range(NV)] for i in range(mr)]
@@ -80,7 +73,7 @@ def gen(mr):
         op(A) element (r, l) at a[ao + r * rs + l * ls], B element (l, j) at b[bo + l * ldb + j]."""
         name = f'kernel{rows}' if nv == NV else f'kernel{rows}x{nv}v'
         w(f'    private static void {name}(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
-          f'float[] tile) {{')
+          f'float[] d, int dOff, int ldd) {{')
         for i in range(rows):
             w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i][:nv]) + ';')
         w('        int l = 0;')
@@ -106,13 +99,15 @@ def gen(mr):
         w('        for (; l < kc; l++) {')
         step('            ', 0)
         w('        }')
-        # The raw product leaves the registers through the caller's tile; the update of C is a separate method.
-        # Why: C1 (tier 3) inlines every @ForceInline Vector API call, and a kernel that also did the update ran out
-        # of C1's virtual registers; the method then stayed at tier 2, ~100x slower, and often never reached C2.
-        # The extra 2 x MR x NV vector moves per call are ~1% of a KC = 256 call.
+        # The raw product leaves the registers into d: the caller's tile, or C itself when C := A B is all the update
+        # does (alpha 1, beta 0, the first depth block, a tile that fits); otherwise the update of C is a separate
+        # method. Why not the whole update here: C1 (tier 3) inlines every @ForceInline Vector API call, and a kernel
+        # that also did the update ran out of C1's virtual registers; the method then stayed at tier 2, ~100x slower,
+        # and often never reached C2. Storing to an offset and a stride instead of constants is the same code.
         for i in range(rows):
+            row = 'dOff' if i == 0 else 'dOff + ldd' if i == 1 else f'dOff + {i} * ldd'
             for v in range(nv):
-                w(f'        {acc[i][v]}.intoArray(tile, {tile_off(i, v)});')
+                w(f'        {acc[i][v]}.intoArray(d, {row}{vec(v)});')
         w('    }')
         w('')
 
@@ -126,28 +121,33 @@ def gen(mr):
     variants = [r for r in ROW_VARIANTS if r < mr]
     w('    @Override')
     w('    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
-      'float[] tile) {')
+      'float[] d, int dOff, int ldd) {')
     for r in variants:
         w(f'        if (rows <= {r}) {{')
-        w(f'            kernel{r}(kc, a, ao, rs, ls, b, bo, ldb, tile);')
+        w(f'            kernel{r}(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);')
         w('            return;')
         w('        }')
-    w(f'        kernel{mr}(kc, a, ao, rs, ls, b, bo, ldb, tile);')
+    w(f'        kernel{mr}(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);')
     w('    }')
     w('')
     # The narrow kernels: a last panel of B of at most L columns (n = 16 at 512 bits, or the last 16 of 784) ran the
     # full 2-vector tile with half its FMAs on padding. Same products in the same order per element, so the same bits.
+    w('    @Override')
+    w('    public int kernelRows(int rows) {')
+    w('        return ' + ''.join(f'rows <= {r} ? {r} : ' for r in variants) + 'MR;')
+    w('    }')
+    w('')
     w('    @Override public int narrowColumns() { return L; }')
     w('')
     w('    @Override')
     w('    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
-      'float[] tile) {')
+      'float[] d, int dOff, int ldd) {')
     for r in variants:
         w(f'        if (rows <= {r}) {{')
-        w(f'            kernel{r}x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);')
+        w(f'            kernel{r}x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);')
         w('            return;')
         w('        }')
-    w(f'        kernel{mr}x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);')
+    w(f'        kernel{mr}x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);')
     w('    }')
     w('')
     for r in variants + [mr]:
@@ -170,6 +170,40 @@ def gen(mr):
         off = vec(v)
         w(f'                FloatVector.fromArray(S, tile, i * NR{off}).mul(va)')
         w(f'                        .add(FloatVector.fromArray(S, c, o{off}).mul(vb)).intoArray(c, o{off});')
+    w('            }')
+    w('        }')
+    w('    }')
+    w('')
+    # The update of a partial tile (the last panel of rows or of columns): full vectors of each row vectorized, the
+    # last cols % L columns in scalar code; per element the same multiply and add as update (and as updateEdge), so
+    # the same bits. Before session 16 every partial tile went through the scalar updateEdge: a 4 x 32 tile at 512
+    # bits ~3x the vector update's time, on every m not a multiple of 12 (64, 128, 256, ... 2048 all are) and every
+    # 12 x 16 tile of the last columns of n = 784.
+    w('    @Override')
+    w('    public void updatePart(float[] tile, int rows, int cols, float alpha, float beta, boolean first, float[] c,')
+    w('                           int co, int ldc) {')
+    w('        int full = cols - cols % L;')
+    w('        FloatVector va = FloatVector.broadcast(S, alpha);')
+    w('        if (first && beta == 0f) {')
+    w('            for (int i = 0, o = co, t = 0; i < rows; i++, o += ldc, t += NR) {')
+    w('                for (int j = 0; j < full; j += L) {')
+    w('                    FloatVector.fromArray(S, tile, t + j).mul(va).intoArray(c, o + j);')
+    w('                }')
+    w('                for (int j = full; j < cols; j++) {')
+    w('                    c[o + j] = tile[t + j] * alpha;')
+    w('                }')
+    w('            }')
+    w('        } else {')
+    w('            float bb = first ? beta : 1f;')
+    w('            FloatVector vb = FloatVector.broadcast(S, bb);')
+    w('            for (int i = 0, o = co, t = 0; i < rows; i++, o += ldc, t += NR) {')
+    w('                for (int j = 0; j < full; j += L) {')
+    w('                    FloatVector.fromArray(S, tile, t + j).mul(va)')
+    w('                            .add(FloatVector.fromArray(S, c, o + j).mul(vb)).intoArray(c, o + j);')
+    w('                }')
+    w('                for (int j = full; j < cols; j++) {')
+    w('                    c[o + j] = tile[t + j] * alpha + c[o + j] * bb;')
+    w('                }')
     w('            }')
     w('        }')
     w('    }')

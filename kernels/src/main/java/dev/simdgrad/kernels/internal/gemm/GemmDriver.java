@@ -443,7 +443,9 @@ public final class GemmDriver {
                     int partial = (hi - lo) % MR;
                     if (!aInPlace) {
                         K.packA(ta, a, aSrc, lda, hi - lo, kc, abuf);
-                    } else if (partial > 0) { // the last panel, zero-padded, so the kernel reads no row past A's
+                    } else if (partial > 0 && K.kernelRows(partial) != partial) {
+                        // the last panel, zero-padded, so the kernel reads no row past A's (one it reads exactly, 4
+                        // or 8 rows of a 12-row tile, is read in place)
                         K.packA(ta, a, aSrc + (hi - lo - partial) * rs, lda, partial, kc, abuf);
                     }
                 }
@@ -500,15 +502,30 @@ public final class GemmDriver {
      * bits). Measured on the Zen 4 (2026-12-04, 512 bits, `SgemmBenchmark.simdgrad`, 1 thread, -f 2 -wi 3 -i 4, old
      * and new jars alternated twice, GFLOP/s): NN 64^3 (a 4-row last panel) 71.6, 70.3 -> 77.8, 77.1; 128^3 (8 rows)
      * 92.7, 92.1 -> 95.6, 95.4; 256^3 100.6, 99.7 -> 103.8, 103.0; 256x784x512 99.4, 98.3 -> 101.4, 101.9; NT
-     * 128x256x784 93.5, 92.7 -> 95.5, 96.1 (all packed then).
+     * 128x256x784 93.5, 92.7 -> 95.5, 96.1 (all packed then). A last panel read in place whose rows a variant reads
+     * exactly (4 or 8 of a 12-row tile: every m that is a power of two) is read where it is, not packed.
+     *
+     * <p>When the update is C := A B (alpha 1, beta 0, the first depth block: {@code alpha * x} is then x exactly), a
+     * tile the kernel writes exactly (MR or a row variant's rows, NR columns or the narrow kernel's) is written by the
+     * kernel straight into C, skipping the store to the tile, its reload and the update's pass; other tiles and later
+     * depth blocks go through the tile and {@link GemmKernel#update} (or its vectorized {@link GemmKernel#updatePart}
+     * for edge tiles), with the same operations, so the same bits either way. Measured on the Zen 4 (2026-12-05,
+     * session 16, 512 bits, 1 thread): a plain harness of NN 64^3 (12 tiles, one depth block) took 4.78 us for the
+     * kernels alone, 5.1 with their updates and 5.45-5.6 for these loops; 4.9-5.3 after. {@code SgemmBenchmark.simdgrad}
+     * -f 2 -wi 3 -i 4, jars before and after alternated twice, GFLOP/s: NN 64^3 93.3, 94.9 -> 106.5, 103.4; 128^3
+     * 106.0, 106.7 -> 109.9, 109.3; TN 256x784x128 102.6, 103.1 -> 106.3, 105.3; unchanged within the error bars:
+     * 256^3 110.2, 110.0 -> 109.1, 110.8; 512^3 106.2, 98.6 -> 105.2, 105.8; NT 128x256x784 102.3, 101.2 -> 102.3,
+     * 101.2; NN 256x784x512 102.5 +- 2.7, 98.7 +- 5.6 -> 98.3 +- 5.6, 95.7 +- 5.1.
      */
     private static void macroKernel(int rows, int cols, int kc, int q0, int q1, float alpha, float beta,
                                     boolean first, float[] a, int aSrc, int aStep, int rs, int ls, float[] aEdge,
                                     float[] b, int bSrc, int bStep, int bld, float[] bEdge,
                                     float[] c, int cBase, int ldc, float[] tile) {
+        // alpha * x is x exactly when alpha is 1, so the update of a first block with beta 0 is the kernel's store
+        boolean overwrites = alpha == 1f && beta == 0f && first;
         for (int ir = 0, p = 0; ir < rows; ir += MR, p++) {                  // loopTwo
             int mr = Math.min(MR, rows - ir);
-            boolean packedRows = mr < MR && aEdge != null;
+            boolean packedRows = aEdge != null && K.kernelRows(mr) != mr;
             float[] pa = packedRows ? aEdge : a;
             int pao = packedRows ? 0 : aSrc + p * aStep, prs = packedRows ? 1 : rs, pls = packedRows ? MR : ls;
             for (int q = q0; q < q1; q++) {                                   // loopOne
@@ -517,15 +534,23 @@ public final class GemmDriver {
                 int cOff = cBase + ir * ldc + jr;
                 float[] pb = nr < NR && bEdge != null ? bEdge : b;
                 int pbo = pb == bEdge ? 0 : bSrc + q * bStep, pld = pb == bEdge ? NR : bld;
-                if (nr <= NARROW) {
-                    K.kernelNarrow(mr, kc, pa, pao, prs, pls, pb, pbo, pld, tile);
+                boolean narrow = nr <= NARROW;
+                // C := A B is the whole update, and the kernel writes exactly this tile: straight into C
+                boolean direct = overwrites && K.kernelRows(mr) == mr && nr == (narrow ? NARROW : NR);
+                float[] d = direct ? c : tile;
+                int dOff = direct ? cOff : 0, ldd = direct ? ldc : NR;
+                if (narrow) {
+                    K.kernelNarrow(mr, kc, pa, pao, prs, pls, pb, pbo, pld, d, dOff, ldd);
                 } else {
-                    K.kernel(mr, kc, pa, pao, prs, pls, pb, pbo, pld, tile);
+                    K.kernel(mr, kc, pa, pao, prs, pls, pb, pbo, pld, d, dOff, ldd);
+                }
+                if (direct) {
+                    continue;
                 }
                 if (mr == MR && nr == NR) {
                     K.update(tile, alpha, beta, first, c, cOff, ldc);
                 } else {
-                    GemmKernel.updateEdge(tile, NR, mr, nr, alpha, beta, first, c, cOff, ldc);
+                    K.updatePart(tile, mr, nr, alpha, beta, first, c, cOff, ldc);
                 }
             }
         }

@@ -29,10 +29,29 @@ public interface GemmKernel {
      * ({@code ldb = NR}) or read in place ({@code ldb}). Each element gets the same products in the same order
      * whatever the layout and the row count, so where A and B were read never shows in C.
      *
-     * <p>{@code rows} is MR, or the row count of a packed, zero-padded last panel ({@code 1 <= rows < MR}): a kernel
-     * may read and compute padding rows past {@code rows} (up to its next row variant) and write them to the tile.
+     * <p>{@code rows} is MR, or the row count of a last panel ({@code 1 <= rows < MR}): the kernel reads, computes
+     * and writes {@link #kernelRows kernelRows(rows)} rows, so a panel of fewer rows must be packed and zero-padded.
      */
-    void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile);
+    default void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
+                        float[] tile) {
+        kernel(rows, kc, a, ao, rs, ls, b, bo, ldb, tile, 0, nr());
+    }
+
+    /**
+     * {@link #kernel(int, int, float[], int, int, int, float[], int, int, float[])} writing its rows anywhere: row
+     * {@code r} of the product at {@code d[dOff + r*ldd]}, NR floats (the driver passes C itself when C := A B is the
+     * whole update, with alpha 1 and beta 0, and the tile otherwise).
+     */
+    void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
+                float[] d, int dOff, int ldd);
+
+    /**
+     * The rows the kernel reads, computes and writes for a panel of {@code rows} rows ({@code 1 <= rows <= MR}): the
+     * smallest of its row variants that holds them.
+     */
+    default int kernelRows(int rows) {
+        return mr();
+    }
 
     /**
      * Columns of the narrow kernel ({@link #kernelNarrow}), 0 if this kernel has none: a last panel of B of at most
@@ -49,6 +68,12 @@ public interface GemmKernel {
      */
     default void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
                               float[] tile) {
+        kernelNarrow(rows, kc, a, ao, rs, ls, b, bo, ldb, tile, 0, nr());
+    }
+
+    /** {@link #kernelNarrow(int, int, float[], int, int, int, float[], int, int, float[])} writing row r at d[dOff + r*ldd]. */
+    default void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
+                              float[] d, int dOff, int ldd) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no narrow kernel");
     }
 
@@ -58,6 +83,16 @@ public interface GemmKernel {
      * {@code first && beta == 0}, C is not read.
      */
     void update(float[] tile, float alpha, float beta, boolean first, float[] c, int co, int ldc);
+
+    /**
+     * The update of {@link #update} for the top-left {@code rows x cols} part of the tile (a tile at an edge of C),
+     * with the same operations per element, so the same bits. Vector kernels override it; this one is
+     * {@link #updateEdge}.
+     */
+    default void updatePart(float[] tile, int rows, int cols, float alpha, float beta, boolean first, float[] c,
+                            int co, int ldc) {
+        updateEdge(tile, nr(), rows, cols, alpha, beta, first, c, co, ldc);
+    }
 
     /** The update of {@link #update} for the top-left {@code mr x nr} part of a tile at an edge of C, in scalar code. */
     static void updateEdge(float[] tile, int nrTile, int mr, int nr, float alpha, float beta, boolean first,

@@ -24,34 +24,39 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
     @Override public int vectorBits() { return S.vectorBitSize(); }
 
     @Override
-    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
         if (rows <= 4) {
-            kernel4(kc, a, ao, rs, ls, b, bo, ldb, tile);
+            kernel4(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
             return;
         }
         if (rows <= 8) {
-            kernel8(kc, a, ao, rs, ls, b, bo, ldb, tile);
+            kernel8(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
             return;
         }
-        kernel12(kc, a, ao, rs, ls, b, bo, ldb, tile);
+        kernel12(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+    }
+
+    @Override
+    public int kernelRows(int rows) {
+        return rows <= 4 ? 4 : rows <= 8 ? 8 : MR;
     }
 
     @Override public int narrowColumns() { return L; }
 
     @Override
-    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
         if (rows <= 4) {
-            kernel4x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);
+            kernel4x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
             return;
         }
         if (rows <= 8) {
-            kernel8x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);
+            kernel8x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
             return;
         }
-        kernel12x1v(kc, a, ao, rs, ls, b, bo, ldb, tile);
+        kernel12x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
     }
 
-    private static void kernel4(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+    private static void kernel4(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -146,17 +151,17 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c3_1 = a3.fma(b1, c3_1);
             }
         }
-        c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, L);
-        c1_0.intoArray(tile, NR);
-        c1_1.intoArray(tile, NR + L);
-        c2_0.intoArray(tile, 2 * NR);
-        c2_1.intoArray(tile, 2 * NR + L);
-        c3_0.intoArray(tile, 3 * NR);
-        c3_1.intoArray(tile, 3 * NR + L);
+        c0_0.intoArray(d, dOff);
+        c0_1.intoArray(d, dOff + L);
+        c1_0.intoArray(d, dOff + ldd);
+        c1_1.intoArray(d, dOff + ldd + L);
+        c2_0.intoArray(d, dOff + 2 * ldd);
+        c2_1.intoArray(d, dOff + 2 * ldd + L);
+        c3_0.intoArray(d, dOff + 3 * ldd);
+        c3_1.intoArray(d, dOff + 3 * ldd + L);
     }
 
-    private static void kernel8(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+    private static void kernel8(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -315,25 +320,25 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c7_1 = a7.fma(b1, c7_1);
             }
         }
-        c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, L);
-        c1_0.intoArray(tile, NR);
-        c1_1.intoArray(tile, NR + L);
-        c2_0.intoArray(tile, 2 * NR);
-        c2_1.intoArray(tile, 2 * NR + L);
-        c3_0.intoArray(tile, 3 * NR);
-        c3_1.intoArray(tile, 3 * NR + L);
-        c4_0.intoArray(tile, 4 * NR);
-        c4_1.intoArray(tile, 4 * NR + L);
-        c5_0.intoArray(tile, 5 * NR);
-        c5_1.intoArray(tile, 5 * NR + L);
-        c6_0.intoArray(tile, 6 * NR);
-        c6_1.intoArray(tile, 6 * NR + L);
-        c7_0.intoArray(tile, 7 * NR);
-        c7_1.intoArray(tile, 7 * NR + L);
+        c0_0.intoArray(d, dOff);
+        c0_1.intoArray(d, dOff + L);
+        c1_0.intoArray(d, dOff + ldd);
+        c1_1.intoArray(d, dOff + ldd + L);
+        c2_0.intoArray(d, dOff + 2 * ldd);
+        c2_1.intoArray(d, dOff + 2 * ldd + L);
+        c3_0.intoArray(d, dOff + 3 * ldd);
+        c3_1.intoArray(d, dOff + 3 * ldd + L);
+        c4_0.intoArray(d, dOff + 4 * ldd);
+        c4_1.intoArray(d, dOff + 4 * ldd + L);
+        c5_0.intoArray(d, dOff + 5 * ldd);
+        c5_1.intoArray(d, dOff + 5 * ldd + L);
+        c6_0.intoArray(d, dOff + 6 * ldd);
+        c6_1.intoArray(d, dOff + 6 * ldd + L);
+        c7_0.intoArray(d, dOff + 7 * ldd);
+        c7_1.intoArray(d, dOff + 7 * ldd + L);
     }
 
-    private static void kernel12(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+    private static void kernel12(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -556,33 +561,33 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c11_1 = a11.fma(b1, c11_1);
             }
         }
-        c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, L);
-        c1_0.intoArray(tile, NR);
-        c1_1.intoArray(tile, NR + L);
-        c2_0.intoArray(tile, 2 * NR);
-        c2_1.intoArray(tile, 2 * NR + L);
-        c3_0.intoArray(tile, 3 * NR);
-        c3_1.intoArray(tile, 3 * NR + L);
-        c4_0.intoArray(tile, 4 * NR);
-        c4_1.intoArray(tile, 4 * NR + L);
-        c5_0.intoArray(tile, 5 * NR);
-        c5_1.intoArray(tile, 5 * NR + L);
-        c6_0.intoArray(tile, 6 * NR);
-        c6_1.intoArray(tile, 6 * NR + L);
-        c7_0.intoArray(tile, 7 * NR);
-        c7_1.intoArray(tile, 7 * NR + L);
-        c8_0.intoArray(tile, 8 * NR);
-        c8_1.intoArray(tile, 8 * NR + L);
-        c9_0.intoArray(tile, 9 * NR);
-        c9_1.intoArray(tile, 9 * NR + L);
-        c10_0.intoArray(tile, 10 * NR);
-        c10_1.intoArray(tile, 10 * NR + L);
-        c11_0.intoArray(tile, 11 * NR);
-        c11_1.intoArray(tile, 11 * NR + L);
+        c0_0.intoArray(d, dOff);
+        c0_1.intoArray(d, dOff + L);
+        c1_0.intoArray(d, dOff + ldd);
+        c1_1.intoArray(d, dOff + ldd + L);
+        c2_0.intoArray(d, dOff + 2 * ldd);
+        c2_1.intoArray(d, dOff + 2 * ldd + L);
+        c3_0.intoArray(d, dOff + 3 * ldd);
+        c3_1.intoArray(d, dOff + 3 * ldd + L);
+        c4_0.intoArray(d, dOff + 4 * ldd);
+        c4_1.intoArray(d, dOff + 4 * ldd + L);
+        c5_0.intoArray(d, dOff + 5 * ldd);
+        c5_1.intoArray(d, dOff + 5 * ldd + L);
+        c6_0.intoArray(d, dOff + 6 * ldd);
+        c6_1.intoArray(d, dOff + 6 * ldd + L);
+        c7_0.intoArray(d, dOff + 7 * ldd);
+        c7_1.intoArray(d, dOff + 7 * ldd + L);
+        c8_0.intoArray(d, dOff + 8 * ldd);
+        c8_1.intoArray(d, dOff + 8 * ldd + L);
+        c9_0.intoArray(d, dOff + 9 * ldd);
+        c9_1.intoArray(d, dOff + 9 * ldd + L);
+        c10_0.intoArray(d, dOff + 10 * ldd);
+        c10_1.intoArray(d, dOff + 10 * ldd + L);
+        c11_0.intoArray(d, dOff + 11 * ldd);
+        c11_1.intoArray(d, dOff + 11 * ldd + L);
     }
 
-    private static void kernel4x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+    private static void kernel4x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -652,13 +657,13 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c3_0 = a3.fma(b0, c3_0);
             }
         }
-        c0_0.intoArray(tile, 0);
-        c1_0.intoArray(tile, NR);
-        c2_0.intoArray(tile, 2 * NR);
-        c3_0.intoArray(tile, 3 * NR);
+        c0_0.intoArray(d, dOff);
+        c1_0.intoArray(d, dOff + ldd);
+        c2_0.intoArray(d, dOff + 2 * ldd);
+        c3_0.intoArray(d, dOff + 3 * ldd);
     }
 
-    private static void kernel8x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+    private static void kernel8x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -772,17 +777,17 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c7_0 = a7.fma(b0, c7_0);
             }
         }
-        c0_0.intoArray(tile, 0);
-        c1_0.intoArray(tile, NR);
-        c2_0.intoArray(tile, 2 * NR);
-        c3_0.intoArray(tile, 3 * NR);
-        c4_0.intoArray(tile, 4 * NR);
-        c5_0.intoArray(tile, 5 * NR);
-        c6_0.intoArray(tile, 6 * NR);
-        c7_0.intoArray(tile, 7 * NR);
+        c0_0.intoArray(d, dOff);
+        c1_0.intoArray(d, dOff + ldd);
+        c2_0.intoArray(d, dOff + 2 * ldd);
+        c3_0.intoArray(d, dOff + 3 * ldd);
+        c4_0.intoArray(d, dOff + 4 * ldd);
+        c5_0.intoArray(d, dOff + 5 * ldd);
+        c6_0.intoArray(d, dOff + 6 * ldd);
+        c7_0.intoArray(d, dOff + 7 * ldd);
     }
 
-    private static void kernel12x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] tile) {
+    private static void kernel12x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -940,18 +945,18 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c11_0 = a11.fma(b0, c11_0);
             }
         }
-        c0_0.intoArray(tile, 0);
-        c1_0.intoArray(tile, NR);
-        c2_0.intoArray(tile, 2 * NR);
-        c3_0.intoArray(tile, 3 * NR);
-        c4_0.intoArray(tile, 4 * NR);
-        c5_0.intoArray(tile, 5 * NR);
-        c6_0.intoArray(tile, 6 * NR);
-        c7_0.intoArray(tile, 7 * NR);
-        c8_0.intoArray(tile, 8 * NR);
-        c9_0.intoArray(tile, 9 * NR);
-        c10_0.intoArray(tile, 10 * NR);
-        c11_0.intoArray(tile, 11 * NR);
+        c0_0.intoArray(d, dOff);
+        c1_0.intoArray(d, dOff + ldd);
+        c2_0.intoArray(d, dOff + 2 * ldd);
+        c3_0.intoArray(d, dOff + 3 * ldd);
+        c4_0.intoArray(d, dOff + 4 * ldd);
+        c5_0.intoArray(d, dOff + 5 * ldd);
+        c6_0.intoArray(d, dOff + 6 * ldd);
+        c7_0.intoArray(d, dOff + 7 * ldd);
+        c8_0.intoArray(d, dOff + 8 * ldd);
+        c9_0.intoArray(d, dOff + 9 * ldd);
+        c10_0.intoArray(d, dOff + 10 * ldd);
+        c11_0.intoArray(d, dOff + 11 * ldd);
     }
 
     @Override
@@ -969,6 +974,35 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                         .add(FloatVector.fromArray(S, c, o).mul(vb)).intoArray(c, o);
                 FloatVector.fromArray(S, tile, i * NR + L).mul(va)
                         .add(FloatVector.fromArray(S, c, o + L).mul(vb)).intoArray(c, o + L);
+            }
+        }
+    }
+
+    @Override
+    public void updatePart(float[] tile, int rows, int cols, float alpha, float beta, boolean first, float[] c,
+                           int co, int ldc) {
+        int full = cols - cols % L;
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (first && beta == 0f) {
+            for (int i = 0, o = co, t = 0; i < rows; i++, o += ldc, t += NR) {
+                for (int j = 0; j < full; j += L) {
+                    FloatVector.fromArray(S, tile, t + j).mul(va).intoArray(c, o + j);
+                }
+                for (int j = full; j < cols; j++) {
+                    c[o + j] = tile[t + j] * alpha;
+                }
+            }
+        } else {
+            float bb = first ? beta : 1f;
+            FloatVector vb = FloatVector.broadcast(S, bb);
+            for (int i = 0, o = co, t = 0; i < rows; i++, o += ldc, t += NR) {
+                for (int j = 0; j < full; j += L) {
+                    FloatVector.fromArray(S, tile, t + j).mul(va)
+                            .add(FloatVector.fromArray(S, c, o + j).mul(vb)).intoArray(c, o + j);
+                }
+                for (int j = full; j < cols; j++) {
+                    c[o + j] = tile[t + j] * alpha + c[o + j] * bb;
+                }
             }
         }
     }
