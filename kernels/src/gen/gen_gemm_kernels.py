@@ -73,7 +73,7 @@ def gen(mr):
         op(A) element (r, l) at a[ao + r * rs + l * ls], B element (l, j) at b[bo + l * ldb + j]."""
         name = f'kernel{rows}' if nv == NV else f'kernel{rows}x{nv}v'
         w(f'    private static void {name}(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
-          f'float[] d, int dOff, int ldd) {{')
+          f'float alpha, float[] d, int dOff, int ldd) {{')
         for i in range(rows):
             w('        FloatVector ' + ', '.join(f'{x} = FloatVector.zero(S)' for x in acc[i][:nv]) + ';')
         w('        int l = 0;')
@@ -99,15 +99,16 @@ def gen(mr):
         w('        for (; l < kc; l++) {')
         step('            ', 0)
         w('        }')
-        # The raw product leaves the registers into d: the caller's tile, or C itself when C := A B is all the update
-        # does (alpha 1, beta 0, the first depth block, a tile that fits); otherwise the update of C is a separate
-        # method. Why not the whole update here: C1 (tier 3) inlines every @ForceInline Vector API call, and a kernel
+        # The product times alpha leaves the registers into d: the caller's tile (alpha 1: exact), or C itself when
+        # C := alpha A B is all the update does (beta 0, the first depth block, a tile that fits); otherwise the update
+        # of C is a separate method. Why not the whole update here: C1 (tier 3) inlines every @ForceInline Vector API call, and a kernel
         # that also did the update ran out of C1's virtual registers; the method then stayed at tier 2, ~100x slower,
         # and often never reached C2. Storing to an offset and a stride instead of constants is the same code.
+        w('        FloatVector va = FloatVector.broadcast(S, alpha);')
         for i in range(rows):
             row = 'dOff' if i == 0 else 'dOff + ldd' if i == 1 else f'dOff + {i} * ldd'
             for v in range(nv):
-                w(f'        {acc[i][v]}.intoArray(d, {row}{vec(v)});')
+                w(f'        {acc[i][v]}.mul(va).intoArray(d, {row}{vec(v)});')
         w('    }')
         w('')
 
@@ -121,13 +122,13 @@ def gen(mr):
     variants = [r for r in ROW_VARIANTS if r < mr]
     w('    @Override')
     w('    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
-      'float[] d, int dOff, int ldd) {')
+      'float alpha, float[] d, int dOff, int ldd) {')
     for r in variants:
         w(f'        if (rows <= {r}) {{')
-        w(f'            kernel{r}(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);')
+        w(f'            kernel{r}(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);')
         w('            return;')
         w('        }')
-    w(f'        kernel{mr}(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);')
+    w(f'        kernel{mr}(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);')
     w('    }')
     w('')
     # The narrow kernels: a last panel of B of at most L columns (n = 16 at 512 bits, or the last 16 of 784) ran the
@@ -141,13 +142,13 @@ def gen(mr):
     w('')
     w('    @Override')
     w('    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, '
-      'float[] d, int dOff, int ldd) {')
+      'float alpha, float[] d, int dOff, int ldd) {')
     for r in variants:
         w(f'        if (rows <= {r}) {{')
-        w(f'            kernel{r}x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);')
+        w(f'            kernel{r}x1v(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);')
         w('            return;')
         w('        }')
-    w(f'        kernel{mr}x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);')
+    w(f'        kernel{mr}x1v(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);')
     w('    }')
     w('')
     for r in variants + [mr]:

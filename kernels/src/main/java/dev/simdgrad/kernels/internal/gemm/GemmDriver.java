@@ -505,24 +505,26 @@ public final class GemmDriver {
      * 128x256x784 93.5, 92.7 -> 95.5, 96.1 (all packed then). A last panel read in place whose rows a variant reads
      * exactly (4 or 8 of a 12-row tile: every m that is a power of two) is read where it is, not packed.
      *
-     * <p>When the update is C := A B (alpha 1, beta 0, the first depth block: {@code alpha * x} is then x exactly), a
-     * tile the kernel writes exactly (MR or a row variant's rows, NR columns or the narrow kernel's) is written by the
-     * kernel straight into C, skipping the store to the tile, its reload and the update's pass; other tiles and later
-     * depth blocks go through the tile and {@link GemmKernel#update} (or its vectorized {@link GemmKernel#updatePart}
-     * for edge tiles), with the same operations, so the same bits either way. Measured on the Zen 4 (2026-12-05,
+     * <p>When the update is C := alpha A B (beta 0, the first depth block), a tile the kernel writes exactly (MR or a
+     * row variant's rows, NR columns or the narrow kernel's) is written by the kernel straight into C, each element
+     * {@code acc * alpha}, skipping the store to the tile, its reload and the update's pass; other tiles and later
+     * depth blocks go through the tile (alpha 1 there: exact) and {@link GemmKernel#update} (or its vectorized
+     * {@link GemmKernel#updatePart} for edge tiles), with the same operations, so the same bits either way. Measured on the Zen 4 (2026-12-05,
      * session 16, 512 bits, 1 thread): a plain harness of NN 64^3 (12 tiles, one depth block) took 4.78 us for the
      * kernels alone, 5.1 with their updates and 5.45-5.6 for these loops; 4.9-5.3 after. {@code SgemmBenchmark.simdgrad}
      * -f 2 -wi 3 -i 4, jars before and after alternated twice, GFLOP/s: NN 64^3 93.3, 94.9 -> 106.5, 103.4; 128^3
      * 106.0, 106.7 -> 109.9, 109.3; TN 256x784x128 102.6, 103.1 -> 106.3, 105.3; unchanged within the error bars:
      * 256^3 110.2, 110.0 -> 109.1, 110.8; 512^3 106.2, 98.6 -> 105.2, 105.8; NT 128x256x784 102.3, 101.2 -> 102.3,
-     * 101.2; NN 256x784x512 102.5 +- 2.7, 98.7 +- 5.6 -> 98.3 +- 5.6, 95.7 +- 5.1.
+     * 101.2; NN 256x784x512 102.5 +- 2.7, 98.7 +- 5.6 -> 98.3 +- 5.6, 95.7 +- 5.1. The 784-256-10 training step
+     * ({@code TrainStepBenchmark.trainStep} mean, 1 thread, -f 2 -wi 3 -i 4, alternated), ms: 1.101, 1.103 before;
+     * 1.079, 1.084 with alpha 1 only; 1.062, 1.057 with any alpha (its gradient products have alpha 1/B).
      */
     private static void macroKernel(int rows, int cols, int kc, int q0, int q1, float alpha, float beta,
                                     boolean first, float[] a, int aSrc, int aStep, int rs, int ls, float[] aEdge,
                                     float[] b, int bSrc, int bStep, int bld, float[] bEdge,
                                     float[] c, int cBase, int ldc, float[] tile) {
-        // alpha * x is x exactly when alpha is 1, so the update of a first block with beta 0 is the kernel's store
-        boolean overwrites = alpha == 1f && beta == 0f && first;
+        // the update of a first block with beta 0 is C := alpha A B, the kernel's own store
+        boolean overwrites = beta == 0f && first;
         for (int ir = 0, p = 0; ir < rows; ir += MR, p++) {                  // loopTwo
             int mr = Math.min(MR, rows - ir);
             boolean packedRows = aEdge != null && K.kernelRows(mr) != mr;
@@ -535,14 +537,15 @@ public final class GemmDriver {
                 float[] pb = nr < NR && bEdge != null ? bEdge : b;
                 int pbo = pb == bEdge ? 0 : bSrc + q * bStep, pld = pb == bEdge ? NR : bld;
                 boolean narrow = nr <= NARROW;
-                // C := A B is the whole update, and the kernel writes exactly this tile: straight into C
+                // C := alpha A B is the whole update, and the kernel writes exactly this tile: straight into C
                 boolean direct = overwrites && K.kernelRows(mr) == mr && nr == (narrow ? NARROW : NR);
                 float[] d = direct ? c : tile;
                 int dOff = direct ? cOff : 0, ldd = direct ? ldc : NR;
+                float scale = direct ? alpha : 1f;
                 if (narrow) {
-                    K.kernelNarrow(mr, kc, pa, pao, prs, pls, pb, pbo, pld, d, dOff, ldd);
+                    K.kernelNarrow(mr, kc, pa, pao, prs, pls, pb, pbo, pld, scale, d, dOff, ldd);
                 } else {
-                    K.kernel(mr, kc, pa, pao, prs, pls, pb, pbo, pld, d, dOff, ldd);
+                    K.kernel(mr, kc, pa, pao, prs, pls, pb, pbo, pld, scale, d, dOff, ldd);
                 }
                 if (direct) {
                     continue;

@@ -34,16 +34,17 @@ public interface GemmKernel {
      */
     default void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
                         float[] tile) {
-        kernel(rows, kc, a, ao, rs, ls, b, bo, ldb, tile, 0, nr());
+        kernel(rows, kc, a, ao, rs, ls, b, bo, ldb, 1f, tile, 0, nr());
     }
 
     /**
-     * {@link #kernel(int, int, float[], int, int, int, float[], int, int, float[])} writing its rows anywhere: row
-     * {@code r} of the product at {@code d[dOff + r*ldd]}, NR floats (the driver passes C itself when C := A B is the
-     * whole update, with alpha 1 and beta 0, and the tile otherwise).
+     * {@link #kernel(int, int, float[], int, int, int, float[], int, int, float[])} times {@code alpha} (each element
+     * {@code acc * alpha}, one rounding; exact for alpha 1), written anywhere: row {@code r} at
+     * {@code d[dOff + r*ldd]}, NR floats. The driver passes C itself when C := alpha A B is the whole update (beta 0,
+     * the first depth block), and the tile with alpha 1 otherwise.
      */
     void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
-                float[] d, int dOff, int ldd);
+                float alpha, float[] d, int dOff, int ldd);
 
     /**
      * The rows the kernel reads, computes and writes for a panel of {@code rows} rows ({@code 1 <= rows <= MR}): the
@@ -68,12 +69,16 @@ public interface GemmKernel {
      */
     default void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
                               float[] tile) {
-        kernelNarrow(rows, kc, a, ao, rs, ls, b, bo, ldb, tile, 0, nr());
+        kernelNarrow(rows, kc, a, ao, rs, ls, b, bo, ldb, 1f, tile, 0, nr());
     }
 
-    /** {@link #kernelNarrow(int, int, float[], int, int, int, float[], int, int, float[])} writing row r at d[dOff + r*ldd]. */
+    /**
+     * {@link #kernelNarrow(int, int, float[], int, int, int, float[], int, int, float[])} times {@code alpha}, row r
+     * written at {@code d[dOff + r*ldd]} (as {@link #kernel(int, int, float[], int, int, int, float[], int, int,
+     * float, float[], int, int)}).
+     */
     default void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
-                              float[] d, int dOff, int ldd) {
+                              float alpha, float[] d, int dOff, int ldd) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no narrow kernel");
     }
 

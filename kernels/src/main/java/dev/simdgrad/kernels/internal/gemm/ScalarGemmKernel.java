@@ -29,18 +29,18 @@ public final class ScalarGemmKernel implements GemmKernel {
     /** Always the full 4 x 4 tile ({@code rows} is at most MR, and padding rows are readable by contract). */
     @Override
     public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
-                       float[] d, int dOff, int ldd) {
+                       float alpha, float[] d, int dOff, int ldd) {
         if (fma) {
-            kernelFma(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+            kernelFma(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
         } else {
-            kernelMulAdd(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+            kernelMulAdd(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
         }
     }
 
     /** op(A) element (r, l) at {@code a[ao + r*rs + l*ls]}, B's (l, j) at {@code b[bo + l*ldb + j]}; one FMA chain per
      * element of C, in depth order. */
     private static void kernelFma(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
-                                  float[] d, int o, int ldd) {
+                                  float alpha, float[] d, int o, int ldd) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int l = 0; l < kc; l++) {
@@ -56,18 +56,18 @@ public final class ScalarGemmKernel implements GemmKernel {
             c30 = Math.fma(a3, b0, c30); c31 = Math.fma(a3, b1, c31);
             c32 = Math.fma(a3, b2, c32); c33 = Math.fma(a3, b3, c33);
         }
-        d[o] = c00; d[o + 1] = c01; d[o + 2] = c02; d[o + 3] = c03;
+        d[o] = c00 * alpha; d[o + 1] = c01 * alpha; d[o + 2] = c02 * alpha; d[o + 3] = c03 * alpha;
         o += ldd;
-        d[o] = c10; d[o + 1] = c11; d[o + 2] = c12; d[o + 3] = c13;
+        d[o] = c10 * alpha; d[o + 1] = c11 * alpha; d[o + 2] = c12 * alpha; d[o + 3] = c13 * alpha;
         o += ldd;
-        d[o] = c20; d[o + 1] = c21; d[o + 2] = c22; d[o + 3] = c23;
+        d[o] = c20 * alpha; d[o + 1] = c21 * alpha; d[o + 2] = c22 * alpha; d[o + 3] = c23 * alpha;
         o += ldd;
-        d[o] = c30; d[o + 1] = c31; d[o + 2] = c32; d[o + 3] = c33;
+        d[o] = c30 * alpha; d[o + 1] = c31 * alpha; d[o + 2] = c32 * alpha; d[o + 3] = c33 * alpha;
     }
 
     /** {@link #kernelFma} with a separate multiply and add (no hardware FMA). */
     private static void kernelMulAdd(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb,
-                                     float[] d, int o, int ldd) {
+                                     float alpha, float[] d, int o, int ldd) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int l = 0; l < kc; l++) {
@@ -79,13 +79,13 @@ public final class ScalarGemmKernel implements GemmKernel {
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
         }
-        d[o] = c00; d[o + 1] = c01; d[o + 2] = c02; d[o + 3] = c03;
+        d[o] = c00 * alpha; d[o + 1] = c01 * alpha; d[o + 2] = c02 * alpha; d[o + 3] = c03 * alpha;
         o += ldd;
-        d[o] = c10; d[o + 1] = c11; d[o + 2] = c12; d[o + 3] = c13;
+        d[o] = c10 * alpha; d[o + 1] = c11 * alpha; d[o + 2] = c12 * alpha; d[o + 3] = c13 * alpha;
         o += ldd;
-        d[o] = c20; d[o + 1] = c21; d[o + 2] = c22; d[o + 3] = c23;
+        d[o] = c20 * alpha; d[o + 1] = c21 * alpha; d[o + 2] = c22 * alpha; d[o + 3] = c23 * alpha;
         o += ldd;
-        d[o] = c30; d[o + 1] = c31; d[o + 2] = c32; d[o + 3] = c33;
+        d[o] = c30 * alpha; d[o + 1] = c31 * alpha; d[o + 2] = c32 * alpha; d[o + 3] = c33 * alpha;
     }
 
     @Override

@@ -24,16 +24,16 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
     @Override public int vectorBits() { return S.vectorBitSize(); }
 
     @Override
-    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         if (rows <= 4) {
-            kernel4(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+            kernel4(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
             return;
         }
         if (rows <= 8) {
-            kernel8(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+            kernel8(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
             return;
         }
-        kernel12(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+        kernel12(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
     }
 
     @Override
@@ -44,19 +44,19 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
     @Override public int narrowColumns() { return L; }
 
     @Override
-    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         if (rows <= 4) {
-            kernel4x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+            kernel4x1v(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
             return;
         }
         if (rows <= 8) {
-            kernel8x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+            kernel8x1v(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
             return;
         }
-        kernel12x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+        kernel12x1v(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
     }
 
-    private static void kernel4(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel4(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -151,17 +151,18 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c3_1 = a3.fma(b1, c3_1);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c0_1.intoArray(d, dOff + L);
-        c1_0.intoArray(d, dOff + ldd);
-        c1_1.intoArray(d, dOff + ldd + L);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c2_1.intoArray(d, dOff + 2 * ldd + L);
-        c3_0.intoArray(d, dOff + 3 * ldd);
-        c3_1.intoArray(d, dOff + 3 * ldd + L);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c0_1.mul(va).intoArray(d, dOff + L);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c1_1.mul(va).intoArray(d, dOff + ldd + L);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c2_1.mul(va).intoArray(d, dOff + 2 * ldd + L);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
+        c3_1.mul(va).intoArray(d, dOff + 3 * ldd + L);
     }
 
-    private static void kernel8(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel8(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -320,25 +321,26 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c7_1 = a7.fma(b1, c7_1);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c0_1.intoArray(d, dOff + L);
-        c1_0.intoArray(d, dOff + ldd);
-        c1_1.intoArray(d, dOff + ldd + L);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c2_1.intoArray(d, dOff + 2 * ldd + L);
-        c3_0.intoArray(d, dOff + 3 * ldd);
-        c3_1.intoArray(d, dOff + 3 * ldd + L);
-        c4_0.intoArray(d, dOff + 4 * ldd);
-        c4_1.intoArray(d, dOff + 4 * ldd + L);
-        c5_0.intoArray(d, dOff + 5 * ldd);
-        c5_1.intoArray(d, dOff + 5 * ldd + L);
-        c6_0.intoArray(d, dOff + 6 * ldd);
-        c6_1.intoArray(d, dOff + 6 * ldd + L);
-        c7_0.intoArray(d, dOff + 7 * ldd);
-        c7_1.intoArray(d, dOff + 7 * ldd + L);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c0_1.mul(va).intoArray(d, dOff + L);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c1_1.mul(va).intoArray(d, dOff + ldd + L);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c2_1.mul(va).intoArray(d, dOff + 2 * ldd + L);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
+        c3_1.mul(va).intoArray(d, dOff + 3 * ldd + L);
+        c4_0.mul(va).intoArray(d, dOff + 4 * ldd);
+        c4_1.mul(va).intoArray(d, dOff + 4 * ldd + L);
+        c5_0.mul(va).intoArray(d, dOff + 5 * ldd);
+        c5_1.mul(va).intoArray(d, dOff + 5 * ldd + L);
+        c6_0.mul(va).intoArray(d, dOff + 6 * ldd);
+        c6_1.mul(va).intoArray(d, dOff + 6 * ldd + L);
+        c7_0.mul(va).intoArray(d, dOff + 7 * ldd);
+        c7_1.mul(va).intoArray(d, dOff + 7 * ldd + L);
     }
 
-    private static void kernel12(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel12(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -561,33 +563,34 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c11_1 = a11.fma(b1, c11_1);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c0_1.intoArray(d, dOff + L);
-        c1_0.intoArray(d, dOff + ldd);
-        c1_1.intoArray(d, dOff + ldd + L);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c2_1.intoArray(d, dOff + 2 * ldd + L);
-        c3_0.intoArray(d, dOff + 3 * ldd);
-        c3_1.intoArray(d, dOff + 3 * ldd + L);
-        c4_0.intoArray(d, dOff + 4 * ldd);
-        c4_1.intoArray(d, dOff + 4 * ldd + L);
-        c5_0.intoArray(d, dOff + 5 * ldd);
-        c5_1.intoArray(d, dOff + 5 * ldd + L);
-        c6_0.intoArray(d, dOff + 6 * ldd);
-        c6_1.intoArray(d, dOff + 6 * ldd + L);
-        c7_0.intoArray(d, dOff + 7 * ldd);
-        c7_1.intoArray(d, dOff + 7 * ldd + L);
-        c8_0.intoArray(d, dOff + 8 * ldd);
-        c8_1.intoArray(d, dOff + 8 * ldd + L);
-        c9_0.intoArray(d, dOff + 9 * ldd);
-        c9_1.intoArray(d, dOff + 9 * ldd + L);
-        c10_0.intoArray(d, dOff + 10 * ldd);
-        c10_1.intoArray(d, dOff + 10 * ldd + L);
-        c11_0.intoArray(d, dOff + 11 * ldd);
-        c11_1.intoArray(d, dOff + 11 * ldd + L);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c0_1.mul(va).intoArray(d, dOff + L);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c1_1.mul(va).intoArray(d, dOff + ldd + L);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c2_1.mul(va).intoArray(d, dOff + 2 * ldd + L);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
+        c3_1.mul(va).intoArray(d, dOff + 3 * ldd + L);
+        c4_0.mul(va).intoArray(d, dOff + 4 * ldd);
+        c4_1.mul(va).intoArray(d, dOff + 4 * ldd + L);
+        c5_0.mul(va).intoArray(d, dOff + 5 * ldd);
+        c5_1.mul(va).intoArray(d, dOff + 5 * ldd + L);
+        c6_0.mul(va).intoArray(d, dOff + 6 * ldd);
+        c6_1.mul(va).intoArray(d, dOff + 6 * ldd + L);
+        c7_0.mul(va).intoArray(d, dOff + 7 * ldd);
+        c7_1.mul(va).intoArray(d, dOff + 7 * ldd + L);
+        c8_0.mul(va).intoArray(d, dOff + 8 * ldd);
+        c8_1.mul(va).intoArray(d, dOff + 8 * ldd + L);
+        c9_0.mul(va).intoArray(d, dOff + 9 * ldd);
+        c9_1.mul(va).intoArray(d, dOff + 9 * ldd + L);
+        c10_0.mul(va).intoArray(d, dOff + 10 * ldd);
+        c10_1.mul(va).intoArray(d, dOff + 10 * ldd + L);
+        c11_0.mul(va).intoArray(d, dOff + 11 * ldd);
+        c11_1.mul(va).intoArray(d, dOff + 11 * ldd + L);
     }
 
-    private static void kernel4x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel4x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -657,13 +660,14 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c3_0 = a3.fma(b0, c3_0);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c1_0.intoArray(d, dOff + ldd);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c3_0.intoArray(d, dOff + 3 * ldd);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
     }
 
-    private static void kernel8x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel8x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -777,17 +781,18 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c7_0 = a7.fma(b0, c7_0);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c1_0.intoArray(d, dOff + ldd);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c3_0.intoArray(d, dOff + 3 * ldd);
-        c4_0.intoArray(d, dOff + 4 * ldd);
-        c5_0.intoArray(d, dOff + 5 * ldd);
-        c6_0.intoArray(d, dOff + 6 * ldd);
-        c7_0.intoArray(d, dOff + 7 * ldd);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
+        c4_0.mul(va).intoArray(d, dOff + 4 * ldd);
+        c5_0.mul(va).intoArray(d, dOff + 5 * ldd);
+        c6_0.mul(va).intoArray(d, dOff + 6 * ldd);
+        c7_0.mul(va).intoArray(d, dOff + 7 * ldd);
     }
 
-    private static void kernel12x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel12x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -945,18 +950,19 @@ public final class VectorGemmKernel12x2v implements GemmKernel {
                 c11_0 = a11.fma(b0, c11_0);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c1_0.intoArray(d, dOff + ldd);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c3_0.intoArray(d, dOff + 3 * ldd);
-        c4_0.intoArray(d, dOff + 4 * ldd);
-        c5_0.intoArray(d, dOff + 5 * ldd);
-        c6_0.intoArray(d, dOff + 6 * ldd);
-        c7_0.intoArray(d, dOff + 7 * ldd);
-        c8_0.intoArray(d, dOff + 8 * ldd);
-        c9_0.intoArray(d, dOff + 9 * ldd);
-        c10_0.intoArray(d, dOff + 10 * ldd);
-        c11_0.intoArray(d, dOff + 11 * ldd);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
+        c4_0.mul(va).intoArray(d, dOff + 4 * ldd);
+        c5_0.mul(va).intoArray(d, dOff + 5 * ldd);
+        c6_0.mul(va).intoArray(d, dOff + 6 * ldd);
+        c7_0.mul(va).intoArray(d, dOff + 7 * ldd);
+        c8_0.mul(va).intoArray(d, dOff + 8 * ldd);
+        c9_0.mul(va).intoArray(d, dOff + 9 * ldd);
+        c10_0.mul(va).intoArray(d, dOff + 10 * ldd);
+        c11_0.mul(va).intoArray(d, dOff + 11 * ldd);
     }
 
     @Override

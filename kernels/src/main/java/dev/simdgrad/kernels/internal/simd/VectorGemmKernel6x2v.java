@@ -24,12 +24,12 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
     @Override public int vectorBits() { return S.vectorBitSize(); }
 
     @Override
-    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    public void kernel(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         if (rows <= 4) {
-            kernel4(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+            kernel4(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
             return;
         }
-        kernel6(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+        kernel6(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
     }
 
     @Override
@@ -40,15 +40,15 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
     @Override public int narrowColumns() { return L; }
 
     @Override
-    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    public void kernelNarrow(int rows, int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         if (rows <= 4) {
-            kernel4x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+            kernel4x1v(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
             return;
         }
-        kernel6x1v(kc, a, ao, rs, ls, b, bo, ldb, d, dOff, ldd);
+        kernel6x1v(kc, a, ao, rs, ls, b, bo, ldb, alpha, d, dOff, ldd);
     }
 
-    private static void kernel4(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel4(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -143,17 +143,18 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
                 c3_1 = a3.fma(b1, c3_1);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c0_1.intoArray(d, dOff + L);
-        c1_0.intoArray(d, dOff + ldd);
-        c1_1.intoArray(d, dOff + ldd + L);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c2_1.intoArray(d, dOff + 2 * ldd + L);
-        c3_0.intoArray(d, dOff + 3 * ldd);
-        c3_1.intoArray(d, dOff + 3 * ldd + L);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c0_1.mul(va).intoArray(d, dOff + L);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c1_1.mul(va).intoArray(d, dOff + ldd + L);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c2_1.mul(va).intoArray(d, dOff + 2 * ldd + L);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
+        c3_1.mul(va).intoArray(d, dOff + 3 * ldd + L);
     }
 
-    private static void kernel6(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel6(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -280,21 +281,22 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
                 c5_1 = a5.fma(b1, c5_1);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c0_1.intoArray(d, dOff + L);
-        c1_0.intoArray(d, dOff + ldd);
-        c1_1.intoArray(d, dOff + ldd + L);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c2_1.intoArray(d, dOff + 2 * ldd + L);
-        c3_0.intoArray(d, dOff + 3 * ldd);
-        c3_1.intoArray(d, dOff + 3 * ldd + L);
-        c4_0.intoArray(d, dOff + 4 * ldd);
-        c4_1.intoArray(d, dOff + 4 * ldd + L);
-        c5_0.intoArray(d, dOff + 5 * ldd);
-        c5_1.intoArray(d, dOff + 5 * ldd + L);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c0_1.mul(va).intoArray(d, dOff + L);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c1_1.mul(va).intoArray(d, dOff + ldd + L);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c2_1.mul(va).intoArray(d, dOff + 2 * ldd + L);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
+        c3_1.mul(va).intoArray(d, dOff + 3 * ldd + L);
+        c4_0.mul(va).intoArray(d, dOff + 4 * ldd);
+        c4_1.mul(va).intoArray(d, dOff + 4 * ldd + L);
+        c5_0.mul(va).intoArray(d, dOff + 5 * ldd);
+        c5_1.mul(va).intoArray(d, dOff + 5 * ldd + L);
     }
 
-    private static void kernel4x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel4x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -364,13 +366,14 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
                 c3_0 = a3.fma(b0, c3_0);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c1_0.intoArray(d, dOff + ldd);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c3_0.intoArray(d, dOff + 3 * ldd);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
     }
 
-    private static void kernel6x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float[] d, int dOff, int ldd) {
+    private static void kernel6x1v(int kc, float[] a, int ao, int rs, int ls, float[] b, int bo, int ldb, float alpha, float[] d, int dOff, int ldd) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -462,12 +465,13 @@ public final class VectorGemmKernel6x2v implements GemmKernel {
                 c5_0 = a5.fma(b0, c5_0);
             }
         }
-        c0_0.intoArray(d, dOff);
-        c1_0.intoArray(d, dOff + ldd);
-        c2_0.intoArray(d, dOff + 2 * ldd);
-        c3_0.intoArray(d, dOff + 3 * ldd);
-        c4_0.intoArray(d, dOff + 4 * ldd);
-        c5_0.intoArray(d, dOff + 5 * ldd);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(d, dOff);
+        c1_0.mul(va).intoArray(d, dOff + ldd);
+        c2_0.mul(va).intoArray(d, dOff + 2 * ldd);
+        c3_0.mul(va).intoArray(d, dOff + 3 * ldd);
+        c4_0.mul(va).intoArray(d, dOff + 4 * ldd);
+        c5_0.mul(va).intoArray(d, dOff + 5 * ldd);
     }
 
     @Override
