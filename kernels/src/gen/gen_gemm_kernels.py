@@ -103,7 +103,10 @@ def gen(mr):
         # C := alpha A B is all the update does (beta 0, the first depth block, a tile that fits); otherwise the update
         # of C is a separate method. Why not the whole update here: C1 (tier 3) inlines every @ForceInline Vector API call, and a kernel
         # that also did the update ran out of C1's virtual registers; the method then stayed at tier 2, ~100x slower,
-        # and often never reached C2. Storing to an offset and a stride instead of constants is the same code.
+        # and often never reached C2. Storing to an offset and a stride instead of constants is the same code, and one
+        # multiply per accumulator kept kernel12 compiling at tier 3 (3,261 bytes). Tried in session 16 and not kept:
+        # also adding d * beta here (the later depth blocks): kernel12 grew to 4,381 bytes and C1 bailed out ("out of
+        # virtual registers in LIR generator", -XX:+PrintCompilation), leaving the kernel to C2 alone.
         w('        FloatVector va = FloatVector.broadcast(S, alpha);')
         for i in range(rows):
             row = 'dOff' if i == 0 else 'dOff + ldd' if i == 1 else f'dOff + {i} * ldd'
