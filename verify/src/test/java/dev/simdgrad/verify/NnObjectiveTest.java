@@ -134,6 +134,41 @@ class NnObjectiveTest {
         assertArrayEquals(atAscent, fgr, "γ = ε: (1 - γ/ε) g + (γ/ε) ∇L(θ + εg) = ∇L(θ + εg)");
     }
 
+    /**
+     * F-GR and B-GR over the mean loss combine their two gradients in the second one's products
+     * ({@code GradientStrategy.aggregateScaled}); B = 16 is a power of two, so the mean's 1/B and the products'
+     * alpha γ/(tB) are exact scalings of the same product sums, and the result must be the formula's float bits.
+     */
+    @Test
+    void differenceGRIsTheFloatCombinationOfItsTwoGradients() {
+        TwoLayerNet net = net(Activation.TANH, false, 16);
+        Batch batch = NnFixtures.batch(B, D, K, true, 17);
+        Loss loss = NnFixtures.loss(true);
+        int p = net.trainableCount();
+        float gamma = 0.3f, eps = 0.05f;
+        for (float t : new float[] {eps, -eps}) {
+            float[] got = new float[p], g = new float[p], moved = new float[p], expected = new float[p];
+            LossGradient inner = new LossGradient(loss, new Mean());
+            if (t > 0) {
+                new ForwardDifferenceGR(inner, gamma, eps).gradient(net, batch, got);
+            } else {
+                new BackwardDifferenceGR(inner, gamma, eps).gradient(net, batch, got);
+            }
+            LossGradient plain = new LossGradient(loss, new Mean());
+            plain.gradient(net, batch, g);
+            TwoLayerNet shifted = net.copy();
+            for (int i = 0; i < p; i++) {
+                shifted.parameters()[i] += t * g[i];
+            }
+            plain.gradient(shifted, batch, moved);
+            float c = gamma / t;
+            for (int i = 0; i < p; i++) {
+                expected[i] = (1 - c) * g[i] + c * moved[i];
+            }
+            assertArrayEquals(expected, got, "t = " + t + ": (1 - γ/t) g + (γ/t) ∇L(θ + t g)");
+        }
+    }
+
     @Test
     void floodingFlipsTheGradientBelowTheLevel() {
         TwoLayerNet net = net(Activation.RELU, false, 10);

@@ -37,7 +37,8 @@ public final class BackwardDifferenceGR implements Objective {
 
     @Override
     public double gradient(DenseNetwork net, Batch batch, float[] gradient) {
-        return ForwardDifferenceGR.difference(base, shadow, scratch(net.trainableCount()), net, batch, gradient,
+        return ForwardDifferenceGR.difference(base, shadow,
+                base.strategy().isLinear() ? null : scratch(net.trainableCount()), net, batch, gradient,
                 gamma, -epsilon);
     }
 

@@ -48,6 +48,21 @@ public final class LossGradient implements Objective {
     }
 
     /**
+     * {@code gradient := scale * ∇L + beta * gradient} in one pass for a linear strategy
+     * ({@link GradientStrategy#aggregateScaled}); the loss.
+     */
+    double gradientScaled(DenseNetwork net, Batch batch, float[] gradient, float scale, float beta) {
+        if (gradient.length < net.trainableCount()) {
+            throw new IllegalArgumentException("gradient has " + gradient.length + " entries, needs "
+                    + net.trainableCount());
+        }
+        ws = workspaceFor(ws, net, batch);
+        double l = net.lossAndDeltas(loss, batch, ws);
+        strategy.aggregateScaled(ws, gradient, scale, beta);
+        return l;
+    }
+
+    /**
      * Returns this objective for {@code user}, which evaluates it twice per step, after checking that its strategy
      * keeps no per-step history (a second evaluation would advance RM3's history twice per step).
      *

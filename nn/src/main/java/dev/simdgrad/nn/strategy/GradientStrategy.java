@@ -72,4 +72,27 @@ public interface GradientStrategy {
     default boolean isStateful() {
         return false;
     }
+
+    /**
+     * Whether this strategy is linear in the per-example gradients ({@link Mean}, {@link Sum}), so that
+     * {@link #aggregateScaled} can fold a scale and a sum into its products: false by default.
+     */
+    default boolean isLinear() {
+        return false;
+    }
+
+    /**
+     * For a linear strategy: {@code gradient := scale * a + beta * gradient} over {@code [0, deltas.gradientLength())},
+     * where a is what {@link #aggregate} writes, in the products' own pass over the gradient (scale and beta are the
+     * layers' SGEMM alpha and beta, so {@code gradient} is not read when beta is 0). It saves a pass over the
+     * parameters where an objective combines two gradients (F-GR, B-GR). Rounding: the scale is applied inside the
+     * products, once per element, so the result is within one rounding of {@code scale * a} computed apart, not
+     * bitwise equal to it (except with scale 1).
+     *
+     * @throws UnsupportedOperationException if {@link #isLinear()} is false
+     * @throws IllegalArgumentException      as {@link #aggregate}
+     */
+    default void aggregateScaled(PerExampleDeltas deltas, float[] gradient, float scale, float beta) {
+        throw new UnsupportedOperationException(this + " is not linear in the per-example gradients");
+    }
 }

@@ -15,6 +15,18 @@ public final class Mean implements GradientStrategy {
         sum.accumulate(deltas, gradient, b == 0 ? 0f : 1f / b);
     }
 
+    /** Linear: {@code scale / B} is the products' alpha (with scale 1, the same bits as {@link #aggregate}). */
+    @Override
+    public boolean isLinear() {
+        return true;
+    }
+
+    @Override
+    public void aggregateScaled(PerExampleDeltas deltas, float[] gradient, float scale, float beta) {
+        int b = deltas.batchSize();
+        sum.accumulate(deltas, gradient, b == 0 ? 0f : scale / b, beta);
+    }
+
     @Override
     public String toString() {
         return "mean";

@@ -15,6 +15,17 @@ public final class Sum implements GradientStrategy {
         sum.accumulate(deltas, gradient, 1f);
     }
 
+    /** Linear: {@code scale} is the products' alpha. */
+    @Override
+    public boolean isLinear() {
+        return true;
+    }
+
+    @Override
+    public void aggregateScaled(PerExampleDeltas deltas, float[] gradient, float scale, float beta) {
+        sum.accumulate(deltas, gradient, scale, beta);
+    }
+
     @Override
     public String toString() {
         return "sum";
