@@ -56,13 +56,10 @@ public final class ScalarGemmKernel implements GemmKernel {
             c30 = Math.fma(a3, b0, c30); c31 = Math.fma(a3, b1, c31);
             c32 = Math.fma(a3, b2, c32); c33 = Math.fma(a3, b3, c33);
         }
-        d[o] = c00 * alpha; d[o + 1] = c01 * alpha; d[o + 2] = c02 * alpha; d[o + 3] = c03 * alpha;
-        o += ldd;
-        d[o] = c10 * alpha; d[o + 1] = c11 * alpha; d[o + 2] = c12 * alpha; d[o + 3] = c13 * alpha;
-        o += ldd;
-        d[o] = c20 * alpha; d[o + 1] = c21 * alpha; d[o + 2] = c22 * alpha; d[o + 3] = c23 * alpha;
-        o += ldd;
-        d[o] = c30 * alpha; d[o + 1] = c31 * alpha; d[o + 2] = c32 * alpha; d[o + 3] = c33 * alpha;
+        row(d, o, alpha, c00, c01, c02, c03);
+        row(d, o + ldd, alpha, c10, c11, c12, c13);
+        row(d, o + 2 * ldd, alpha, c20, c21, c22, c23);
+        row(d, o + 3 * ldd, alpha, c30, c31, c32, c33);
     }
 
     /** {@link #kernelFma} with a separate multiply and add (no hardware FMA). */
@@ -79,13 +76,18 @@ public final class ScalarGemmKernel implements GemmKernel {
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
         }
-        d[o] = c00 * alpha; d[o + 1] = c01 * alpha; d[o + 2] = c02 * alpha; d[o + 3] = c03 * alpha;
-        o += ldd;
-        d[o] = c10 * alpha; d[o + 1] = c11 * alpha; d[o + 2] = c12 * alpha; d[o + 3] = c13 * alpha;
-        o += ldd;
-        d[o] = c20 * alpha; d[o + 1] = c21 * alpha; d[o + 2] = c22 * alpha; d[o + 3] = c23 * alpha;
-        o += ldd;
-        d[o] = c30 * alpha; d[o + 1] = c31 * alpha; d[o + 2] = c32 * alpha; d[o + 3] = c33 * alpha;
+        row(d, o, alpha, c00, c01, c02, c03);
+        row(d, o + ldd, alpha, c10, c11, c12, c13);
+        row(d, o + 2 * ldd, alpha, c20, c21, c22, c23);
+        row(d, o + 3 * ldd, alpha, c30, c31, c32, c33);
+    }
+
+    /** One row of the result, each element {@code x * alpha}, at {@code d[o .. o + 3]}. */
+    private static void row(float[] d, int o, float alpha, float x0, float x1, float x2, float x3) {
+        d[o] = x0 * alpha;
+        d[o + 1] = x1 * alpha;
+        d[o + 2] = x2 * alpha;
+        d[o + 3] = x3 * alpha;
     }
 
     @Override
