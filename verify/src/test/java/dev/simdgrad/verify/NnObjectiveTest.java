@@ -122,15 +122,10 @@ class NnObjectiveTest {
         Loss loss = NnFixtures.loss(true);
         int p = net.trainableCount();
         float eps = 0.05f;
-        float[] fgr = new float[p], g = new float[p], atAscent = new float[p];
+        float[] fgr = new float[p], g = new float[p];
         new ForwardDifferenceGR(new LossGradient(loss, new Mean()), eps, eps).gradient(net, batch, fgr);
-        LossGradient plain = new LossGradient(loss, new Mean());
-        plain.gradient(net, batch, g);
-        TwoLayerNet ascent = net.copy();
-        for (int i = 0; i < p; i++) {
-            ascent.parameters()[i] += eps * g[i];
-        }
-        plain.gradient(ascent, batch, atAscent);
+        new LossGradient(loss, new Mean()).gradient(net, batch, g);
+        float[] atAscent = meanGradientAt(net, g, eps, batch, loss);
         assertArrayEquals(atAscent, fgr, "γ = ε: (1 - γ/ε) g + (γ/ε) ∇L(θ + εg) = ∇L(θ + εg)");
     }
 
@@ -147,26 +142,33 @@ class NnObjectiveTest {
         int p = net.trainableCount();
         float gamma = 0.3f, eps = 0.05f;
         for (float t : new float[] {eps, -eps}) {
-            float[] got = new float[p], g = new float[p], moved = new float[p], expected = new float[p];
+            float[] got = new float[p], g = new float[p], expected = new float[p];
             LossGradient inner = new LossGradient(loss, new Mean());
             if (t > 0) {
                 new ForwardDifferenceGR(inner, gamma, eps).gradient(net, batch, got);
             } else {
                 new BackwardDifferenceGR(inner, gamma, eps).gradient(net, batch, got);
             }
-            LossGradient plain = new LossGradient(loss, new Mean());
-            plain.gradient(net, batch, g);
-            TwoLayerNet shifted = net.copy();
-            for (int i = 0; i < p; i++) {
-                shifted.parameters()[i] += t * g[i];
-            }
-            plain.gradient(shifted, batch, moved);
+            new LossGradient(loss, new Mean()).gradient(net, batch, g);
+            float[] moved = meanGradientAt(net, g, t, batch, loss);
             float c = gamma / t;
             for (int i = 0; i < p; i++) {
                 expected[i] = (1 - c) * g[i] + c * moved[i];
             }
             assertArrayEquals(expected, got, "t = " + t + ": (1 - γ/t) g + (γ/t) ∇L(θ + t g)");
         }
+    }
+
+    /** The mean-loss gradient at θ + t g, the parameters shifted in float as the objectives shift them. */
+    private static float[] meanGradientAt(TwoLayerNet net, float[] g, float t, Batch batch, Loss loss) {
+        int p = net.trainableCount();
+        TwoLayerNet shifted = net.copy();
+        for (int i = 0; i < p; i++) {
+            shifted.parameters()[i] += t * g[i];
+        }
+        float[] out = new float[p];
+        new LossGradient(loss, new Mean()).gradient(shifted, batch, out);
+        return out;
     }
 
     @Test
