@@ -262,7 +262,11 @@ class RobustAggregatePropertiesTest {
                 + refOpt + " + " + n * zErr + " " + k);
     }
 
-    /** No iteration: the mean, within the weighted-sum bound. */
+    /**
+     * No iteration: the mean, within the weighted-sum bound; and bit for bit the documented float formula of the
+     * weighted sum, {@code ((0 + fl(w g_0j)) + fl(w g_1j)) + ...} with {@code w = fl(1/n)}, rows in order (the sum
+     * takes four rows per pass at every width: the same additions in the same order).
+     */
     @Property(tries = 60)
     void geometricMedianWithoutIterationsIsTheMean(@ForAll("cases") RobustCase k) {
         float[] out = AggregateCase.output(k.cols(), 1);
@@ -279,6 +283,16 @@ class RobustAggregatePropertiesTest {
             bound[j] *= ErrorBounds.gamma(k.rows() + 2) / ErrorBounds.gamma(k.rows() + 1);
         }
         AggregateChecks.within("geometric median (0 iterations) " + k, out, 1, ref, bound, 0.5);
+        float w = (float) (1.0 / k.rows());
+        for (int j = 0; j < k.cols(); j++) {
+            float s = 0f;
+            for (int i = 0; i < k.rows(); i++) {
+                float term = w * k.g()[k.offset() + i * k.ldg() + j];
+                s = s + term;
+            }
+            assertEquals(Float.floatToIntBits(s), Float.floatToIntBits(out[1 + j]),
+                    "geometric median (0 iterations), column " + j + ": " + s + " vs " + out[1 + j] + " " + k);
+        }
     }
 
     /**

@@ -23,6 +23,14 @@ public interface RowSum {
     void addScaled(float[] acc, int ao, float s, float[] g, int p, int w);
 
     /**
+     * Four scaled rows added in order: {@code acc[ao + j] = (((acc[ao + j] + fl(s0 g[p0 + j])) + fl(s1 g[p1 + j])) +
+     * fl(s2 g[p2 + j])) + fl(s3 g[p3 + j])}, the same roundings as four calls of {@link #addScaled}, so the same bits.
+     * Four sequential streams at once, and the sums loaded and stored once per four rows (as {@link #add4}).
+     */
+    void addScaled4(float[] acc, int ao, float s0, float s1, float s2, float s3, float[] g, int p0, int p1, int p2,
+                    int p3, int w);
+
+    /**
      * {@code out[oo + j] = fl(s * g[p + j])} for {@code j < w}: a scaled copy, one rounding per element (the
      * materialized per-example gradient {@code d x}, a row of an outer product).
      */
@@ -54,6 +62,14 @@ public interface RowSum {
         public void addScaled(float[] acc, int ao, float s, float[] g, int p, int w) {
             for (int j = 0; j < w; j++) {
                 acc[ao + j] += s * g[p + j];
+            }
+        }
+
+        @Override
+        public void addScaled4(float[] acc, int ao, float s0, float s1, float s2, float s3, float[] g, int p0,
+                               int p1, int p2, int p3, int w) {
+            for (int j = 0; j < w; j++) {
+                acc[ao + j] = (((acc[ao + j] + s0 * g[p0 + j]) + s1 * g[p1 + j]) + s2 * g[p2 + j]) + s3 * g[p3 + j];
             }
         }
 

@@ -78,6 +78,30 @@ final class VectorRowSum implements RowSum {
     }
 
     @Override
+    public void addScaled4(float[] acc, int ao, float s0, float s1, float s2, float s3, float[] g, int p0, int p1,
+                           int p2, int p3, int w) {
+        FloatVector v0 = FloatVector.broadcast(S, s0), v1 = FloatVector.broadcast(S, s1);
+        FloatVector v2 = FloatVector.broadcast(S, s2), v3 = FloatVector.broadcast(S, s3);
+        int j = 0;
+        for (; j <= w - 2 * L; j += 2 * L) {
+            FloatVector a = FloatVector.fromArray(S, acc, ao + j), b = FloatVector.fromArray(S, acc, ao + j + L);
+            a = a.add(v0.mul(FloatVector.fromArray(S, g, p0 + j)));
+            b = b.add(v0.mul(FloatVector.fromArray(S, g, p0 + j + L)));
+            a = a.add(v1.mul(FloatVector.fromArray(S, g, p1 + j)));
+            b = b.add(v1.mul(FloatVector.fromArray(S, g, p1 + j + L)));
+            a = a.add(v2.mul(FloatVector.fromArray(S, g, p2 + j)));
+            b = b.add(v2.mul(FloatVector.fromArray(S, g, p2 + j + L)));
+            a = a.add(v3.mul(FloatVector.fromArray(S, g, p3 + j)));
+            b = b.add(v3.mul(FloatVector.fromArray(S, g, p3 + j + L)));
+            a.intoArray(acc, ao + j);
+            b.intoArray(acc, ao + j + L);
+        }
+        for (; j < w; j++) {
+            acc[ao + j] = (((acc[ao + j] + s0 * g[p0 + j]) + s1 * g[p1 + j]) + s2 * g[p2 + j]) + s3 * g[p3 + j];
+        }
+    }
+
+    @Override
     public void scale(float[] out, int oo, float s, float[] g, int p, int w) {
         FloatVector sv = FloatVector.broadcast(S, s);
         int j = 0;
