@@ -1,6 +1,7 @@
 package dev.simdgrad.cli;
 
 import dev.simdgrad.experiments.Spread;
+import dev.simdgrad.spark.LocalSession;
 import dev.simdgrad.spark.byzantine.ByzantineRobustness;
 import dev.simdgrad.spark.byzantine.ByzantineRobustness.Run;
 import java.io.IOException;
@@ -53,7 +54,8 @@ final class ByzantineReport {
                 v.hidden() != null ? v.hidden() : d.hidden(), d.workers(), d.fs(),
                 v.attacks() != null ? v.attacks() : d.attacks(), aggregators, d.localSteps(),
                 d.batch(), d.lr(),
-                v.epochs() != null ? v.epochs() : v.full() ? 100 : d.epochs(), d.seeds(), d.master());
+                v.epochs() != null ? v.epochs() : v.full() ? 100 : d.epochs(), d.seeds(),
+                LocalSession.master(d.master()));
             ByzantineRobustness.check(c);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

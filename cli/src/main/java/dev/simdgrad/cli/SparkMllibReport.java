@@ -1,6 +1,7 @@
 package dev.simdgrad.cli;
 
 import dev.simdgrad.spark.MllibBenchmark;
+import dev.simdgrad.spark.LocalSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ final class SparkMllibReport {
     static List<Path> run(Settings s, PrintWriter o, Path dir) throws IOException {
         var d = MllibBenchmark.Config.standard();
         var c = new MllibBenchmark.Config(s.trainSize(), d.testSize(), s.hidden(), s.epochs(), s.repeats(),
-                d.batch(), s.workers(), s.localSteps(), d.master());
+                d.batch(), s.workers(), s.localSteps(), LocalSession.master(d.master()));
         o.printf(Locale.ROOT, "bench spark-mllib: 784-%d-10, %d epochs per fit, %d timed fits per method, Spark %s%n",
                 c.hidden(), c.epochs(), c.repeats(), c.master());
         o.flush();

@@ -3,9 +3,11 @@ package dev.simdgrad.spark;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A Spark session in local mode on this machine for the command line's experiments and benchmarks: no web UI, the
- * driver bound to the loopback address (no network), Spark's own logging at WARN so the terminal shows our tables.
- * Closing stops the session only if this object created it (a caller's active session is borrowed, not stopped).
+ * The Spark session of the command line's experiments and benchmarks: by default in local mode on this machine (no
+ * web UI, the driver bound to the loopback address, so no network), or, when the JVM was started by
+ * {@code spark-submit} (which sets the system property {@code spark.master}), the cluster it names, with every setting
+ * {@code spark-submit} passed. Spark's own logging at WARN either way, so the terminal shows our tables. Closing
+ * stops the session only if this object created it (a caller's active session is borrowed, not stopped).
  */
 public final class LocalSession implements AutoCloseable {
     private final SparkSession session;
@@ -17,10 +19,12 @@ public final class LocalSession implements AutoCloseable {
     }
 
     /**
-     * The active session if there is one, else a new one on {@code master} (e.g. {@code local[2]}).
+     * The active session if there is one; else, under {@code spark-submit} (the system property
+     * {@code spark.master} set), a new session on the submitted master and settings, {@code master} ignored; else a
+     * new local session on {@code master} (e.g. {@code local[2]}).
      *
-     * @throws IllegalArgumentException if {@code master} is not a local master ({@code local}, {@code local[N]},
-     *                                  {@code local[*]})
+     * @throws IllegalArgumentException if a local session is to be made and {@code master} is not a local master
+     *                                  ({@code local}, {@code local[N]}, {@code local[*]})
      */
     public static LocalSession open(String master) {
         // Before the first Spark class logs: without a configuration Spark installs its INFO-level default profile.
@@ -33,6 +37,14 @@ public final class LocalSession implements AutoCloseable {
         if (SparkSession.getActiveSession().isDefined()) {
             return new LocalSession(SparkSession.getActiveSession().get(), false);
         }
+        String submitted = System.getProperty("spark.master");
+        if (submitted != null) {
+            // spark-submit's master, jars and driver address: a cluster's executors must reach the driver, so no
+            // loopback binding here
+            SparkSession s = SparkSession.builder().appName("simdgrad").getOrCreate();
+            s.sparkContext().setLogLevel("WARN");
+            return new LocalSession(s, true);
+        }
         if (master == null || !master.matches("local(\\[(\\d+|\\*)])?")) {
             throw new IllegalArgumentException("master '" + master + "': expected local, local[N] or local[*]");
         }
@@ -44,6 +56,17 @@ public final class LocalSession implements AutoCloseable {
                 .getOrCreate();
         s.sparkContext().setLogLevel("WARN");
         return new LocalSession(s, true);
+    }
+
+    /**
+     * The master {@link #open} would run on: the active session's, else the one {@code spark-submit} named, else
+     * {@code local}.
+     */
+    public static String master(String local) {
+        if (SparkSession.getActiveSession().isDefined()) {
+            return SparkSession.getActiveSession().get().sparkContext().master();
+        }
+        return System.getProperty("spark.master", local);
     }
 
     /** The session. */

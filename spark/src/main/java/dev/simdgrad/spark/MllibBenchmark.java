@@ -47,7 +47,7 @@ public final class MllibBenchmark {
      * @param batch     simdgrad's minibatch size
      * @param workers   the W of the round-overhead measurement
      * @param localSteps the K of the round-overhead measurement
-     * @param master    the local master
+     * @param master    the local master (under {@code spark-submit}, the submitted one: {@link LocalSession#open})
      */
     public record Config(int trainSize, int testSize, int hidden, int epochs, int repeats, int batch,
                          List<Integer> workers, List<Integer> localSteps, String master) {
@@ -215,10 +215,13 @@ public final class MllibBenchmark {
                 }
             }
             List<Overhead> overheads = new ArrayList<>();
+            // on a cluster (spark-submit) executors register after the session starts, so the count at the start
+            // may be 0: count the slots again, now that jobs have run on them
+            int slotsNow = BarrierRounds.slots(JavaSparkContext.fromSparkContext(spark.session().sparkContext()));
             for (int w : c.workers()) {
                 for (int k : c.localSteps()) {
                     for (String mode : new String[]{"job", "barrier"}) {
-                        if (mode.equals("barrier") && w > slots) {
+                        if (mode.equals("barrier") && w > slotsNow) {
                             continue;   // a barrier stage needs its W tasks running at once
                         }
                         overheads.add(overhead(ours.copy(ParamMap.empty()).setRoundMode(mode).setNumWorkers(w)

@@ -70,7 +70,8 @@ public final class ByzantineRobustness {
      * @param lr          the SGD learning rate
      * @param epochs      epochs of the largest shard (with full batches and K = 1: rounds)
      * @param seeds       seeds of the initialization, the Byzantine workers' identity and the Gaussian attack
-     * @param master      the Spark master, local mode ({@code local[2]})
+     * @param master      the Spark master: local mode ({@code local[2]}), or under {@code spark-submit} the submitted
+     *                    one ({@link LocalSession#open})
      */
     public record Config(Path data, int trainSize, int testSize, List<Integer> hidden, int workers, List<Integer> fs,
                          List<String> attacks, List<String> aggregators, int localSteps, int batch, double lr,
