@@ -57,6 +57,17 @@ public final class GramDriver {
         int n = rows + (extra != null ? 1 : 0);
         Buffers s = BUFFERS.get();
         double[] acc = s.xx = Buffers.grow(s.xx, n * n);
+        lower(a, ao, lda, rows, extra, eo, len, acc);
+        store(acc, n, g, go, ldg, accumulate);
+    }
+
+    /**
+     * The lower triangle (j &lt;= i) of the Gram matrix of {@link #gram} into {@code acc[i*n + j]} (n x n, zeroed
+     * first); the entries above the diagonal are left undefined.
+     */
+    private static void lower(float[] a, int ao, int lda, int rows, float[] extra, int eo, int len, double[] acc) {
+        int n = rows + (extra != null ? 1 : 0);
+        Buffers s = BUFFERS.get();
         java.util.Arrays.fill(acc, 0, n * n, 0.0);
         double[] buf = s.a = Buffers.grow(s.a, padRows(n) * BLOCK);
         for (int k0 = 0; k0 < len; k0 += BLOCK) {
@@ -70,7 +81,6 @@ public final class GramDriver {
             zeroRows(n, padded, buf);
             K.lower(buf, n, padded, acc, 0, n);
         }
-        store(acc, n, g, go, ldg, accumulate);
     }
 
     /**
@@ -112,16 +122,21 @@ public final class GramDriver {
         int nn = batch * batch;
         double[] xx = Buffers.grow(s.dd, nn);
         s.dd = xx;
-        gram(x, xOff, ldx, batch, null, 0, dIn, xx, 0, batch, false);
+        lower(x, xOff, ldx, batch, null, 0, dIn, xx);
         double[] dd = Buffers.grow(s.b, nn);
         s.b = dd;
-        gram(d, dOff, ldd, batch, null, 0, dOut, dd, 0, batch, false);
+        lower(d, dOff, ldd, batch, null, 0, dOut, dd);
         double one = bias ? 1.0 : 0.0;
+        // the lower triangle, each value written to (i, j) and (j, i): exactly symmetric, as the full products were
         for (int i = 0; i < batch; i++) {
-            for (int j = 0; j < batch; j++) {
+            for (int j = 0; j <= i; j++) {
                 double v = (xx[i * batch + j] + one) * dd[i * batch + j];
                 int o = go + i * ldg + j;
                 g[o] = accumulate ? g[o] + v : v;
+                if (j < i) {
+                    o = go + j * ldg + i;
+                    g[o] = accumulate ? g[o] + v : v;
+                }
             }
         }
     }

@@ -238,25 +238,35 @@ public final class RobustRules {
     }
 
     /**
-     * {@code out = D w}, each entry summed over j in order. Four rows at a time: four independent chains of additions
-     * instead of one whose latency bounds it (the same sums, so the same bits). Weiszfeld runs it twice per iteration.
+     * {@code out = D w}, each entry summed over j in order. Eight rows at a time: eight independent chains of
+     * additions instead of one whose latency bounds it (the same sums, so the same bits; four at a time took ~0.1 ms
+     * of a 784-256-10 fused geometric median step at B = 128, ten iterations). Weiszfeld runs it twice per iteration.
      */
     private static void multiply(double[] g, int n, double[] w, double[] out) {
         int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            int o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (; i + 8 <= n; i += 8) {
+            int o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n, o4 = o3 + n, o5 = o4 + n, o6 = o5 + n,
+                    o7 = o6 + n;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
             for (int j = 0; j < n; j++) {
                 double x = w[j];
                 s0 += g[o0 + j] * x;
                 s1 += g[o1 + j] * x;
                 s2 += g[o2 + j] * x;
                 s3 += g[o3 + j] * x;
+                s4 += g[o4 + j] * x;
+                s5 += g[o5 + j] * x;
+                s6 += g[o6 + j] * x;
+                s7 += g[o7 + j] * x;
             }
             out[i] = s0;
             out[i + 1] = s1;
             out[i + 2] = s2;
             out[i + 3] = s3;
+            out[i + 4] = s4;
+            out[i + 5] = s5;
+            out[i + 6] = s6;
+            out[i + 7] = s7;
         }
         for (; i < n; i++) {
             double s = 0;

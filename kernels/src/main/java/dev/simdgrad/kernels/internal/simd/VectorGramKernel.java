@@ -67,6 +67,17 @@ final class VectorGramKernel implements GramKernel {
                 } else {
                     tile(a, ap, b, q * len * NR, len, t);
                 }
+                if (rows == MR && j0 + NR <= m && (!lower || i0 >= j0 + NR - 1)) {
+                    // a whole tile (every entry wanted): the same additions, a vector at a time
+                    for (int r = 0; r < MR; r++) {
+                        int o = ao + (i0 + r) * lda + j0;
+                        DoubleVector.fromArray(SD, acc, o).add(DoubleVector.fromArray(SD, t, r * NR))
+                                .intoArray(acc, o);
+                        DoubleVector.fromArray(SD, acc, o + L).add(DoubleVector.fromArray(SD, t, r * NR + L))
+                                .intoArray(acc, o + L);
+                    }
+                    continue;
+                }
                 for (int r = 0; r < rows; r++) {
                     int i = i0 + r, jEnd = Math.min(m, j0 + NR);
                     if (lower) {
