@@ -30,6 +30,9 @@ public final class RobustDriver {
         double[] w = new double[0];
         int[] selected = new int[0];
         float[] rows = new float[0];
+        /** The weighted sum's rows with a nonzero weight: where each starts, and its weight in float. */
+        int[] starts = new int[0];
+        float[] weights = new float[0];
 
         double[] w(int n) {
             if (w.length < n) {
@@ -45,10 +48,7 @@ public final class RobustDriver {
             return selected;
         }
 
-        /** The weighted sum's rows: their starts and float weights. */
-        int[] starts = new int[0];
-        float[] weights = new float[0];
-
+        /** Room for n rows of a weighted sum in {@link #starts} and {@link #weights}. */
         void weighted(int n) {
             if (starts.length < n) {
                 starts = new int[n];
