@@ -6,10 +6,14 @@ import org.apache.spark.sql.SparkSession;
  * The Spark session of the command line's experiments and benchmarks: by default in local mode on this machine (no
  * web UI, the driver bound to the loopback address, so no network), or, when the JVM was started by
  * {@code spark-submit} (which sets the system property {@code spark.master}), the cluster it names, with every setting
- * {@code spark-submit} passed. Spark's own logging at WARN either way, so the terminal shows our tables. Closing
- * stops the session only if this object created it (a caller's active session is borrowed, not stopped).
+ * {@code spark-submit} passed, once its executors have registered. Spark's own logging at WARN either way, so the
+ * terminal shows our tables. Closing stops the session only if this object created it (a caller's active session is
+ * borrowed, not stopped).
  */
 public final class LocalSession implements AutoCloseable {
+    /** How long the slots must stay the same to count as all registered, and the longest wait for them. */
+    private static final long SETTLE_NANOS = 2_000_000_000L, WAIT_NANOS = 60_000_000_000L;
+
     private final SparkSession session;
     private final boolean owned;
 
@@ -43,6 +47,9 @@ public final class LocalSession implements AutoCloseable {
             // loopback binding here
             SparkSession s = SparkSession.builder().appName("simdgrad").getOrCreate();
             s.sparkContext().setLogLevel("WARN");
+            if (!s.sparkContext().isLocal()) {
+                awaitExecutors(s);
+            }
             return new LocalSession(s, true);
         }
         if (master == null || !master.matches("local(\\[(\\d+|\\*)])?")) {
@@ -56,6 +63,34 @@ public final class LocalSession implements AutoCloseable {
                 .getOrCreate();
         s.sparkContext().setLogLevel("WARN");
         return new LocalSession(s, true);
+    }
+
+    /**
+     * On a cluster, until executors have registered and the task slots they bring have not changed for
+     * {@link #SETTLE_NANOS} (at most {@link #WAIT_NANOS}; then Spark waits for resources as usual): the session
+     * starts before its executors register, and whatever counts the cluster's slots (the benchmark's W, the
+     * {@code auto} round mode) must see all of them.
+     */
+    private static void awaitExecutors(SparkSession s) {
+        org.apache.spark.api.java.JavaSparkContext sc =
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(s.sparkContext());
+        long start = System.nanoTime(), since = start;
+        int last = -1;
+        while (System.nanoTime() - start < WAIT_NANOS) {
+            int now = BarrierRounds.slots(sc);
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            } else if (now > 0 && System.nanoTime() - since >= SETTLE_NANOS) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

@@ -164,7 +164,8 @@ public final class MllibBenchmark {
     public static Result run(Config c, ProgressSink progress) throws IOException {
         FashionMnist.Split split = DataSource.load(null, c.trainSize(), c.testSize());
         try (LocalSession spark = LocalSession.open(c.master())) {
-            // the task slots (what a barrier stage needs W of), which spark.default.parallelism may overstate
+            // the task slots (what a barrier stage needs W of), which spark.default.parallelism may overstate; on a
+            // cluster LocalSession has waited for the executors to register
             int slots = BarrierRounds.slots(JavaSparkContext.fromSparkContext(spark.session().sparkContext()));
             int cores = slots > 0 ? slots : spark.cores();
             org.apache.spark.sql.Dataset<Row> train = DataFrames.of(spark.session(), split.train(), cores).cache();
@@ -215,13 +216,10 @@ public final class MllibBenchmark {
                 }
             }
             List<Overhead> overheads = new ArrayList<>();
-            // on a cluster (spark-submit) executors register after the session starts, so the count at the start
-            // may be 0: count the slots again, now that jobs have run on them
-            int slotsNow = BarrierRounds.slots(JavaSparkContext.fromSparkContext(spark.session().sparkContext()));
             for (int w : c.workers()) {
                 for (int k : c.localSteps()) {
                     for (String mode : new String[]{"job", "barrier"}) {
-                        if (mode.equals("barrier") && w > slotsNow) {
+                        if (mode.equals("barrier") && w > slots) {
                             continue;   // a barrier stage needs its W tasks running at once
                         }
                         overheads.add(overhead(ours.copy(ParamMap.empty()).setRoundMode(mode).setNumWorkers(w)
