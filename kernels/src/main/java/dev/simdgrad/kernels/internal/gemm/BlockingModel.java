@@ -22,8 +22,9 @@ import java.util.function.UnaryOperator;
  *       C tile and other traffic; then {@code KC = C_B wayBytes1 / (NR S)}, rounded down to the micro-kernel's
  *       depth unroll (4); raised to {@link #KC_FLOOR} when it gives less (see there why).</li>
  *   <li>L2: the KC x MC block of B is reused by every A micro-panel; the micro-panel takes
- *       {@code ceil(KC MR S / wayBytes2)} ways, one way is left, B takes the remaining {@code C_B2} ways:
- *       {@code MC = C_B2 wayBytes2 / (KC S)}, rounded down to a multiple of NR.</li>
+ *       {@code ceil(KC MR S / wayBytes2)} ways, one way is left, B takes the remaining ways but at most
+ *       {@link #L2_B_SHARE half} of them less one, {@code C_B2}: {@code MC = C_B2 wayBytes2 / (KC S)}, rounded down to
+ *       a multiple of NR.</li>
  *   <li>L3: the NC x KC block of A is reused by every B block; the same reasoning on this core's share of L3
  *       (its capacity divided by the CPUs sharing it) gives NC, capped at {@link #NC_MAX} and rounded down to a
  *       multiple of MR.</li>
@@ -55,6 +56,19 @@ public final class BlockingModel {
      * the L1 rule gives it unraised.
      */
     static final int KC_FLOOR = 256;
+    /**
+     * The B block takes at most {@code W2 / L2_B_SHARE - 1} of the L2's W2 ways. Between two reads of a line of the
+     * B block, L2 also takes the A micro-panel, the C tile's rows (loaded and stored) and the lines the hardware
+     * prefetchers fetch ahead of all those streams, which the model's one spare way does not hold; a B block of 6 of
+     * 8 ways loses lines to them. Measured on the Zen 4 (2026-12-05, 1 thread, {@code SgemmBenchmark.simdgrad} and
+     * {@code .openblas}, 1 fork x 4 iterations per launch, {@code -Dsimdgrad.gemm.mc=768} and {@code =384}
+     * alternated, five launches each, ratio to OpenBLAS in the same launch): NN 1024^3 0.93, 1.04, 1.03, 0.99, 1.01
+     * (MC 768, the model without this cap) / 1.05, 1.03, 1.03, 1.07, 1.02 (MC 384, with it); NN 2048^3 0.94, 0.95,
+     * 0.92, 0.92, 0.94 / 0.97, 0.97, 0.97, 0.98, 0.96; NN 256x784x512, NN 512^3, NT 256x512x784, TN 784x256x512 the
+     * same within the noise (three launches). On the Xeon (16 ways) the cap halves MC from 1792 to 896, not measured
+     * there; MC 1788 and 240 measured the same on it.
+     */
+    static final int L2_B_SHARE = 2;
     private static final int S = Float.BYTES;
 
     private BlockingModel() {
@@ -68,7 +82,7 @@ public final class BlockingModel {
         int kcFloor = Math.min(KC_FLOOR, (int) (l2.bytes() / (4L * nr * S)) & ~3);
         int kc = Math.max(KC_MIN, Math.max(kcL1, kcFloor));
         int aWays2 = ceilDiv((long) kc * mr * S, l2.wayBytes());
-        int bWays2 = Math.max(1, l2.ways() - 1 - aWays2);
+        int bWays2 = Math.max(1, Math.min(l2.ways() - 1 - aWays2, l2.ways() / L2_B_SHARE - 1));
         int mc = Math.max(nr, (int) ((long) bWays2 * l2.wayBytes() / ((long) kc * S)) / nr * nr);
         long share3 = l3.wayBytes() / l3.sharedBy();
         int bWays3 = ceilDiv((long) mc * kc * S, Math.max(1, share3));
