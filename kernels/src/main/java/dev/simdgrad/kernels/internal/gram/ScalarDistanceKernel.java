@@ -20,12 +20,12 @@ final class ScalarDistanceKernel implements DistanceKernel {
     public void accumulate(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, int ao,
                            double[] dist, double[] norms) {
         for (int c = 0; c < len; c += chunk()) {
-            chunk(rows, offsets, n, k0 + c, Math.min(chunk(), len - c), acc, ao);
+            addChunk(rows, offsets, n, k0 + c, Math.min(chunk(), len - c), acc, ao);
         }
     }
 
     /** One chunk: each sum's part of it added to the sum as one double. */
-    private static void chunk(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, int ao) {
+    private static void addChunk(float[][] rows, int[] offsets, int n, int k0, int len, double[] acc, int ao) {
         int no = n * (n - 1) / 2;
         for (int i = 0; i < n; i++) {
             float[] a = rows[i];
