@@ -307,6 +307,32 @@ class RobustAggregatePropertiesTest {
     @Property(tries = 150)
     void centeredClippingMatchesTheReference(@ForAll("cases") RobustCase k,
                                              @ForAll @IntRange(min = 0, max = 1000) int pick) {
+        checkCenteredClipping(k, pick);
+    }
+
+    /**
+     * The same over matrices wide enough that the distance kernel gets several chunks per call (each row read along
+     * up to eight chunks before the tiles), at every width: 100,000 to 160,000 columns are 49 to 79 chunks of 2,048
+     * columns at 512 bits and 196 to 313 of 512 at 128 bits, in at most 16 segments. Here the error is also bounded as a vector: the coordinate bound's
+     * drift term is a bound on the 2-norm of the distances' effect (the update is 1-Lipschitz in v), so
+     * {@code ||out - ref||_2 <= ||gamma(n + 2) max_i |g_i|||_2 + drift}, far tighter than the drift per coordinate
+     * on wide rows. (A kernel that left out all but the first chunk of each call's tiles passed the coordinate bound
+     * and fails this one.)
+     */
+    @Property(tries = 25)
+    void centeredClippingMatchesTheReferenceOnWideMatrices(@ForAll @IntRange(min = 3, max = 9) int rows,
+                                                           @ForAll @IntRange(min = 100_000, max = 160_000) int cols,
+                                                           @ForAll @IntRange(min = 0, max = RobustCase.KINDS - 1)
+                                                           int kind, @ForAll long seed,
+                                                           @ForAll @IntRange(min = 0, max = 1000) int pick) {
+        checkCenteredClipping(RobustCase.make(rows, cols, cols + 1, 1, kind, seed), pick, true);
+    }
+
+    private void checkCenteredClipping(RobustCase k, int pick) {
+        checkCenteredClipping(k, pick, false);
+    }
+
+    private void checkCenteredClipping(RobustCase k, int pick, boolean normWise) {
         int n = k.rows(), cols = k.cols(), iterations = pick % 6;
         Random rnd = new Random(k.seed() ^ pick);
         boolean inPlace = pick % 4 == 0;
@@ -346,12 +372,20 @@ class RobustAggregatePropertiesTest {
         double drift = iterations * 2 * 2 * Math.sqrt((ErrorBounds.gammaDouble((long) bc + (long) (n + 1) * (n + 1)
                 + 8) + 6 * ReferenceRobust.directRelative(bc)) * m * m + 3 * ReferenceRobust.directAbsolute(bc));
         double[] bound = new double[cols];
+        double floatPart = 0, error = 0;
         for (int j = 0; j < cols; j++) {
             double mx = Math.abs(c[j]);
             for (double[] v : r) {
                 mx = Math.max(mx, Math.abs(v[j]));
             }
             bound[j] = ErrorBounds.gamma(n + 2) * mx + drift;
+            floatPart += Math.pow(ErrorBounds.gamma(n + 2) * mx, 2);
+            error += Math.pow(out[1 + j] - ref[j], 2);
+        }
+        if (normWise) {
+            double limit = Math.sqrt(floatPart) + drift;
+            assertTrue(Math.sqrt(error) <= limit, "centered clipping tau=" + tau + " iterations=" + iterations + " "
+                    + k + ": ||out - ref|| = " + Math.sqrt(error) + " > " + limit);
         }
         AggregateChecks.within("centered clipping tau=" + tau + " iterations=" + iterations + " " + k, out, 1, ref,
                 bound, 0.5);
