@@ -153,7 +153,8 @@ final class DistanceDriver {
         for (int q = worker; q < segments; q += workers) {
             int c0 = (int) ((long) q * chunks / segments), c1 = (int) ((long) (q + 1) * chunks / segments);
             for (int c = c0; c < c1; c += DistanceKernel.BLOCK_CHUNKS) {
-                int k0 = c * chunk, k1 = (int) Math.min(len, (long) Math.min(c1, c + DistanceKernel.BLOCK_CHUNKS) * chunk);
+                int last = Math.min(c1, c + DistanceKernel.BLOCK_CHUNKS);
+                int k0 = c * chunk, k1 = (int) Math.min(len, (long) last * chunk);
                 // only the last chunk has columns past the last whole vector, so only one worker writes d, norms
                 K.accumulate(rows, offsets, n, k0, k1 - k0, acc, q * block, d, norms);
             }
