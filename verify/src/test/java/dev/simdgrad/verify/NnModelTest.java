@@ -30,8 +30,9 @@ class NnModelTest {
                     for (int r = 0; r < m; r++) {
                         hSum += Math.abs(ws.hidden()[i * m + r]);
                     }
-                    // One depth block (m <= 256): pairs cancel exactly. Beyond: a block edge may split a pair.
-                    double bound = m <= 256 ? 0 : ErrorBounds.gamma(m) * hSum;
+                    // One depth block (m <= KC): pairs cancel exactly. Beyond: a block edge may split a pair.
+                    double bound = m <= dev.simdgrad.kernels.Simd.sgemmBlocking().kc() ? 0
+                            : ErrorBounds.gamma(m) * hSum;
                     for (int c = 0; c < 3; c++) {
                         float f = ws.outputs()[i * 3 + c];
                         assertTrue(Math.abs(f) <= bound, "m=" + m + " " + act + " f=" + f + " bound " + bound);

@@ -47,15 +47,22 @@ public final class BlockingModel {
      * deep). A shallow block costs a pass over C per block: the tile's load, add and store every KC steps, from L3
      * or memory once C outgrows L2, while the micro-panels may stream from L2: per depth step the 12 x 32 tile reads
      * 176 bytes for 24 vector multiply-adds, 7 bytes per cycle at one 512-bit FMA per cycle, well within what L2
-     * delivers. Measured on the Zen 4 with the earlier loop order (B's micro-panel meant for L1, where the L1 rule
-     * gave KC = 84; 2026-12-04, 1 thread, JMH 2 forks x 4 iterations, the KC 84 column from a run of the whole suite
-     * minutes before with 5 iterations; GFLOP/s, MC from the L2 rule of that order):
-     * KC 84 (MC 2340) / 256 (MC 768) / 384 / 512: NN 256^3 75.1 / 95.6 / 93.2 / 90.2, 1024^3 75.1 / 93.8 / 93.9 /
-     * 93.0, 2048^3 63.1 / 93.0 / 90.5 / 98.3, NN 256x784x512 74.8 / 89.5 / 91.2 / 87.3, NT 256x512x784 78.8 / 89.2 /
-     * 87.7 / 72.7, TN 784x256x512 96.7 / 103.9 / 103.6 / 100.6. 256 is also the depth hand-tuned on the Xeon, where
-     * the L1 rule gives it unraised.
+     * delivers; the B micro-panel (KC x NR, 64 KiB at 512 x 32) streams from L2 whatever its depth, and the A
+     * micro-panel kept in L1 is 24 KiB at 512 x 12. Measured on the Zen 4 with the current loop order (2026-12-05,
+     * session 19, 1 thread, {@code SgemmBenchmark.simdgrad} and {@code .openblas}, 1 fork x 4 iterations per launch,
+     * the sizes by {@code -Dsimdgrad.gemm.kc} and {@code .mc}, launches alternated, ratio to OpenBLAS in the same
+     * launch), KC 256 / MC 384 (the floor 256) against KC 512 / MC 192 (this floor; MC from the L2 rule): NN 1024^3
+     * 1.02, 0.98, 0.98, 1.03 / 1.05, 1.03, 1.04, 1.08; NN 2048^3 0.97, 0.95, 0.97, 0.98 / 0.99, 1.01, 0.99, 1.00;
+     * three launches each: NN 512^3 1.05, 1.01, 1.02 / 1.09, 1.09, 1.02; TN 784x256x512 1.05, 1.03, 1.07 / 1.08, 1.08,
+     * 1.07; NT 256x512x784 1.02, 1.00, 1.04 / 1.06, 1.05, 1.06; NT 128x256x784 1.05, 1.07, 1.07 / 1.11, 1.08, 1.08;
+     * NN 256x784x512 1.01, 1.04, 1.01 / 1.01, 1.01, 1.01; 64^3 to 256^3 and NN 1000x16x100 the same within 2 %. KC 384 / MC 256 ran 0.94-0.95 at
+     * 2048^3 in the same runs, KC 512 with MC left at 384 (a B block of 6 of L2's 8 ways) 0.97-1.02. Before the
+     * loop order of session 13 (B's micro-panel meant for L1) KC 256 had measured best but at 2048^3 (2026-12-04:
+     * KC 84 / 256 / 384 / 512: NN 256^3 75.1 / 95.6 / 93.2 / 90.2 GFLOP/s, 2048^3 63.1 / 93.0 / 90.5 / 98.3). On
+     * the Xeon the floor raises the 12 x 32 tile's KC from the L1 rule's 256, the depth hand-tuned there in the old
+     * loop order; not measured there since.
      */
-    static final int KC_FLOOR = 256;
+    static final int KC_FLOOR = 512;
     /**
      * The B block takes at most {@code W2 / L2_B_SHARE - 1} of the L2's W2 ways. Between two reads of a line of the
      * B block, L2 also takes the A micro-panel, the C tile's rows (loaded and stored) and the lines the hardware

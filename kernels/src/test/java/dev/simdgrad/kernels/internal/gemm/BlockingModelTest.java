@@ -29,17 +29,18 @@ class BlockingModelTest {
             new Level(32 << 20, 16, 64, 2), "Zen 4");
 
     @Test
-    void onTheXeonTheModelGivesTheHandTunedDepthAtTheAvx512Tile() {
+    void onTheXeonTheL1DepthIsRaisedToTheFloorAtTheAvx512Tile() {
         // L1: the streamed B micro-panels take floor(11 / (1 + 12/32)) = 8 ways of 4 KiB, KC = 8 * 4096 / (32 * 4)
-        // = 256 (the hand-tuned KC of earlier versions). L2: A's micro-panel (12 x 256 floats, 12 KiB) takes one
+        // = 256 (the depth hand-tuned there in the loop order before session 13), raised to KC_FLOOR = 512 (the
+        // 2 MiB L2 holds four 64 KiB micro-panels). L2: A's micro-panel (12 x 512 floats, 24 KiB) takes one
         // 128 KiB way, one way is left, 14 would remain but B takes at most 16 / 2 - 1 = 7: MC = 7 * 131072 /
-        // (256 * 4) = 896 = 28 * 32. L3: a 7 MiB way shared by 2 is 3.5 MiB; B's 896 KiB take one, A 13:
+        // (512 * 4) = 448 = 14 * 32. L3: a 7 MiB way shared by 2 is 3.5 MiB; B's 1.75 MiB take one, A 13:
         // NC = min(4096, ...) = 4096, rounded down to 341 * 12 = 4092.
         SgemmBlocking b = BlockingModel.derive(XEON, 12, 32);
-        assertEquals(256, b.kc());
-        assertEquals(896, b.mc());
+        assertEquals(512, b.kc());
+        assertEquals(448, b.mc());
         assertEquals(4092, b.nc());
-        // 256-bit tile 6 x 16: the same ratio MR/NR, half the columns: twice the depth.
+        // 256-bit tile 6 x 16: the same ratio MR/NR, half the columns: the L1 rule gives twice the depth, 512.
         SgemmBlocking b256 = BlockingModel.derive(XEON, 6, 16);
         assertEquals(512, b256.kc());
         // L2: 6 x 512 floats = 12 KiB, one way; B 7 ways: MC = 7 * 131072 / (512 * 4) = 448 = 28 * 16.
@@ -50,19 +51,19 @@ class BlockingModelTest {
     @Test
     void onZen4TheShallowL1DepthIsRaisedToTheFloor() {
         // L1: floor(7 / 1.375) = 5 ways of 4 KiB for the streamed B micro-panels: KC = 5 * 4096 / 128 = 160,
-        // below KC_FLOOR = 256 (four 32 KiB micro-panels fit the 1 MiB L2 many times over), so 256.
-        // L2: 12 x 256 floats (12 KiB) take one of eight 128 KiB ways, one is left, 6 would remain but B takes at
-        // most 8 / 2 - 1 = 3: MC = 3 * 131072 / 1024 = 384. L3: a 2 MiB way shared by 2 CPUs is 1 MiB; B's 384 KiB
-        // take one way, A 14: NC = min(4096, 14336) -> 4092.
+        // below KC_FLOOR = 512 (four 64 KiB micro-panels fit the 1 MiB L2), so 512.
+        // L2: 12 x 512 floats (24 KiB) take one of eight 128 KiB ways, one is left, 6 would remain but B takes at
+        // most 8 / 2 - 1 = 3: MC = 3 * 131072 / 2048 = 192. L3: a 2 MiB way shared by 2 CPUs is 1 MiB; B's 384 KiB
+        // take one way, A 14: NC = min(4096, 7168) -> 4092.
         SgemmBlocking b = BlockingModel.derive(ZEN4, 12, 32);
-        assertEquals(256, b.kc());
-        assertEquals(384, b.mc());
+        assertEquals(512, b.kc());
+        assertEquals(192, b.mc());
         assertEquals(4092, b.nc());
-        // 256-bit tile 6 x 16: the L1 rule gives 5 * 4096 / 64 = 320, above the floor; MC = 3 * 131072 / 1280 = 307,
-        // rounded down to 19 * 16 = 304.
+        // 256-bit tile 6 x 16: the L1 rule gives 5 * 4096 / 64 = 320, raised to the floor as well; MC = 3 * 131072 /
+        // 2048 = 192 = 12 * 16.
         SgemmBlocking b256 = BlockingModel.derive(ZEN4, 6, 16);
-        assertEquals(320, b256.kc());
-        assertEquals(304, b256.mc());
+        assertEquals(512, b256.kc());
+        assertEquals(192, b256.mc());
     }
 
     @Test
@@ -101,7 +102,7 @@ class BlockingModelTest {
         assertEquals(256, b.mc()); // rounded up to a multiple of NR
         assertEquals(model.nc(), b.nc());
         assertEquals(List.of("simdgrad.gemm.nc=lots ignored (not an integer in 1..1048576); using 4092"), warnings);
-        assertTrue(b.source().startsWith("KC 128, MC 256 from system properties; KC 256, MC 896"), b.source());
+        assertTrue(b.source().startsWith("KC 128, MC 256 from system properties; KC 512, MC 448"), b.source());
         warnings.clear();
         SgemmBlocking same = BlockingModel.withOverrides(model, 12, 32,
                 Map.of(SgemmBlocking.KC_PROPERTY, "2", SgemmBlocking.MC_PROPERTY, "0")::get, warnings::add);
