@@ -48,7 +48,7 @@ public record SgemmBlocking(int kc, int mc, int nc, String tile, String caches, 
         }
     }
 
-    /** One line for logs: "KC 256, MC 1792, NC 4092 (...)". */
+    /** One line for logs: "KC 512, MC 192, NC 4092 (...)". */
     @Override
     public String toString() {
         return "KC " + kc + ", MC " + mc + ", NC " + nc + " (" + source + ")";

@@ -55,9 +55,10 @@ public final class BlockingModel {
      * 1.02, 0.98, 0.98, 1.03 / 1.05, 1.03, 1.04, 1.08; NN 2048^3 0.97, 0.95, 0.97, 0.98 / 0.99, 1.01, 0.99, 1.00;
      * three launches each: NN 512^3 1.05, 1.01, 1.02 / 1.09, 1.09, 1.02; TN 784x256x512 1.05, 1.03, 1.07 / 1.08, 1.08,
      * 1.07; NT 256x512x784 1.02, 1.00, 1.04 / 1.06, 1.05, 1.06; NT 128x256x784 1.05, 1.07, 1.07 / 1.11, 1.08, 1.08;
-     * NN 256x784x512 1.01, 1.04, 1.01 / 1.01, 1.01, 1.01; 64^3 to 256^3 and NN 1000x16x100 the same within 2 %. KC 384 / MC 256 ran 0.94-0.95 at
-     * 2048^3 in the same runs, KC 512 with MC left at 384 (a B block of 6 of L2's 8 ways) 0.97-1.02. Before the
-     * loop order of session 13 (B's micro-panel meant for L1) KC 256 had measured best but at 2048^3 (2026-12-04:
+     * NN 256x784x512 1.01, 1.04, 1.01 / 1.01, 1.01, 1.01; 64^3 to 256^3 and NN 1000x16x100 the same within 2 %.
+     * KC 384 / MC 256 ran 0.94-0.95 at 2048^3 in the same runs, KC 512 with MC left at 384 (a B block of 6 of L2's
+     * 8 ways) 0.97-1.02. Before the loop order of session 13 (B's micro-panel meant for L1) KC 256 had measured
+     * best but at 2048^3 (2026-12-04:
      * KC 84 / 256 / 384 / 512: NN 256^3 75.1 / 95.6 / 93.2 / 90.2 GFLOP/s, 2048^3 63.1 / 93.0 / 90.5 / 98.3). On
      * the Xeon the floor raises the 12 x 32 tile's KC from the L1 rule's 256, the depth hand-tuned there in the old
      * loop order; not measured there since.
