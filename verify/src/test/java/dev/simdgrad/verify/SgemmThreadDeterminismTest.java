@@ -17,19 +17,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * really splits them (it wants 2^20 multiply-adds per extra thread, so m n k >= 2^21).
  */
 class SgemmThreadDeterminismTest {
-    private static final int KC = Simd.sgemmBlocking().kc(), MC = Simd.sgemmBlocking().mc(),
-            NC = Simd.sgemmBlocking().nc();
+    private static final int MC = Simd.sgemmBlocking().mc(), NC = Simd.sgemmBlocking().nc();
+    /** A depth of at least two depth blocks (two at KC 512, more at a smaller KC), whatever this machine's KC. */
+    private static final int DEEP = Math.max(Simd.sgemmBlocking().kc() + 1, 513);
     /** m, n, k of each shape, and why it is here; the block sizes are this machine's (see SgemmBlocking). */
     private static final int[][] SHAPES = {
             {200, 150, 100},      // the common case: rows split among workers
             {200, 150, 150},      // enough work for all four workers
             {8, 2000, 300},       // short and wide: fewer row blocks than workers, so column panels are split
-            {97, 131, KC + 1},    // every dimension ragged, two depth blocks
-            {MC + 1, 33, KC + 1}, // ragged rows and columns, two depth blocks
-            {33, MC + 1, KC + 1}, // one column past a packed B block (MC columns), two depth blocks
+            {97, 131, DEEP},      // every dimension ragged, several depth blocks
+            {MC + 1, 33, DEEP},   // ragged rows and columns, several depth blocks
+            {33, MC + 1, DEEP},   // one column past a packed B block (MC columns), several depth blocks
             {NC + 1, 13, 40},     // one row past a packed A block (NC rows)
             {13, NC + 1, 40},     // wide and short
-            {1, 5000, KC + 1},    // a single row: only column panels to split, B blocks, two depth blocks
+            {1, 5000, DEEP},      // a single row: only column panels to split, B blocks, several depth blocks
     };
 
     static List<SgemmCase> cases() {
