@@ -31,6 +31,8 @@ public final class VectorAggregateKernel implements AggregateKernel {
             VectorSpecies.of(double.class, VectorShape.forBitSize(KernelProvider.choice().bits()));
     /** Lanes per float vector, and its log2: a lane group g of keys starts at {@code g << SHIFT}. */
     static final int L = S.length(), SHIFT = Integer.numberOfTrailingZeros(L);
+    /** Half a float vector: the floats that widen to one double vector. */
+    static final VectorSpecies<Float> H = VectorSpecies.of(float.class, VectorShape.forBitSize(L * 16));
     static final int KMAX = 16;
     /** Keys of -Inf and +Inf: every NaN key lies below the first or above the second. */
     static final int KEY_NEG_INF = 0xff800000 ^ 0x7fffffff, KEY_POS_INF = 0x7f800000;
@@ -478,9 +480,10 @@ public final class VectorAggregateKernel implements AggregateKernel {
         DoubleVector s0 = DoubleVector.zero(SD), s1 = s0;
         int j = 0;
         for (; j <= n - L; j += L) {
-            FloatVector f = FloatVector.fromArray(S, v, o + j);
-            DoubleVector a = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 0);
-            DoubleVector b = (DoubleVector) f.convertShape(VectorOperators.F2D, SD, 1);
+            // each half loaded as its own vector: converting part 1 of a whole vector compiles to a slower sequence
+            DoubleVector a = (DoubleVector) FloatVector.fromArray(H, v, o + j).convertShape(VectorOperators.F2D, SD, 0);
+            DoubleVector b = (DoubleVector) FloatVector.fromArray(H, v, o + j + L / 2)
+                    .convertShape(VectorOperators.F2D, SD, 0);
             s0 = a.fma(a, s0);
             s1 = b.fma(b, s1);
         }
