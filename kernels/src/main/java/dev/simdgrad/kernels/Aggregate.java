@@ -81,7 +81,12 @@ import dev.simdgrad.kernels.internal.gram.RobustDriver;
  *   <li><b>Cost:</b> the distances in one pass over the matrix ({@code n(n-1)/2} sums of {@code cols} squared
  *   differences, one float subtraction and one float FMA per term: on Zen 4 the subtractions issue beside the
  *   FMAs), the rule on them in {@code O(n^2)} per score pass or iteration (independent of cols), and one more pass
- *   to write the result: about two reads of the matrix. Weighted combinations are placed by the distances alone:
+ *   to write the result: about two reads of the matrix, plus the distance arithmetic, {@code n(n+1)/2} FMAs per
+ *   column, which on one core does not overlap the read (on a Zen 4 core, 32 x 4,000,000: the read 17-24 ms, the
+ *   FMAs alone at least 36 ms, the distance pass 68 ms). Large power-of-two row strides {@code ldg} were slower
+ *   there: {@code ldg = cols =} 4,194,304 took 1.3x the time of the same matrix with {@code ldg = cols + 4096},
+ *   2,097,152 1.13x, 1,048,576 1.03x; padding the rows is the remedy. Weighted combinations are placed by the
+ *   distances alone:
  *   {@code ||sum_j w_j g_j - g_i||^2 = (D w)_i - w'D w / 2} for weights summing to 1.</li>
  *   <li><b>Accuracy of the distances:</b> each {@code d_ij} is summed directly, {@code sum_k fl(g_ik - g_jk)^2},
  *   never as {@code G_ii + G_jj - 2 G_ij} from a Gram matrix, so there is no cancellation: in float lanes of at most
