@@ -33,7 +33,7 @@ import jdk.incubator.vector.VectorSpecies;
  * a call gives the same bits every time. (Summing the lanes at every flush, a chain of dependent scalar additions,
  * made the 4 x 4 tile 1.5x slower at chunks of 2,048 columns and 2.5x at 512.) Each half is loaded from the tile
  * array as a half-width vector and converted whole ({@link #H}): converting part 1 of the full vector instead cost
- * about 3.4 ns per flush against 1.6 on the Zen 4, and the whole pass over 32 x 4,000,000 at 1 thread took 74 ms
+ * about 3.6 ns per flush against 1.6 on the Zen 4, and the whole pass over 32 x 4,000,000 at 1 thread took 74 ms
  * against 68 (same bits).
  *
  * <p>Tried on the Zen 4 and slower (2026-12-05, same harness): the tiles over sub-chunks of 256-1,024 columns with
