@@ -495,7 +495,9 @@ class RobustAggregatePropertiesTest {
     @Property(tries = 4)
     void threadCountDoesNotChangeBits(@ForAll @IntRange(min = 0, max = RobustCase.KINDS - 1) int kind,
                                       @ForAll long seed) {
-        int rows = 23, cols = 100_003; // distances on up to 4 workers (16 segments), weighted sums on 2
+        // distances on up to 4 workers (16 segments), weighted sums on up to 3 (blocks sized by the thread count),
+        // Bulyan's coordinate-wise stage (15 rows selected) on up to 2
+        int rows = 23, cols = 150_001;
         RobustCase k = RobustCase.make(rows, cols, cols + 3, 2, kind, seed);
         float[] center = new float[cols];
         Arrays.fill(center, 0.25f);
