@@ -15,7 +15,10 @@ import java.util.Arrays;
  * {@link Parallelism#threads()} workers; results are the same bits for every thread count.
  */
 public final class RobustDriver {
-    /** Columns per block of the output passes: the block of out (16 KiB) stays in L1 while the rows stream by. */
+    /**
+     * The fewest columns per block of a weighted sum ({@link #weightedBlock}), however many workers: below it the
+     * rows would be read in runs shorter than 16 KiB.
+     */
     static final int COLUMNS = 4096;
     /**
      * At most this many columns per block of a weighted sum, so that each row is read in runs of up to 128 KiB: the
@@ -154,9 +157,9 @@ public final class RobustDriver {
 
     /**
      * Bulyan's coordinate-wise stage: the trimmed mean (c = f) of the rows {@code sel[0..theta)}, copied tile by
-     * tile (in the order of sel) into a per-thread buffer of {@link #TRIM_FLOATS}. The columns are cut into
-     * {@code threads} ranges (multiples of the tile) for up to {@link Parallelism#threads()} workers; a column's
-     * result does not depend on its range, so the bits are the same for any thread count.
+     * tile (in the order of sel) into a per-thread buffer of {@link #TRIM_FLOATS}. Each of up to
+     * {@link Parallelism#threads()} workers takes one contiguous range of whole tiles; a column's result does not
+     * depend on its range, so the bits are the same for any thread count.
      */
     static void trimmedRows(float[] g, int go, int ldg, int cols, int[] sel, int theta, int f, float[] out, int oo) {
         Plan plan = AggregateDriver.plan(Plan.TRIMMED, theta, f);
