@@ -83,10 +83,12 @@ import dev.simdgrad.kernels.internal.gram.RobustDriver;
  *   FMAs), the rule on them in {@code O(n^2)} per score pass or iteration (independent of cols), and one more pass
  *   to write the result: about two reads of the matrix, plus the distance arithmetic, {@code n(n+1)/2} FMAs per
  *   column, which on one core does not overlap the read (on a Zen 4 core, 32 x 4,000,000: the read 17-24 ms, the
- *   FMAs alone at least 36 ms, the distance pass 68 ms). Large power-of-two row strides {@code ldg} were slower
- *   there: {@code ldg = cols =} 4,194,304 took 1.3x the time of the same matrix with {@code ldg = cols + 4096},
- *   2,097,152 1.13x, 1,048,576 1.03x; padding the rows is the remedy. Weighted combinations are placed by the
- *   distances alone:
+ *   FMAs alone at least 36 ms, the distance pass 60-64 ms). Some row strides {@code ldg} were markedly slower
+ *   there, for a reason not identified: over the same 32 x 4,000,000 matrix the distance pass took 1.25-1.55x as long
+ *   at {@code ldg =} 4,194,304, 4,063,232 and 4,067,328 as at 4,000,000, 4,004,096, 4,128,768 or 4,198,400 (not a
+ *   power-of-two rule; the earlier table: 4,194,304 columns 1.3x, 2,097,152 1.13x, 1,048,576 1.03x against
+ *   {@code ldg = cols + 4096}). If a stride is slow, another padding of the rows is the remedy. Weighted combinations
+ *   are placed by the distances alone:
  *   {@code ||sum_j w_j g_j - g_i||^2 = (D w)_i - w'D w / 2} for weights summing to 1.</li>
  *   <li><b>Accuracy of the distances:</b> each {@code d_ij} is summed directly, {@code sum_k fl(g_ik - g_jk)^2},
  *   never as {@code G_ii + G_jj - 2 G_ij} from a Gram matrix, so there is no cancellation: in float lanes of at most
