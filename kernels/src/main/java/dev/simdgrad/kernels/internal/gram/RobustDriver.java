@@ -232,8 +232,9 @@ public final class RobustDriver {
      * not null), then the rows with a nonzero weight in increasing order, each term one multiply and one add (no
      * FMA, so every width gives the same bits). Rows of weight zero are not read. Column blocks
      * ({@link #weightedBlock}) keep out in L2 while the rows stream by in long runs; the
-     * rows are added four at a time ({@code RowSum.addScaled4}: the same additions in the same order, four
-     * sequential streams for the prefetcher instead of one); the blocks are split among up to
+     * rows are added eight at a time, then four ({@code RowSum.addScaled8}, {@code addScaled4}: the same additions in
+     * the same order, several sequential streams for the prefetcher instead of one, and out loaded and stored once
+     * per eight rows); the blocks are split among up to
      * {@link Parallelism#threads()} workers (a column's value does not depend on who computes it).
      */
     static void weightedRows(float[] g, int go, int ldg, int rows, int cols, double[] w, float[] center, int co,
@@ -298,6 +299,9 @@ public final class RobustDriver {
                 Arrays.fill(out, oo + c0, oo + c1, 0f);
             }
             int q = 0;
+            for (; q + 8 <= count; q += 8) {
+                AggregateDriver.ROWS.addScaled8(out, oo + c0, fw, starts, q, c0, g, width);
+            }
             for (; q + 4 <= count; q += 4) {
                 AggregateDriver.ROWS.addScaled4(out, oo + c0, fw[q], fw[q + 1], fw[q + 2], fw[q + 3], g,
                         starts[q] + c0, starts[q + 1] + c0, starts[q + 2] + c0, starts[q + 3] + c0, width);

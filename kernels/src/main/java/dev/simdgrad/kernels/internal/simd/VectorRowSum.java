@@ -102,6 +102,50 @@ final class VectorRowSum implements RowSum {
     }
 
     @Override
+    public void addScaled8(float[] acc, int ao, float[] s, int[] p, int q, int c0, float[] g, int w) {
+        FloatVector v0 = FloatVector.broadcast(S, s[q]), v1 = FloatVector.broadcast(S, s[q + 1]);
+        FloatVector v2 = FloatVector.broadcast(S, s[q + 2]), v3 = FloatVector.broadcast(S, s[q + 3]);
+        FloatVector v4 = FloatVector.broadcast(S, s[q + 4]), v5 = FloatVector.broadcast(S, s[q + 5]);
+        FloatVector v6 = FloatVector.broadcast(S, s[q + 6]), v7 = FloatVector.broadcast(S, s[q + 7]);
+        int p0 = p[q] + c0, p1 = p[q + 1] + c0, p2 = p[q + 2] + c0, p3 = p[q + 3] + c0;
+        int p4 = p[q + 4] + c0, p5 = p[q + 5] + c0, p6 = p[q + 6] + c0, p7 = p[q + 7] + c0;
+        int j = 0;
+        for (; j <= w - 2 * L; j += 2 * L) {
+            FloatVector a = FloatVector.fromArray(S, acc, ao + j), b = FloatVector.fromArray(S, acc, ao + j + L);
+            a = a.add(v0.mul(FloatVector.fromArray(S, g, p0 + j)));
+            b = b.add(v0.mul(FloatVector.fromArray(S, g, p0 + j + L)));
+            a = a.add(v1.mul(FloatVector.fromArray(S, g, p1 + j)));
+            b = b.add(v1.mul(FloatVector.fromArray(S, g, p1 + j + L)));
+            a = a.add(v2.mul(FloatVector.fromArray(S, g, p2 + j)));
+            b = b.add(v2.mul(FloatVector.fromArray(S, g, p2 + j + L)));
+            a = a.add(v3.mul(FloatVector.fromArray(S, g, p3 + j)));
+            b = b.add(v3.mul(FloatVector.fromArray(S, g, p3 + j + L)));
+            a = a.add(v4.mul(FloatVector.fromArray(S, g, p4 + j)));
+            b = b.add(v4.mul(FloatVector.fromArray(S, g, p4 + j + L)));
+            a = a.add(v5.mul(FloatVector.fromArray(S, g, p5 + j)));
+            b = b.add(v5.mul(FloatVector.fromArray(S, g, p5 + j + L)));
+            a = a.add(v6.mul(FloatVector.fromArray(S, g, p6 + j)));
+            b = b.add(v6.mul(FloatVector.fromArray(S, g, p6 + j + L)));
+            a = a.add(v7.mul(FloatVector.fromArray(S, g, p7 + j)));
+            b = b.add(v7.mul(FloatVector.fromArray(S, g, p7 + j + L)));
+            a.intoArray(acc, ao + j);
+            b.intoArray(acc, ao + j + L);
+        }
+        for (; j < w; j++) {
+            float x = acc[ao + j];
+            x += s[q] * g[p0 + j];
+            x += s[q + 1] * g[p1 + j];
+            x += s[q + 2] * g[p2 + j];
+            x += s[q + 3] * g[p3 + j];
+            x += s[q + 4] * g[p4 + j];
+            x += s[q + 5] * g[p5 + j];
+            x += s[q + 6] * g[p6 + j];
+            x += s[q + 7] * g[p7 + j];
+            acc[ao + j] = x;
+        }
+    }
+
+    @Override
     public void scale(float[] out, int oo, float s, float[] g, int p, int w) {
         FloatVector sv = FloatVector.broadcast(S, s);
         int j = 0;
