@@ -82,9 +82,12 @@ import dev.simdgrad.kernels.internal.gram.RobustDriver;
  *   differences, one float subtraction and one float FMA per term: on Zen 4 the subtractions issue beside the
  *   FMAs), the rule on them in {@code O(n^2)} per score pass or iteration (independent of cols), and one more pass
  *   to write the result: about two reads of the matrix, plus the distance arithmetic, {@code n(n+1)/2} FMAs per
- *   column, of which on one core only the part among each four rows read together overlaps the read (on a Zen 4
- *   core, 32 x 4,000,000: the read 17-24 ms, the FMAs alone at least 36 ms, those outside the read at least 30.5,
- *   the distance pass 60-64 ms). Some row strides {@code ldg} were markedly slower
+ *   column, of which on one core only the part among each four rows read together overlaps the read: arithmetic on
+ *   the rows being read hides under it, arithmetic on rows loaded from cache does not (measured by the benchmarks'
+ *   {@code StreamOverlapBenchmark}). On a Zen 4 core, 32 x 4,000,000: the read 17-24 ms, the FMAs alone at least
+ *   36 ms, those outside the read at least 30.5, the distance pass 57-65 ms, of which about 49 ms remains with the
+ *   matrix in L2; so the explicit rules reach about 60-70 % (Krum) and 50 % (geometric median) of
+ *   two reads at one thread, and 100 % and 70 % at two. Some row strides {@code ldg} were markedly slower
  *   there, for a reason not identified: over the same 32 x 4,000,000 matrix the distance pass took 1.25-1.55x as long
  *   at {@code ldg =} 4,194,304, 4,063,232 and 4,067,328 as at 4,000,000, 4,004,096, 4,128,768 or 4,198,400 (not a
  *   power-of-two rule; the earlier table: 4,194,304 columns 1.3x, 2,097,152 1.13x, 1,048,576 1.03x against

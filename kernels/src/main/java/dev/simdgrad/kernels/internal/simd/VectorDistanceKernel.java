@@ -27,7 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 80.3 (groups 37.5 / 38.8 of it, tiles 40.9 / 41.2), 2 chunks 74.3 / 75.3, 4 chunks 72.0 / 73.1, 8 chunks 71.5 /
  * 72.7 (groups 28.3 / 29.0: the matrix read in longer runs; tiles 42.9 / 44.0, partly from L3). (Then also: 2 or 4
  * rows streamed from memory against 8 or 4 rows in cache took about the read plus the arithmetic, never the larger
- * of the two; those variants stored their sums at every chunk, which the next paragraph shows is costly.)
+ * of the two; those variants stored their sums at every chunk, which the next paragraph shows is costly. Without
+ * those stores it still holds: the benchmarks' {@code StreamOverlapBenchmark}, 2026-12-06, finds that arithmetic on
+ * the rows being read hides under the read, up to about 10 ms of it over 32 x 4,000,000, while the same loop with
+ * 2 or 4 more rows loaded from L2 takes the read plus its whole in-cache time.)
  *
  * <p>The group sweep's sums stay in registers (2026-12-05, same machine): it used to store its ten float sums to
  * the tile array at the end of every chunk and flush them from there, and took 25-28 ms of the pass; a plain
