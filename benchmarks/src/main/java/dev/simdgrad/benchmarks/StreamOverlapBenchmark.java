@@ -37,6 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code group4+cached2}, {@code group4+cached4}: {@code group4} and the 8 or 16 sums {@code (x - y)^2} against
  *   2 or 4 rows y of a 256 KiB buffer that stays in L2: a tile between groups moved into the read.</li>
  * </ul>
+ * The kernels are spelled out one per variant, a local vector per accumulator so that C2 keeps them in registers
+ * (as the distance kernel does; {@code group4} is its read-pass loop without the widening at chunk ends), and each
+ * returns the sum of its accumulators so that none is dead code ({@code StreamOverlapBenchmarkTest} checks the sums).
  * {@link #stream} runs the kernel over the whole 512 MB matrix (each row read once); {@link #inCache} does the same
  * number of steps over K rows of 2,048 columns (in L1 and L2), which is the arithmetic alone; {@link #readMatrix} is
  * the plain read of the same matrix. Where the stream takes about the read, the arithmetic hid under it; where it
