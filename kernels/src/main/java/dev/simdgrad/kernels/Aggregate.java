@@ -90,7 +90,8 @@ import dev.simdgrad.kernels.internal.gram.RobustDriver;
  *   two reads at one thread, and 100 % and 70 % at two. Some row strides {@code ldg} were markedly slower
  *   there, apparently from a set conflict among the rows (at 4,194,304 the tiles' extra cost grows with the number
  *   of rows, 6 % at 8 rows to 23 % at 28), and which strides suffer presumably depends on the physical placement of
- *   the memory: over the same 32 x 4,000,000 matrix the distance pass took 1.25-1.55x as long at {@code ldg =} 4,194,304, 4,063,232 and 4,067,328 as at 4,000,000, 4,004,096, 4,128,768 or 4,198,400 (not a
+ *   the memory: over the same 32 x 4,000,000 matrix the distance pass took 1.25-1.55x as long at {@code ldg =}
+ *   4,194,304, 4,063,232 and 4,067,328 as at 4,000,000, 4,004,096, 4,128,768 or 4,198,400 (not a
  *   power-of-two rule; the earlier table: 4,194,304 columns 1.3x, 2,097,152 1.13x, 1,048,576 1.03x against
  *   {@code ldg = cols + 4096}). If a stride is slow, another padding of the rows is the remedy. Weighted combinations
  *   are placed by the distances alone:
