@@ -69,12 +69,7 @@ public class StreamOverlapBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            k = switch (kernel) {
-                case "group6" -> 6;
-                case "group8" -> 8;
-                case "group4", "group4+registers16", "group4+cached2", "group4+cached4" -> 4;
-                default -> throw new IllegalArgumentException("kernel=" + kernel + " is not one of the suite's");
-            };
+            k = rows(kernel);
             SplittableRandom r = new SplittableRandom(5);
             g = new float[ROWS * COLS];
             for (int i = 0; i < g.length; i++) {
@@ -104,7 +99,7 @@ public class StreamOverlapBenchmark {
         for (int c = 0; c < COLS; c += RUN) {
             int end = Math.min(COLS, c + RUN);
             for (int i0 = 0; i0 + d.k <= ROWS; i0 += d.k) {
-                s += kernel(d, d.g, i0 * COLS, COLS, c, end);
+                s += kernel(d.kernel, d.cached, d.g, i0 * COLS, COLS, c, end);
             }
         }
         return s;
@@ -116,19 +111,38 @@ public class StreamOverlapBenchmark {
         float s = 0;
         int calls = (ROWS / d.k) * (COLS / SMALL);
         for (int q = 0; q < calls; q++) {
-            s += kernel(d, d.small, 0, SMALL, 0, SMALL);
+            s += kernel(d.kernel, d.cached, d.small, 0, SMALL, 0, SMALL);
         }
         return s;
     }
 
-    private static float kernel(Data d, float[] g, int p, int ld, int c, int e) {
-        return switch (d.kernel) {
+    /**
+     * K, the rows the named kernel streams together.
+     *
+     * @throws IllegalArgumentException if the suite has no such kernel
+     */
+    static int rows(String kernel) {
+        return switch (kernel) {
+            case "group6" -> 6;
+            case "group8" -> 8;
+            case "group4", "group4+registers16", "group4+cached2", "group4+cached4" -> 4;
+            default -> throw new IllegalArgumentException("kernel=" + kernel + " is not one of the suite's");
+        };
+    }
+
+    /**
+     * The named kernel over the K rows of g starting at p (row stride ld), columns [c, e), e - c a multiple of 16;
+     * the cached kernels read their extra rows from cached (4 x 16,384 floats).
+     */
+    static float kernel(String kernel, float[] cached, float[] g, int p, int ld, int c, int e) {
+        return switch (kernel) {
             case "group4" -> group4(g, p, ld, c, e);
             case "group6" -> group6(g, p, ld, c, e);
             case "group8" -> group8(g, p, ld, c, e);
             case "group4+registers16" -> registers16(g, p, ld, c, e);
-            case "group4+cached2" -> cached2(g, p, ld, c, e, d.cached);
-            default -> cached4(g, p, ld, c, e, d.cached);
+            case "group4+cached2" -> cached2(g, p, ld, c, e, cached);
+            case "group4+cached4" -> cached4(g, p, ld, c, e, cached);
+            default -> throw new IllegalArgumentException("kernel=" + kernel + " is not one of the suite's");
         };
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Param;
 
 /**
  * The suite's table only means something if each kernel computes the sums it is named for: each kernel's result
@@ -27,7 +28,7 @@ class StreamOverlapBenchmarkTest {
      * p, p + ld, ..., then the extra terms of the named kernel, over columns [c, e).
      */
     private static double[] reference(String kernel, float[] g, int p, int ld, int c, int e, float[] y) {
-        int k = kernel.equals("group6") ? 6 : kernel.equals("group8") ? 8 : 4;
+        int k = StreamOverlapBenchmark.rows(kernel);
         double sum = 0, abs = 0;
         for (int col = c; col < e; col++) {
             double[] x = new double[k];
@@ -62,20 +63,15 @@ class StreamOverlapBenchmarkTest {
     }
 
     @Test
-    void eachKernelComputesItsSums() {
+    void eachKernelComputesItsSums() throws NoSuchFieldException {
         SplittableRandom r = new SplittableRandom(3);
         float[] g = random(r, 8 * LD + 32), y = random(r, 4 * CACHED);
         int p = 7, c = 16, e = COLS;
-        for (String kernel : new String[] {"group4", "group6", "group8", "group4+registers16", "group4+cached2",
-                "group4+cached4"}) {
-            float got = switch (kernel) {
-                case "group4" -> StreamOverlapBenchmark.group4(g, p, LD, c, e);
-                case "group6" -> StreamOverlapBenchmark.group6(g, p, LD, c, e);
-                case "group8" -> StreamOverlapBenchmark.group8(g, p, LD, c, e);
-                case "group4+registers16" -> StreamOverlapBenchmark.registers16(g, p, LD, c, e);
-                case "group4+cached2" -> StreamOverlapBenchmark.cached2(g, p, LD, c, e, y);
-                default -> StreamOverlapBenchmark.cached4(g, p, LD, c, e, y);
-            };
+        // every kernel the suite declares, so that one added to its @Param is checked too
+        String[] kernels = StreamOverlapBenchmark.Data.class.getField("kernel").getAnnotation(Param.class).value();
+        assertEquals(6, kernels.length);
+        for (String kernel : kernels) {
+            float got = StreamOverlapBenchmark.kernel(kernel, y, g, p, LD, c, e);
             double[] ref = reference(kernel, g, p, LD, c, e, y);
             // Each float lane sums (e - c) / 16 terms (one FMA rounding each, and a difference rounded once, i.e.
             // within 3 units of 2^-24 per term), then at most 52 accumulators are added and 16 lanes reduced: every
@@ -93,5 +89,7 @@ class StreamOverlapBenchmarkTest {
         d.kernel = "group5";
         var ex = assertThrows(IllegalArgumentException.class, d::setUp);
         assertEquals("kernel=group5 is not one of the suite's", ex.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> StreamOverlapBenchmark.kernel("group5", new float[0], new float[64], 0, 16, 0, 16));
     }
 }
